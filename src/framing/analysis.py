@@ -1,0 +1,128 @@
+"""The analysis stage: stream documents through the pipeline, then corpus stages.
+
+Per-document work streams (and runs in worker processes with ``jobs > 1``);
+corpus-level stages (profiles, label map, fact alignment) run once over the
+analysed documents, in registration order.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from tqdm import tqdm
+
+from .corpus import ArticleEntry, Corpus, load_corpus
+from .document import Document
+from .errors import FramingError
+from .pipeline import AnalysisConfig, Pipeline
+from .results import AnalysisResult, Section, SkippedArticle, base_provenance
+
+
+@dataclass(frozen=True)
+class CorpusContext:
+    """What a corpus stage reads: the corpus, its analysed documents, earlier sections."""
+
+    corpus: Corpus
+    documents: tuple[Document, ...]
+    config: AnalysisConfig
+    sections: dict[str, Section]
+
+
+CorpusStage = Callable[[CorpusContext], Section]
+_CORPUS_STAGES: dict[str, tuple[CorpusStage, int]] = {}
+ProvenanceHook = Callable[[AnalysisConfig], dict[str, Any]]
+_PROVENANCE_HOOKS: list[ProvenanceHook] = []
+
+
+def register_corpus_stage(name: str, order: int) -> Callable[[CorpusStage], CorpusStage]:
+    """Register ``context -> section``; its result is ``result.sections[name]``."""
+    def decorate(stage: CorpusStage) -> CorpusStage:
+        _CORPUS_STAGES[name] = (stage, order)
+        return stage
+    return decorate
+
+
+def register_provenance(hook: ProvenanceHook) -> ProvenanceHook:
+    """Register a function adding provenance (e.g. lexicon versions and hashes)."""
+    _PROVENANCE_HOOKS.append(hook)
+    return hook
+
+
+# One pipeline per worker process, built once by the pool initialiser.
+_WORKER_PIPELINE: Pipeline | None = None
+_WORKER_CONFIG: AnalysisConfig | None = None
+
+
+def _init_worker(config: AnalysisConfig) -> None:
+    global _WORKER_PIPELINE, _WORKER_CONFIG
+    _WORKER_PIPELINE, _WORKER_CONFIG = Pipeline.from_config(config), config
+
+
+def _analyse_entry(entry: ArticleEntry) -> Document | SkippedArticle:
+    assert _WORKER_PIPELINE is not None and _WORKER_CONFIG is not None
+    return analyse_entry(entry, _WORKER_PIPELINE, _WORKER_CONFIG)
+
+
+def analyse_entry(entry: ArticleEntry, pipeline: Pipeline,
+                  config: AnalysisConfig) -> Document | SkippedArticle:
+    """One article through the pipeline; with ``skip_bad`` a bad file is recorded, not fatal."""
+    try:
+        return pipeline(entry.load(config.max_file_bytes, config.encoding))
+    except FramingError as exc:
+        if config.options.get("skip_bad"):
+            return SkippedArticle(entry.meta.id, entry.meta.source, str(exc))
+        raise
+
+
+def iter_analysed(corpus: Corpus, config: AnalysisConfig,
+                  progress: bool = False) -> Iterator[Document | SkippedArticle]:
+    """Analysed documents in corpus order, streamed; parallel when ``config.jobs > 1``."""
+    entries: Iterable[ArticleEntry] = corpus.entries
+    # disable=None: tqdm shows the bar only on a terminal.
+    bar = tqdm(total=len(corpus), desc="analysing", unit="article", disable=None if progress else True,
+               leave=False)
+    try:
+        if config.jobs > 1 and len(corpus) > 1:
+            with ProcessPoolExecutor(max_workers=config.jobs, initializer=_init_worker,
+                                     initargs=(config,)) as pool:
+                chunk = max(1, min(64, len(corpus) // (config.jobs * 4) or 1))
+                for item in pool.map(_analyse_entry, entries, chunksize=chunk):
+                    bar.update()
+                    yield item
+        else:
+            pipeline = Pipeline.from_config(config)
+            for entry in entries:
+                item = analyse_entry(entry, pipeline, config)
+                bar.update()
+                yield item
+    finally:
+        bar.close()
+
+
+def run_corpus_stages(context: CorpusContext) -> dict[str, Section]:
+    from . import components  # noqa: F401  (registers corpus stages too)
+
+    for name, (stage, _) in sorted(_CORPUS_STAGES.items(), key=lambda kv: (kv[1][1], kv[0])):
+        context.sections[name] = stage(context)
+    return context.sections
+
+
+def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *,
+            progress: bool = False) -> AnalysisResult:
+    """Analyse a corpus (a path or a loaded :class:`Corpus`) and return the result."""
+    config = config or AnalysisConfig()
+    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    pipeline = Pipeline.from_config(config)  # checks the wiring before any work
+    documents, skipped = [], []
+    for item in iter_analysed(corpus, config, progress):
+        (skipped if isinstance(item, SkippedArticle) else documents).append(item)
+    context = CorpusContext(corpus, tuple(documents), config, {})
+    sections = run_corpus_stages(context)
+    provenance = base_provenance(config)
+    for hook in _PROVENANCE_HOOKS:
+        provenance.update(hook(config))
+    return AnalysisResult(corpus=corpus, documents=tuple(documents),
+                          finding_keys=tuple(pipeline.finding_keys), config=config,
+                          sections=sections, provenance=provenance, skipped=tuple(skipped))

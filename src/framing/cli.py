@@ -1,0 +1,118 @@
+"""The ``framing`` command: parses arguments and calls the Python API, nothing more.
+
+Exit codes: 0 ok, 1 processing error (bad input, unwritable output), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .analysis import analyze
+from .errors import EXIT_PROCESSING, EXIT_USAGE, FramingError, UsageError
+from .output import write_files_atomically
+from .pipeline import AnalysisConfig
+
+log = logging.getLogger("framing")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """Input and analysis options shared by every command that reads a corpus."""
+    group = parser.add_argument_group("analysis options")
+    group.add_argument("--lexicon", action="append", type=Path, default=[], metavar="FILE",
+                       help="add a lexicon pack (TOML); repeat for several")
+    group.add_argument("--no-default-lexicons", action="store_true",
+                       help="use only the packs given with --lexicon")
+    group.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="analyse with N worker processes (default 1)")
+    group.add_argument("--encoding", default="utf-8",
+                       help="encoding of .txt articles (default utf-8)")
+    group.add_argument("--max-file-mb", type=float, default=20.0, metavar="MB",
+                       help="refuse article files larger than this (default 20)")
+    group.add_argument("--skip-bad", action="store_true",
+                       help="record unreadable articles as skipped instead of stopping")
+
+
+def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.max_file_mb <= 0:
+        raise UsageError("--max-file-mb must be positive")
+    return AnalysisConfig(lexicon_paths=tuple(args.lexicon),
+                          use_default_lexicons=not args.no_default_lexicons,
+                          jobs=args.jobs, max_file_bytes=int(args.max_file_mb * 1_000_000),
+                          encoding=args.encoding, options={"skip_bad": args.skip_bad})
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    result = analyze(args.corpus, config_from_args(args), progress=not args.quiet)
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    for path in write_files_atomically(args.out, {"analysis.json": text + "\n"}):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="framing",
+        description="Show how news outlets frame the same story and how far they agree on "
+                    "the facts. CORPUS is a folder (with corpus.toml, or plain .txt/.html "
+                    "files), a corpus.toml, a .csv or .jsonl table, or one article file.",
+        epilog="Exit codes: 0 ok, 1 bad input or unwritable output, 2 wrong arguments.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log output (-vv for debugging)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars or warnings")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyze_parser = commands.add_parser(
+        "analyze", help="analyse a corpus and write analysis.json",
+        description="Analyse a corpus and write DIR/analysis.json (schema framing.analysis/1): "
+                    "per article the kept body, sentences and findings, each with character "
+                    "offsets into the original file.")
+    analyze_parser.add_argument("corpus", type=Path, metavar="CORPUS")
+    analyze_parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                                help="output folder (created if missing)")
+    add_corpus_arguments(analyze_parser)
+    analyze_parser.set_defaults(handler=run_analyze)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
+                        format="framing: %(levelname)s: %(message)s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if args.quiet else "default")
+        warnings.showwarning = _show_warning
+        try:
+            return args.handler(args)
+        except UsageError as exc:
+            print(f"framing: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except FramingError as exc:
+            print(f"framing: {exc}", file=sys.stderr)
+            return EXIT_PROCESSING
+        except KeyboardInterrupt:
+            print("framing: interrupted; no output was changed", file=sys.stderr)
+            return 130
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"framing: warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

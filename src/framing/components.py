@@ -1,0 +1,2 @@
+"""Imports every module that registers an extractor, so the registry is complete."""
+from . import cleaning, sentences  # noqa: F401

@@ -1,0 +1,352 @@
+"""Load a corpus: a manifest, a folder of files, a CSV or JSONL table, or one file.
+
+Loading validates metadata up front (so a typo fails before any analysis) and
+reads article text lazily, one document at a time, so analysis can stream.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tomllib
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from .document import ArticleMeta, Document
+from .errors import InputError, ManifestError
+from .sources import decode_text, extract_html_text, read_html_file, read_text_file
+
+MANIFEST_NAME = "corpus.toml"
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+KINDS = {"news", "opinion", "analysis", "interview", "reprint", "press-release", "other"}
+_ARTICLE_KEYS = {"id", "file", "outlet", "title", "author", "published", "date_precision",
+                 "language", "kind", "url", "original_outlet", "note"}
+_OUTLET_KEYS = {"id", "name", "country", "url", "note"}
+_TABLE_TEXT_KEYS = ("text", "body", "content")
+
+
+class CorpusWarning(UserWarning):
+    """Something was guessed (an outlet from a file name); the run goes on."""
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    country: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "country": self.country,
+                "url": self.url, "note": self.note}
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """Metadata plus where the text lives: a file, or inline text from a table."""
+
+    meta: ArticleMeta
+    path: Path | None = None
+    inline_text: str | None = None
+
+    def load(self, max_bytes: int = 20_000_000, encoding: str = "utf-8") -> Document:
+        if self.inline_text is not None:
+            text = decode_inline(self.inline_text, self.meta)
+        elif self.path is not None and self.path.suffix.lower() in HTML_SUFFIXES:
+            text = read_html_file(self.path, max_bytes, encoding)
+        elif self.path is not None:
+            text = read_text_file(self.path, max_bytes, encoding)
+        else:
+            raise InputError("article has neither a file nor text", self.meta.source)
+        return Document(text=text, meta=self.meta)
+
+
+def decode_inline(text: str, meta: ArticleMeta) -> str:
+    if meta.text_format == "html":
+        return extract_html_text(text, meta.source)
+    return decode_text(text.encode("utf-8"), meta.source)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    root: Path
+    outlets: dict[str, Outlet]
+    entries: tuple[ArticleEntry, ...]
+    topic: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def iter_documents(self, max_bytes: int = 20_000_000,
+                       encoding: str = "utf-8") -> Iterator[Document]:
+        for entry in self.entries:
+            yield entry.load(max_bytes, encoding)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "topic": self.topic, "root": str(self.root),
+                "outlets": [o.to_dict() for o in self.outlets.values()],
+                "warnings": list(self.warnings)}
+
+
+def load_corpus(path: str | Path) -> Corpus:
+    """Load whatever ``path`` is: folder, corpus.toml, .csv, .jsonl or one article file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file or folder", str(path))
+    if path.is_dir():
+        manifest = path / MANIFEST_NAME
+        return load_manifest(manifest) if manifest.exists() else load_folder(path)
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return load_manifest(path)
+    if suffix == ".csv":
+        return load_table(path, _iter_csv_rows(path))
+    if suffix in (".jsonl", ".ndjson"):
+        return load_table(path, _iter_jsonl_rows(path))
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+        return _corpus_of_files(path.parent, [path], name=path.stem)
+    raise InputError(
+        f"unsupported input type {suffix or '(no extension)'}; give a folder, corpus.toml, "
+        ".csv, .jsonl, .txt or .html", str(path))
+
+
+def outlet_from_filename(path: Path) -> str:
+    """``bbc_2022-01-05.txt`` -> ``bbc``: the part before the first underscore."""
+    stem = path.stem
+    head = re.split(r"_|--", stem, maxsplit=1)[0]
+    return head or stem
+
+
+def load_folder(folder: Path) -> Corpus:
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES)
+    if not files:
+        raise InputError("folder has no corpus.toml and no .txt or .html articles", str(folder))
+    return _corpus_of_files(folder, files, name=folder.name)
+
+
+def _corpus_of_files(root: Path, files: list[Path], name: str) -> Corpus:
+    message = (f"{root}: no {MANIFEST_NAME}; outlet taken from each file name "
+               "(the part before the first '_'); write a manifest to name outlets and dates")
+    warnings.warn(message, CorpusWarning, stacklevel=3)
+    entries, outlets = [], {}
+    for path in files:
+        outlet = outlet_from_filename(path)
+        outlets.setdefault(outlet, Outlet(id=outlet, name=outlet))
+        meta = ArticleMeta(id=path.stem, outlet=outlet, source=str(path),
+                           text_format="html" if path.suffix.lower() in HTML_SUFFIXES else "text")
+        entries.append(ArticleEntry(meta=meta, path=path))
+    return Corpus(name=name, root=root, outlets=outlets, entries=tuple(entries),
+                  warnings=(message,))
+
+
+# --- manifest ---------------------------------------------------------------------------
+
+def load_manifest(path: Path) -> Corpus:
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ManifestError("manifest is not UTF-8 text", where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"invalid TOML ({exc})", where) from None
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest ({exc.strerror})", where) from None
+    unknown = set(data) - {"corpus", "outlets", "articles"}
+    if unknown:
+        raise ManifestError(f"unknown top-level keys {sorted(unknown)}; expected [corpus], "
+                            "[[outlets]] and [[articles]]", where)
+    info = data.get("corpus", {})
+    if not isinstance(info, dict):
+        raise ManifestError("[corpus] must be a table", where)
+    outlets = _parse_outlets(data.get("outlets", []), where)
+    raw_articles = data.get("articles")
+    if not isinstance(raw_articles, list) or not raw_articles:
+        raise ManifestError("no [[articles]] entries; list one per article file", where)
+    entries, seen = [], set()
+    for i, raw in enumerate(raw_articles, start=1):
+        at = f"{where}: articles[{i}]"
+        entry = _parse_article(raw, path.parent, at)
+        if entry.meta.id in seen:
+            raise ManifestError(f"duplicate article id {entry.meta.id!r}", at)
+        seen.add(entry.meta.id)
+        if outlets and entry.meta.outlet not in outlets:
+            raise ManifestError(f"outlet {entry.meta.outlet!r} is not listed under [[outlets]] "
+                                f"(known: {sorted(outlets)})", at)
+        if entry.meta.original_outlet and outlets and entry.meta.original_outlet not in outlets:
+            raise ManifestError(f"original_outlet {entry.meta.original_outlet!r} is not listed "
+                                "under [[outlets]]", at)
+        entries.append(entry)
+    if not outlets:
+        outlets = {e.meta.outlet: Outlet(id=e.meta.outlet, name=e.meta.outlet) for e in entries}
+    return Corpus(name=_optional_str(info, "name", where) or path.parent.name,
+                  topic=_optional_str(info, "topic", where), root=path.parent,
+                  outlets=outlets, entries=tuple(entries))
+
+
+def _parse_outlets(raw: Any, where: str) -> dict[str, Outlet]:
+    if not isinstance(raw, list):
+        raise ManifestError("[[outlets]] must be an array of tables", where)
+    outlets: dict[str, Outlet] = {}
+    for i, item in enumerate(raw, start=1):
+        at = f"{where}: outlets[{i}]"
+        if not isinstance(item, dict):
+            raise ManifestError("each outlet must be a table", at)
+        unknown = set(item) - _OUTLET_KEYS
+        if unknown:
+            raise ManifestError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_OUTLET_KEYS)}", at)
+        outlet_id = _required_str(item, "id", at)
+        if outlet_id in outlets:
+            raise ManifestError(f"duplicate outlet id {outlet_id!r}", at)
+        outlets[outlet_id] = Outlet(
+            id=outlet_id, name=_optional_str(item, "name", at) or outlet_id,
+            country=_optional_str(item, "country", at), url=_optional_str(item, "url", at),
+            note=_optional_str(item, "note", at))
+    return outlets
+
+
+def _parse_article(raw: Any, root: Path, at: str) -> ArticleEntry:
+    if not isinstance(raw, dict):
+        raise ManifestError("each article must be a table", at)
+    unknown = set(raw) - _ARTICLE_KEYS
+    if unknown:
+        raise ManifestError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_ARTICLE_KEYS)}", at)
+    file_name = _required_str(raw, "file", at)
+    path = (root / file_name).resolve()
+    if not path.is_file():
+        raise ManifestError(f"file {file_name!r} not found next to the manifest", at)
+    published, precision = parse_published(raw.get("published"), at)
+    kind = _optional_str(raw, "kind", at) or "news"
+    if kind not in KINDS:
+        raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+    meta = ArticleMeta(
+        id=_optional_str(raw, "id", at) or Path(file_name).stem,
+        outlet=_required_str(raw, "outlet", at), source=str(path),
+        title=_optional_str(raw, "title", at), author=_optional_str(raw, "author", at),
+        published=published,
+        date_precision=_optional_str(raw, "date_precision", at) or precision,
+        language=_optional_str(raw, "language", at) or "en", kind=kind,
+        url=_optional_str(raw, "url", at),
+        original_outlet=_optional_str(raw, "original_outlet", at),
+        note=_optional_str(raw, "note", at),
+        text_format="html" if path.suffix.lower() in HTML_SUFFIXES else "text")
+    if meta.date_precision not in ("day", "approximate", "month", "year"):
+        raise ManifestError(f"date_precision {meta.date_precision!r} must be day, approximate, "
+                            "month or year", at)
+    return ArticleEntry(meta=meta, path=path)
+
+
+def parse_published(value: Any, at: str) -> tuple[date | None, str]:
+    """A TOML date or a string YYYY, YYYY-MM or YYYY-MM-DD, with its precision."""
+    if value is None or value == "":
+        return None, "day"
+    if isinstance(value, datetime):
+        return value.date(), "day"
+    if isinstance(value, date):
+        return value, "day"
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+        if m:
+            year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+            try:
+                parsed = date(year, month, day)
+            except ValueError:
+                raise ManifestError(f"published {value!r} is not a real date", at) from None
+            precision = "day" if m[3] else "month" if m[2] else "year"
+            return parsed, precision
+    raise ManifestError(f"published must be a date like 2022-11-19 (or 2022-11, 2022), "
+                        f"got {value!r}", at)
+
+
+def _required_str(item: dict[str, Any], key: str, at: str) -> str:
+    value = item.get(key)
+    if value is None:
+        raise ManifestError(f"missing required key {key!r}", at)
+    if not isinstance(value, str) or not value.strip():
+        raise ManifestError(f"{key!r} must be a non-empty string, got {value!r}", at)
+    return value.strip()
+
+
+def _optional_str(item: dict[str, Any], key: str, at: str) -> str | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ManifestError(f"{key!r} must be a string, got {type(value).__name__} {value!r}", at)
+    return value.strip() or None
+
+
+# --- CSV and JSONL tables ---------------------------------------------------------------
+
+def _iter_csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames:
+                raise ManifestError("CSV has no header row", str(path))
+            for row in reader:
+                yield f"{path}: row {reader.line_num}", row
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"CSV is not UTF-8 (bad byte at {exc.start})", str(path)) from None
+    except csv.Error as exc:
+        raise ManifestError(f"malformed CSV ({exc})", str(path)) from None
+
+
+def _iter_jsonl_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                at = f"{path}: line {number}"
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})", at) from None
+                if not isinstance(row, dict):
+                    raise ManifestError("each line must be a JSON object", at)
+                yield at, row
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"JSONL is not UTF-8 (bad byte at {exc.start})", str(path)) from None
+
+
+def load_table(path: Path, rows: Iterator[tuple[str, dict[str, Any]]]) -> Corpus:
+    """Rows with a text column and an outlet column; title, date, url, author optional."""
+    entries, outlets, seen = [], {}, set()
+    for index, (at, row) in enumerate(rows, start=1):
+        text = next((row[k] for k in _TABLE_TEXT_KEYS if row.get(k) not in (None, "")), None)
+        if not isinstance(text, str):
+            raise ManifestError(f"missing text (a 'text' column with the article)", at)
+        outlet = row.get("outlet")
+        if not isinstance(outlet, str) or not outlet.strip():
+            raise ManifestError("missing outlet (an 'outlet' column naming the source)", at)
+        clean = {k: (str(v) if isinstance(v, (int, float)) and k == "id" else v)
+                 for k, v in row.items() if v not in (None, "")}
+        published, precision = parse_published(clean.get("published", clean.get("date")), at)
+        article_id = _optional_str(clean, "id", at) or f"{path.stem}-{index}"
+        if article_id in seen:
+            raise ManifestError(f"duplicate article id {article_id!r}", at)
+        seen.add(article_id)
+        kind = _optional_str(clean, "kind", at) or "news"
+        if kind not in KINDS:
+            raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+        text_format = "html" if re.match(r"\s*<", text) and "</" in text else "text"
+        meta = ArticleMeta(
+            id=article_id, outlet=outlet.strip(), source=at,
+            title=_optional_str(clean, "title", at), author=_optional_str(clean, "author", at),
+            published=published, date_precision=precision,
+            language=_optional_str(clean, "language", at) or "en", kind=kind,
+            url=_optional_str(clean, "url", at), text_format=text_format)
+        outlets.setdefault(meta.outlet, Outlet(id=meta.outlet, name=meta.outlet))
+        entries.append(ArticleEntry(meta=meta, inline_text=text))
+    if not entries:
+        raise ManifestError("table has no article rows", str(path))
+    return Corpus(name=path.stem, root=path.parent, outlets=outlets, entries=tuple(entries))
+

@@ -1,0 +1,129 @@
+"""The document model: the original text, exactly as read, plus spans over it.
+
+Every annotation in framing is a :class:`Span` with character offsets into
+``Document.text``. Cleaning marks junk; it never rewrites the text, so any
+finding can be located in the user's own file.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled range ``text[start:end]`` with read-only attributes."""
+
+    start: int
+    end: int
+    label: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"span offsets out of order: ({self.start}, {self.end})")
+        object.__setattr__(self, "attrs", MappingProxyType(dict(self.attrs)))
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def to_dict(self, text: str) -> dict[str, Any]:
+        """JSON form: the offsets, the label, the exact text and the attributes."""
+        return {"start": self.start, "end": self.end, "label": self.label,
+                "text": text[self.start:self.end], **dict(self.attrs)}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What the manifest (or the file name) says about one article."""
+
+    id: str
+    outlet: str
+    source: str
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    date_precision: str = "day"
+    language: str = "en"
+    kind: str = "news"
+    url: str | None = None
+    original_outlet: str | None = None
+    note: str | None = None
+    text_format: str = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "outlet": self.outlet, "source": self.source,
+            "title": self.title, "author": self.author,
+            "published": self.published.isoformat() if self.published else None,
+            "date_precision": self.date_precision, "language": self.language,
+            "kind": self.kind, "url": self.url, "original_outlet": self.original_outlet,
+            "note": self.note, "text_format": self.text_format,
+        }
+
+
+@dataclass(slots=True)
+class Document:
+    """One article: original text, metadata, spans grouped by key, and metrics.
+
+    Extractors never mutate a document; the pipeline stores what they return
+    under their ``assigns`` key. ``metrics`` holds whole-document numbers
+    (readability) that are not spans.
+    """
+
+    text: str
+    meta: ArticleMeta
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    _sentence_starts: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def get(self, key: str) -> list[Span]:
+        """Spans under ``key`` in document order; empty when nothing assigned it."""
+        return self.spans.get(key, [])
+
+    def text_of(self, span: Span) -> str:
+        return self.text[span.start:span.end]
+
+    @property
+    def sentences(self) -> list[Span]:
+        return self.get("sentences")
+
+    @property
+    def body(self) -> list[Span]:
+        return self.get("body")
+
+    def body_text(self) -> str:
+        """The kept paragraphs joined by blank lines (for whole-text measures only)."""
+        return "\n\n".join(self.text_of(s) for s in self.body)
+
+    def sentence_index(self, offset: int) -> int | None:
+        """Index of the sentence that contains ``offset``, or None (O(log n))."""
+        sentences = self.sentences
+        if self._sentence_starts is None or self._sentence_starts[0] != id(sentences):
+            self._sentence_starts = (id(sentences), [s.start for s in sentences])
+        starts = self._sentence_starts[1]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and sentences[i].start <= offset < sentences[i].end:
+            return i
+        return None
+
+    def sentence_of(self, span: Span) -> Span | None:
+        i = self.sentence_index(span.start)
+        return None if i is None else self.sentences[i]
+
+    def iter_sentence_texts(self) -> Iterator[tuple[Span, str]]:
+        for s in self.sentences:
+            yield s, self.text[s.start:s.end]
