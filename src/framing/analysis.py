@@ -109,6 +109,16 @@ def run_corpus_stages(context: CorpusContext) -> dict[str, Section]:
     return context.sections
 
 
+def collect_provenance(config: AnalysisConfig) -> dict[str, Any]:
+    """Package version, config and every registered hook's additions (lexicon hashes)."""
+    from . import components  # noqa: F401  (registers provenance hooks too)
+
+    provenance = base_provenance(config)
+    for hook in _PROVENANCE_HOOKS:
+        provenance.update(hook(config))
+    return provenance
+
+
 def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *,
             progress: bool = False) -> AnalysisResult:
     """Analyse a corpus (a path or a loaded :class:`Corpus`) and return the result."""
@@ -120,9 +130,7 @@ def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *
         (skipped if isinstance(item, SkippedArticle) else documents).append(item)
     context = CorpusContext(corpus, tuple(documents), config, {})
     sections = run_corpus_stages(context)
-    provenance = base_provenance(config)
-    for hook in _PROVENANCE_HOOKS:
-        provenance.update(hook(config))
+    provenance = collect_provenance(config)
     return AnalysisResult(corpus=corpus, documents=tuple(documents),
                           finding_keys=tuple(pipeline.finding_keys), config=config,
                           sections=sections, provenance=provenance, skipped=tuple(skipped))

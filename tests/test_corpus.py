@@ -1,0 +1,106 @@
+"""Corpus loading: manifest, folder, CSV, JSONL, single files, and their errors."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from framing.corpus import CorpusWarning, load_corpus, outlet_from_filename
+from framing.errors import InputError, ManifestError
+
+from conftest import SEEDS
+
+ARTICLE = "Officials met on Monday. They agreed on a plan.\n"
+
+
+def write_manifest(folder, body: str) -> None:
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "corpus.toml").write_text(body, encoding="utf-8")
+
+
+def test_seed_manifest_is_complete():
+    corpus = load_corpus(SEEDS)
+    assert len(corpus) == 5
+    assert set(corpus.outlets) >= {"vestnik-kavkaza", "caliber-az", "ilna", "vpk-name", "unknown"}
+    reprint = next(e.meta for e in corpus.entries if e.meta.kind == "reprint")
+    assert reprint.original_outlet == "atlantico"
+    assert reprint.author == "Eugène Berg"
+    caliber = next(e.meta for e in corpus.entries if e.meta.outlet == "caliber-az")
+    assert caliber.published == date(2022, 11, 19) and caliber.date_precision == "day"
+
+
+def test_folder_without_manifest_warns_and_uses_file_names(tmp_path):
+    (tmp_path / "bbc_2022-01-05.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "rt_2022-01-06.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.warns(CorpusWarning, match="outlet taken from each file name"):
+        corpus = load_corpus(tmp_path)
+    assert [e.meta.outlet for e in corpus.entries] == ["bbc", "rt"]
+
+
+def test_outlet_from_filename():
+    assert outlet_from_filename(SEEDS / "000_055fc83c80fa9db7.txt") == "000"
+    assert outlet_from_filename(SEEDS / "reuters--x.txt") == "reuters"
+
+
+def test_csv_and_jsonl(tmp_path):
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text('id,outlet,title,date,text\n1,bbc,T,2022-01-05,"A sentence. Another."\n',
+                        encoding="utf-8")
+    corpus = load_corpus(csv_path)
+    meta = corpus.entries[0].meta
+    assert (meta.id, meta.outlet, meta.published) == ("1", "bbc", date(2022, 1, 5))
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text(json.dumps({"outlet": "rt", "text": "Hello there. Bye.", "date": "2022-02"}) + "\n",
+                     encoding="utf-8")
+    meta = load_corpus(jsonl).entries[0].meta
+    assert meta.outlet == "rt" and meta.date_precision == "month"
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[articles]]\nfile = "missing.txt"\noutlet = "x"\n', "not found next to the manifest"),
+    ('[[articles]]\nfile = "a.txt"\n', "missing required key 'outlet'"),
+    ('[[articles]]\nfile = "a.txt"\noutlet = 3\n', "'outlet' must be a non-empty string"),
+    ('[[articles]]\nfile = "a.txt"\noutlet = "x"\npublished = "last week"\n', "published must be a date"),
+    ('[[articles]]\nfile = "a.txt"\noutlet = "x"\npublised = 2022-01-01\n', "unknown keys ['publised']"),
+    ('[[articles]]\nfile = "a.txt"\noutlet = "x"\nkind = "rumour"\n', "kind 'rumour'"),
+    ('[[outlets]]\nid = "y"\n[[articles]]\nfile = "a.txt"\noutlet = "x"\n', "not listed under [[outlets]]"),
+    ('[[articles]]\nfile = "a.txt"\noutlet = "x"\n[[articles]]\nfile = "a.txt"\noutlet = "x"\n',
+     "duplicate article id 'a'"),
+    ('articles = [\n', "invalid TOML"),
+    ('[corpus]\nname = "x"\n', "no [[articles]] entries"),
+])
+def test_malformed_manifest_names_the_problem(tmp_path, body, message):
+    write_manifest(tmp_path, body)
+    with pytest.raises(ManifestError) as info:
+        load_corpus(tmp_path)
+    assert message in str(info.value)
+    assert "corpus.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ('outlet,text\nbbc,\n', "row 2: missing text"),
+    ('text\nHello.\n', "missing outlet"),
+    ('outlet,text,date\nbbc,Hi.,yesterday\n', "published must be a date"),
+])
+def test_bad_csv_rows(tmp_path, rows, message):
+    path = tmp_path / "c.csv"
+    path.write_text(rows, encoding="utf-8")
+    with pytest.raises(ManifestError, match=message):
+        load_corpus(path)
+
+
+def test_bad_jsonl_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"outlet": "a", "text": "ok."}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(ManifestError, match="line 2: invalid JSON"):
+        load_corpus(path)
+
+
+def test_unsupported_and_missing_paths(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        load_corpus(tmp_path / "nope")
+    odd = tmp_path / "x.pdf"
+    odd.write_bytes(b"%PDF")
+    with pytest.raises(InputError, match="unsupported input type .pdf"):
+        load_corpus(odd)

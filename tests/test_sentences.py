@@ -1,0 +1,62 @@
+"""Sentence splitting: abbreviations, initials, money, quotes and glued full stops."""
+from __future__ import annotations
+
+import pytest
+
+from framing.sentences import glued_boundaries, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_glued_full_stop_is_split():
+    text = "The deal is worth $ 1 billion.Kazakhstan's exports grew."
+    assert sentences(text) == ["The deal is worth $ 1 billion.", "Kazakhstan's exports grew."]
+
+
+def test_glued_full_stop_after_lowercase_word():
+    text = "There are serious risks.Kazakhstan's leaders know it."
+    assert sentences(text) == ["There are serious risks.", "Kazakhstan's leaders know it."]
+
+
+@pytest.mark.parametrize("text", [
+    "Experts share their forecasts with Caliber.Az today.",
+    "Mr.Smith arrived.",
+    "The U.S. and NATO are watching.",
+    "Exports rose by 8.6% last year.",
+])
+def test_no_false_glued_split(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dr. Vaishali Krishna is an Assistant Professor. She wrote a note.",
+     ["Dr. Vaishali Krishna is an Assistant Professor.", "She wrote a note."]),
+    ("Mr. J. R. Smith met Gen. Ivanov on Monday. They talked.",
+     ["Mr. J. R. Smith met Gen. Ivanov on Monday.", "They talked."]),
+    ("A total of 26 projects worth almost $ 1 billion. In addition, 84 more.",
+     ["A total of 26 projects worth almost $ 1 billion.", "In addition, 84 more."]),
+    ("\u201cWe will overcome all challenges,\u201d Nazarbayev said. The vote is on Sunday.",
+     ["\u201cWe will overcome all challenges,\u201d Nazarbayev said.", "The vote is on Sunday."]),
+])
+def test_abbreviations_initials_money_quotes(text, expected):
+    assert sentences(text) == expected
+
+
+def test_offsets_point_into_the_original():
+    text = "  First one.  Second one!\nThird one?  "
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third one?"]
+
+
+def test_split_inside_a_range_keeps_absolute_offsets():
+    text = "HEADER\nAlpha beta. Gamma delta.\nFOOTER"
+    start = text.index("Alpha")
+    end = text.index("\nFOOTER")
+    spans = split_sentences(text, start, end)
+    assert [text[s:e] for s, e in spans] == ["Alpha beta.", "Gamma delta."]
+
+
+def test_glued_boundaries_skip_abbreviations():
+    assert glued_boundaries("Dr.Smith and Mrs.Jones") == []
