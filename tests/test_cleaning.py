@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from framing.cleaning import iter_lines, junk_reason, Line
+from framing.cleaning import iter_lines, junk_reason
 from framing.corpus import load_corpus
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
@@ -96,7 +96,7 @@ def test_generic_page_furniture_is_dropped():
     ("The rights to this material belong to", "rights-footer"),
 ])
 def test_junk_reasons(line, reason):
-    assert junk_reason(Line(0, len(line), line), "en") == reason
+    assert junk_reason(next(iter_lines(line)), "en") == reason
 
 
 @pytest.mark.parametrize("line", [
@@ -106,7 +106,7 @@ def test_junk_reasons(line, reason):
     "2022: a year of change",
 ])
 def test_article_lines_are_not_junk(line):
-    assert junk_reason(Line(0, len(line), line), "en") is None
+    assert junk_reason(next(iter_lines(line)), "en") is None
 
 
 def test_russian_article_keeps_its_cyrillic():

@@ -8,8 +8,8 @@ patterns, never tied to a particular file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Iterator
 
 from .document import Document, Span
@@ -45,6 +45,8 @@ _BYLINE = re.compile(r"by\s+\S.{0,80}", re.IGNORECASE)
 _NAME_ROLE = re.compile(r"(?:dr\.?\s+)?[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3}"
                         r"(?:,\s+[a-z][\w\s-]{2,60})?")
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +54,7 @@ class Line:
     start: int
     end: int
     text: str
-
-    @property
-    def words(self) -> int:
-        return len(_WORD.findall(self.text))
+    words: int
 
     @property
     def is_prose(self) -> bool:
@@ -69,17 +68,18 @@ def iter_lines(text: str) -> Iterator[Line]:
         stripped = raw.strip()
         if stripped:
             start = pos + (len(raw) - len(raw.lstrip()))
-            yield Line(start, start + len(stripped), stripped)
+            yield Line(start, start + len(stripped), stripped, len(_WORD.findall(stripped)))
         pos += len(raw)
 
 
 def foreign_script_share(line: str, language: str) -> float:
     """Share of letters that are not in the script of the article's language."""
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters or language not in LATIN_LANGUAGES:
+    if line.isascii() or language not in LATIN_LANGUAGES:
         return 0.0
-    foreign = sum(1 for ch in letters if not unicodedata.name(ch, "LATIN").startswith("LATIN"))
-    return foreign / len(letters)
+    letters = len(_LETTER.findall(line))
+    if not letters:
+        return 0.0
+    return 1 - len(_LATIN_LETTER.findall(line)) / letters
 
 
 LATIN_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "pl", "cs", "sv", "da", "no"}
@@ -132,8 +132,13 @@ def mark_repeats(lines: list[Line], labels: list[str | None], layout: dict[int, 
 
 def classify_lines(doc: Document) -> tuple[list[Span], list[Span]]:
     """Junk spans and layout spans (title, byline) over the document's lines."""
-    language, author = doc.meta.language, doc.meta.author
-    lines = list(iter_lines(doc.text))
+    return _classify(doc.text, doc.meta.language, doc.meta.author, doc.meta.title)
+
+
+@lru_cache(maxsize=4)  # the junk and layout extractors ask for the same document in turn
+def _classify(text: str, language: str, author: str | None,
+              title: str | None) -> tuple[list[Span], list[Span]]:
+    lines = list(iter_lines(text))
     labels: list[str | None] = [junk_reason(line, language) for line in lines]
     layout: dict[int, str] = {}
 
@@ -151,8 +156,8 @@ def classify_lines(doc: Document) -> tuple[list[Span], list[Span]]:
     # Title: the manifest's title where it appears, else the first kept line if it looks like one.
     kept = [i for i, label in enumerate(labels) if label is None and i not in layout]
     title_at = None
-    if doc.meta.title:
-        wanted = _normalise(doc.meta.title)
+    if title:
+        wanted = _normalise(title)
         title_at = next((i for i in kept if _normalise(lines[i].text) == wanted), None)
     if title_at is None:
         for i in kept[:2]:
