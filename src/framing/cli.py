@@ -83,7 +83,74 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="output folder (created if missing)")
     add_corpus_arguments(analyze_parser)
     analyze_parser.set_defaults(handler=run_analyze)
+    add_store_commands(commands)
     return parser
+
+
+# --- store, search, audit, lesson ------------------------------------------------------------
+
+STORE_RULE = ("The analysed corpus is kept in an SQLite store (default reports/corpus.sqlite). "
+              "With --corpus, the store is reused only when it is fresh: same article files "
+              "(SHA-256), same metadata, same config and lexicons, same framing version and code; "
+              "otherwise the corpus is analysed again and the store rewritten.")
+
+
+def _stored_corpus(args: argparse.Namespace):
+    from .store import load_or_analyse, load_store
+
+    if args.corpus is None:
+        return load_store(args.store)
+    stored = load_or_analyse(args.corpus, config_from_args(args), args.store, progress=not args.quiet)
+    if not args.quiet:
+        print(f"framing: store {stored.path}: {stored.status}", file=sys.stderr)
+    return stored.result
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from .store import format_concordance, search_store
+
+    if args.corpus is not None:
+        _stored_corpus(args)
+    result = search_store(args.store, args.term, width=args.width, outlet=args.outlet,
+                          limit=args.limit)
+    if result.method == "like" and not args.quiet:
+        print("framing: note: this SQLite has no FTS5; searched with LIKE (slower, same lines)",
+              file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    elif result.lines:
+        print(format_concordance(result, args.width))
+    elif not args.quiet:
+        print(f"framing: no uses of {args.term!r}", file=sys.stderr)
+    return 0
+
+
+def _add_store_arguments(parser: argparse.ArgumentParser, corpus_required: bool) -> None:
+    group = parser.add_argument_group("corpus store")
+    group.add_argument("--corpus", type=Path, metavar="CORPUS", required=corpus_required,
+                       help="the corpus (folder, corpus.toml, .csv, .jsonl); analysed and "
+                            "stored unless the store is fresh for it")
+    group.add_argument("--store", type=Path, default=Path("reports") / "corpus.sqlite",
+                       metavar="FILE", help="SQLite store (default reports/corpus.sqlite)")
+
+
+def add_store_commands(commands: argparse._SubParsersAction) -> None:
+    search = commands.add_parser(
+        "search", help="concordance lines: every use of a term, outlet by outlet",
+        description="Print every use of TERM in the stored corpus as a concordance line: left "
+                    "context, [match], right context, outlet, article id and character offsets "
+                    "into the original file. TERM is matched as whole words, case-insensitively; "
+                    "end it with * for word beginnings (sanction*). " + STORE_RULE,
+        epilog='Example: framing search "coup" --corpus seeds')
+    search.add_argument("term", metavar="TERM")
+    search.add_argument("--outlet", metavar="ID", help="only this outlet's articles")
+    search.add_argument("--limit", type=int, metavar="N", help="at most N lines")
+    search.add_argument("--width", type=int, default=40, metavar="CHARS",
+                        help="context characters on each side (default 40)")
+    search.add_argument("--json", action="store_true", help="print the lines as JSON")
+    _add_store_arguments(search, corpus_required=False)
+    add_corpus_arguments(search)
+    search.set_defaults(handler=run_search)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,458 @@
+"""Keep an analysed corpus in one SQLite file, so auditing and searching do not re-analyse it.
+
+The store holds every article (its original text, metadata, metrics and all spans),
+one row per sentence with an FTS5 full-text index, one row per finding and per fact
+mention (for SQL queries), the corpus-level sections as JSON, and a *fingerprint*:
+a hash of the article files, their metadata, the analysis config, the provenance
+(lexicon versions and hashes) and framing's own code. A store whose fingerprint
+differs from the corpus on disk is stale and is rebuilt, never silently reused.
+
+Writing is atomic: the database is built in a temporary file beside the target and
+renamed over it, so a crash never leaves a half-written store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from . import __version__
+from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
+from .document import ArticleMeta, Document, Span
+from .errors import FramingError, OutputError
+from .pipeline import AnalysisConfig
+from .results import AnalysisResult, SkippedArticle
+
+STORE_SCHEMA = "framing.store/1"
+DEFAULT_STORE = Path("reports") / "corpus.sqlite"
+#: Span keys that hold fact mentions (written to the ``facts`` table).
+FACT_KEY = "facts"
+
+
+class StoreError(FramingError):
+    """The store file is not a framing store, or is from another schema."""
+
+    code = "E106"
+
+
+@dataclass(frozen=True)
+class StoredSection:
+    """A corpus-level section read back from the store: its JSON, as written."""
+
+    data: Any
+
+    def to_dict(self) -> Any:
+        return self.data
+
+
+# --- fingerprint ---------------------------------------------------------------------------
+
+def _package_code_hash() -> str:
+    """Hash of framing's own source, lexicons and templates: new code makes old stores stale."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml", ".j2", ".html", ".css", ".md") \
+                and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _entry_hash(entry: ArticleEntry) -> str:
+    if entry.inline_text is not None:
+        data = entry.inline_text.encode("utf-8")
+    else:
+        assert entry.path is not None
+        try:
+            data = entry.path.read_bytes()
+        except OSError as exc:
+            raise FramingError(f"cannot read article ({exc.strerror})", str(entry.path)) from None
+    return hashlib.sha256(data).hexdigest()
+
+
+def corpus_fingerprint(corpus: Corpus, config: AnalysisConfig) -> str:
+    """One hash that changes when any article, its metadata, the config or the code changes."""
+    from .analysis import collect_provenance
+
+    provenance = collect_provenance(config)
+    provenance.pop("python", None)
+    lexicon_files = []
+    for path in config.lexicon_paths:
+        try:
+            lexicon_files.append([str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()])
+        except OSError:
+            lexicon_files.append([str(path), None])
+    payload = {
+        "schema": STORE_SCHEMA, "framing": __version__, "code": _package_code_hash(),
+        "provenance": provenance, "lexicon_files": lexicon_files,
+        "corpus": corpus.to_dict(),
+        "articles": [[e.meta.to_dict(), _entry_hash(e)] for e in corpus.entries],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outlets (id TEXT PRIMARY KEY, name TEXT, country TEXT, url TEXT, note TEXT);
+CREATE TABLE articles (
+    position INTEGER NOT NULL, id TEXT PRIMARY KEY, outlet TEXT NOT NULL, source TEXT,
+    title TEXT, published TEXT, kind TEXT, sha256 TEXT NOT NULL, words INTEGER NOT NULL,
+    meta_json TEXT NOT NULL, text TEXT NOT NULL, metrics_json TEXT NOT NULL,
+    spans_json TEXT NOT NULL);
+CREATE TABLE sentences (
+    rowid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, outlet TEXT NOT NULL,
+    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE TABLE findings (
+    article_id TEXT NOT NULL, outlet TEXT NOT NULL, key TEXT NOT NULL, category TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, voice TEXT,
+    attrs_json TEXT NOT NULL);
+CREATE TABLE facts (
+    article_id TEXT NOT NULL, outlet TEXT NOT NULL, label TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, attrs_json TEXT NOT NULL);
+CREATE TABLE sections (name TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE skipped (id TEXT, source TEXT, error TEXT);
+CREATE INDEX findings_by_article ON findings (article_id);
+CREATE INDEX sentences_by_article ON sentences (article_id, idx);
+"""
+_FTS_SQL = ("CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "
+            "content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')")
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def fts5_available() -> bool:
+    """Whether this Python's SQLite was built with the FTS5 full-text extension."""
+    try:
+        with sqlite3.connect(":memory:") as con:
+            con.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def count_words(doc: Document) -> int:
+    """Words in the kept body (what rates per 1,000 words are measured against)."""
+    return sum(len(_WORD.findall(doc.text_of(block))) for block in doc.body)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _spans_json(doc: Document) -> str:
+    return _json({key: [[s.start, s.end, s.label, dict(s.attrs)] for s in spans]
+                  for key, spans in doc.spans.items()})
+
+
+def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None = None) -> Path:
+    """Write ``result`` to an SQLite file at ``path`` (atomically) and return the path.
+
+    ``fingerprint`` is :func:`corpus_fingerprint` of the corpus and config the result
+    came from; it is computed when not given.
+    """
+    path = Path(path)
+    if fingerprint is None:
+        fingerprint = corpus_fingerprint(result.corpus, result.config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write the store ({exc.strerror})", str(path)) from None
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            _write(con, result, fingerprint)
+            con.commit()
+        finally:
+            con.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the store ({exc})", str(path)) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) -> None:
+    con.executescript(_SCHEMA_SQL)
+    fts = fts5_available()
+    if fts:
+        con.execute(_FTS_SQL)
+    meta = {"schema": STORE_SCHEMA, "fingerprint": fingerprint, "fts5": "1" if fts else "0",
+            "framing_version": __version__,
+            "corpus": _json({k: v for k, v in result.corpus.to_dict().items() if k != "outlets"}),
+            "finding_keys": _json(list(result.finding_keys)),
+            "config": _json(result.config.to_dict()),
+            "provenance": _json(dict(result.provenance))}
+    con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
+                    [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
+    hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
+    for position, doc in enumerate(result.documents):
+        m = doc.meta
+        con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (position, m.id, m.outlet, m.source, m.title,
+                     m.published.isoformat() if m.published else None, m.kind,
+                     hashes.get(m.id, ""), count_words(doc), _json(m.to_dict()), doc.text,
+                     _json(doc.metrics), _spans_json(doc)))
+        con.executemany(
+            'INSERT INTO sentences (article_id, outlet, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
+            [(m.id, m.outlet, i, s.start, s.end, doc.text_of(s)) for i, s in enumerate(doc.sentences)])
+        con.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(m.id, m.outlet, key, s.label, s.start, s.end, doc.text_of(s), s.attrs.get("voice"),
+              _json(dict(s.attrs))) for key, s in result.findings(doc)])
+        con.executemany(
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(m.id, m.outlet, s.label, s.start, s.end, doc.text_of(s), _json(dict(s.attrs)))
+             for s in doc.get(FACT_KEY)])
+    con.executemany("INSERT INTO sections VALUES (?, ?)",
+                    [(name, _json(section.to_dict())) for name, section in result.sections.items()])
+    con.executemany("INSERT INTO skipped VALUES (?, ?, ?)",
+                    [(s.id, s.source, s.error) for s in result.skipped])
+    if fts:
+        con.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise StoreError("no store here; run `framing audit` or `framing search --corpus` "
+                         "to build one", str(path))
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        rows = dict(con.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError:
+        raise StoreError("not a framing store (not an SQLite file with a meta table)",
+                         str(path)) from None
+    if rows.get("schema") != STORE_SCHEMA:
+        con.close()
+        raise StoreError(f"store schema {rows.get('schema')!r} is not {STORE_SCHEMA!r}; "
+                         "delete it and let framing rebuild it", str(path))
+    return con
+
+
+def store_info(path: str | Path) -> dict[str, str]:
+    """The store's meta table (schema, fingerprint, fts5, config, provenance as JSON text)."""
+    con = _connect(Path(path))
+    try:
+        return dict(con.execute("SELECT key, value FROM meta"))
+    finally:
+        con.close()
+
+
+def is_fresh(path: str | Path, corpus: Corpus, config: AnalysisConfig) -> bool:
+    """True when the store at ``path`` was built from exactly this corpus, config and code."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    try:
+        return store_info(path).get("fingerprint") == corpus_fingerprint(corpus, config)
+    except StoreError:
+        return False
+
+
+def load_store(path: str | Path) -> AnalysisResult:
+    """Rebuild the :class:`AnalysisResult` saved in the store (sections as stored JSON)."""
+    path = Path(path)
+    con = _connect(path)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        corpus_info = json.loads(meta["corpus"])
+        outlets = {row[0]: Outlet(*row) for row in con.execute(
+            "SELECT id, name, country, url, note FROM outlets ORDER BY rowid")}
+        documents, entries = [], []
+        for meta_json, text, metrics_json, spans_json in con.execute(
+                "SELECT meta_json, text, metrics_json, spans_json FROM articles ORDER BY position"):
+            article = _meta_from_dict(json.loads(meta_json))
+            spans = {key: [Span(s, e, label, attrs) for s, e, label, attrs in items]
+                     for key, items in json.loads(spans_json).items()}
+            documents.append(Document(text=text, meta=article, spans=spans,
+                                      metrics=json.loads(metrics_json)))
+            entries.append(ArticleEntry(meta=article, path=Path(article.source)))
+        sections = {name: StoredSection(json.loads(data))
+                    for name, data in con.execute("SELECT name, json FROM sections ORDER BY rowid")}
+        skipped = tuple(SkippedArticle(*row) for row in con.execute("SELECT id, source, error FROM skipped"))
+    finally:
+        con.close()
+    config_data = json.loads(meta["config"])
+    config = AnalysisConfig(
+        lexicon_paths=tuple(Path(p) for p in config_data.get("lexicon_paths", [])),
+        use_default_lexicons=config_data.get("use_default_lexicons", True),
+        max_file_bytes=config_data.get("max_file_bytes", 20_000_000),
+        encoding=config_data.get("encoding", "utf-8"),
+        extractors=tuple(config_data["extractors"]) if config_data.get("extractors") else None,
+        options=config_data.get("options", {}))
+    corpus = Corpus(name=corpus_info["name"], root=Path(corpus_info["root"]), outlets=outlets,
+                    entries=tuple(entries), topic=corpus_info.get("topic"),
+                    warnings=tuple(corpus_info.get("warnings", ())))
+    return AnalysisResult(corpus=corpus, documents=tuple(documents),
+                          finding_keys=tuple(json.loads(meta["finding_keys"])), config=config,
+                          sections=sections, provenance=json.loads(meta["provenance"]),
+                          skipped=skipped)
+
+
+def _meta_from_dict(data: Mapping[str, Any]) -> ArticleMeta:
+    fields = dict(data)
+    if fields.get("published"):
+        fields["published"] = date.fromisoformat(fields["published"])
+    return ArticleMeta(**fields)
+
+
+@dataclass(frozen=True)
+class StoredCorpus:
+    """An analysed corpus and where it came from: ``status`` is reused, created or rebuilt."""
+
+    result: AnalysisResult
+    path: Path
+    status: str
+
+
+def load_or_analyse(source: str | Path | Corpus, config: AnalysisConfig | None = None,
+                    store: str | Path = DEFAULT_STORE, *, progress: bool = False) -> StoredCorpus:
+    """The analysed corpus, from ``store`` when it is fresh, else analysed and stored there.
+
+    Fresh means: same article files (by SHA-256), same metadata, same config, same
+    lexicons and same framing code as when the store was written.
+    """
+    from .analysis import analyze
+
+    config = config or AnalysisConfig()
+    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    store = Path(store)
+    fingerprint = corpus_fingerprint(corpus, config)
+    existed = store.is_file()
+    if existed:
+        try:
+            if store_info(store).get("fingerprint") == fingerprint:
+                return StoredCorpus(load_store(store), store, "reused")
+        except StoreError:
+            pass
+    result = analyze(corpus, config, progress=progress)
+    save_store(result, store, fingerprint)
+    return StoredCorpus(result, store, "rebuilt" if existed else "created")
+
+
+# --- search --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConcordanceLine:
+    """One use of the search term in context (KWIC), with offsets into the original text."""
+
+    outlet: str
+    article_id: str
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlet": self.outlet, "article_id": self.article_id, "start": self.start,
+                "end": self.end, "left": self.left, "match": self.match, "right": self.right}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    term: str
+    lines: tuple[ConcordanceLine, ...]
+    #: "fts5", or "like" when this SQLite has no FTS5 (slower, same results).
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "method": self.method,
+                "lines": [line.to_dict() for line in self.lines]}
+
+
+def _term_tokens(term: str) -> tuple[list[str], bool]:
+    prefix = term.rstrip().endswith("*")
+    tokens = _WORD.findall(term)
+    if not tokens:
+        raise FramingError(f"search term {term!r} has no words to look for", "search")
+    return tokens, prefix
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Case-insensitive pattern for the words of ``term``; a trailing ``*`` matches prefixes."""
+    tokens, prefix = _term_tokens(term)
+    body = r"\W+".join(re.escape(t) for t in tokens)
+    return re.compile(r"(?<!\w)" + body + (r"\w*" if prefix else r"(?!\w)"), re.IGNORECASE)
+
+
+def _fts_query(term: str) -> str:
+    tokens, prefix = _term_tokens(term)
+    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
+
+
+def search_store(path: str | Path, term: str, *, width: int = 40,
+                 outlet: str | None = None, limit: int | None = None) -> SearchResult:
+    """Every use of ``term`` in the stored sentences, as concordance lines.
+
+    The term is matched as a phrase of whole words, case-insensitively; end it with
+    ``*`` to match word beginnings (``sanction*``).
+    """
+    pattern = term_pattern(term)
+    con = _connect(Path(path))
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        where_outlet = " AND s.outlet = ?" if outlet else ""
+        extra = [outlet] if outlet else []
+        if meta.get("fts5") == "1" and fts5_available():
+            method = "fts5"
+            rows = con.execute(
+                "SELECT s.outlet, s.article_id, s.start, s.text FROM sentences_fts f "
+                "JOIN sentences s ON s.rowid = f.rowid WHERE sentences_fts MATCH ?" + where_outlet +
+                " ORDER BY s.outlet, s.article_id, s.start", [_fts_query(term), *extra])
+        else:
+            method = "like"
+            first = _term_tokens(term)[0][0]
+            rows = con.execute(
+                "SELECT s.outlet, s.article_id, s.start, s.text FROM sentences s "
+                "WHERE s.text LIKE ?" + where_outlet + " ORDER BY s.outlet, s.article_id, s.start",
+                [f"%{first}%", *extra])
+        lines = list(_concordance(rows, pattern, width, limit))
+    finally:
+        con.close()
+    return SearchResult(term=term, lines=tuple(lines), method=method)
+
+
+def _concordance(rows: Iterator[tuple[str, str, int, str]], pattern: re.Pattern[str], width: int,
+                 limit: int | None) -> Iterator[ConcordanceLine]:
+    count = 0
+    for outlet, article_id, start, text in rows:
+        for m in pattern.finditer(text):
+            if limit is not None and count >= limit:
+                return
+            left = _SPACE.sub(" ", text[:m.start()])
+            right = _SPACE.sub(" ", text[m.end():])
+            left = left[-width:] if len(left) > width else left
+            right = right[:width] if len(right) > width else right
+            yield ConcordanceLine(outlet, article_id, start + m.start(), start + m.end(),
+                                  left, m.group(0), right)
+            count += 1
+
+
+def format_concordance(result: SearchResult, width: int = 40) -> str:
+    """Aligned KWIC lines: left context, [match], right context, outlet, article, offsets."""
+    out = []
+    for line in result.lines:
+        left, right = line.left[-width:] if width else "", line.right[:width]
+        out.append(f"{left:>{width}}[{line.match}]{right:<{width}}  "
+                   f"{line.outlet}  {line.article_id}  {line.start}-{line.end}")
+    return "\n".join(out)

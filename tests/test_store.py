@@ -1,0 +1,92 @@
+"""The SQLite store: a faithful round trip, freshness detection, atomic writes."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import framing
+from framing import store
+from framing.pipeline import AnalysisConfig
+from framing.store import StoreError, is_fresh, load_or_analyse, load_store, save_store
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "store"
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def test_round_trip_keeps_every_article_span_and_section(corpus_copy: Path, tmp_path: Path) -> None:
+    result = framing.analyze(corpus_copy)
+    path = save_store(result, tmp_path / "c.sqlite")
+    loaded = load_store(path)
+    assert loaded.to_dict()["articles"] == result.to_dict()["articles"]
+    assert loaded.to_dict().keys() == result.to_dict().keys()
+    assert [d.id for d in loaded.documents] == ["alpha-1", "beta-1"]
+    assert loaded.corpus.outlets["beta"].name == "Beta Daily"
+    doc = loaded.document("beta-1")
+    assert all(doc.text_of(s) == result.document("beta-1").text_of(s) for s in doc.sentences)
+
+
+def test_sentence_rows_point_into_the_original_text(corpus_copy: Path, tmp_path: Path) -> None:
+    result = framing.analyze(corpus_copy)
+    path = save_store(result, tmp_path / "c.sqlite")
+    con = sqlite3.connect(path)
+    rows = con.execute('SELECT article_id, start, "end", text FROM sentences').fetchall()
+    con.close()
+    assert len(rows) == sum(len(d.sentences) for d in result.documents)
+    for article_id, start, end, text in rows:
+        assert result.document(article_id).text[start:end] == text
+
+
+def test_reused_when_fresh_and_rebuilt_when_a_file_changes(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    assert load_or_analyse(corpus_copy, store=path).status == "created"
+    assert load_or_analyse(corpus_copy, store=path).status == "reused"
+    article = corpus_copy / "beta_1.txt"
+    article.write_text(article.read_text() + "\nA new closing sentence was added later.\n")
+    corpus = framing.corpus.load_corpus(corpus_copy)
+    assert not is_fresh(path, corpus, AnalysisConfig())
+    again = load_or_analyse(corpus_copy, store=path)
+    assert again.status == "rebuilt"
+    assert "A new closing sentence" in again.result.document("beta-1").text
+
+
+def test_a_different_config_makes_the_store_stale(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    load_or_analyse(corpus_copy, store=path)
+    corpus = framing.corpus.load_corpus(corpus_copy)
+    assert is_fresh(path, corpus, AnalysisConfig())
+    assert not is_fresh(path, corpus, AnalysisConfig(use_default_lexicons=False))
+
+
+def test_failed_write_leaves_the_old_store_untouched(corpus_copy: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.sqlite"
+    result = framing.analyze(corpus_copy)
+    save_store(result, path)
+    before = path.read_bytes()
+
+    def explode(*args, **kwargs):
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr(store, "_write", explode)
+    with pytest.raises(framing.errors.OutputError):
+        save_store(result, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    bogus = tmp_path / "c.sqlite"
+    bogus.write_text("not a database at all, just text\n")
+    with pytest.raises(StoreError, match="not a framing store"):
+        load_store(bogus)
+    with pytest.raises(StoreError, match="no store here"):
+        load_store(tmp_path / "missing.sqlite")
