@@ -27,6 +27,10 @@ class Span:
             raise ValueError(f"span offsets out of order: ({self.start}, {self.end})")
         object.__setattr__(self, "attrs", MappingProxyType(dict(self.attrs)))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A mappingproxy cannot be pickled; --jobs N sends spans between processes.
+        return (Span, (self.start, self.end, self.label, dict(self.attrs)))
+
     def __len__(self) -> int:
         return self.end - self.start
 

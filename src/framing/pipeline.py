@@ -74,6 +74,23 @@ def registered_extractors() -> list[str]:
     return [name for name, _ in sorted(_REGISTRY.items(), key=lambda kv: (kv[1][1], kv[0]))]
 
 
+Measure = Callable[[Document], dict[str, Any]]
+#: name -> (measure, span keys it reads). Measures run after every extractor.
+_MEASURES: dict[str, tuple[Measure, tuple[str, ...]]] = {}
+
+
+def register_measure(name: str, requires: tuple[str, ...] = ()) -> Callable[[Measure], Measure]:
+    """Register ``doc -> dict`` whose result is stored as ``doc.metrics[name]``.
+
+    Measures are whole-document numbers (readability, a sourcing summary), not
+    spans; they run once all extractors have, in registration order.
+    """
+    def decorate(measure: Measure) -> Measure:
+        _MEASURES[name] = (measure, tuple(requires))
+        return measure
+    return decorate
+
+
 def _import_components() -> None:
     # Importing the component modules runs their @register_extractor decorators.
     from . import components  # noqa: F401
@@ -82,7 +99,8 @@ def _import_components() -> None:
 class Pipeline:
     """Runs extractors in order after checking that each one's inputs exist."""
 
-    def __init__(self, extractors: list[Extractor]) -> None:
+    def __init__(self, extractors: list[Extractor],
+                 measures: list[tuple[str, Measure]] | None = None) -> None:
         available: set[str] = set()
         for ext in extractors:
             missing = [key for key in ext.requires if key not in available]
@@ -92,14 +110,20 @@ class Pipeline:
                     "extractor assigns; add the extractor that assigns them before it")
             available.add(ext.assigns)
         self.extractors = extractors
+        self.measures = list(measures or [])
 
     @classmethod
     def from_config(cls, config: AnalysisConfig) -> "Pipeline":
+        _import_components()  # an explicit list must see the full registry too
         names = list(config.extractors) if config.extractors else registered_extractors()
         unknown = [n for n in names if n not in _REGISTRY]
         if unknown:
             raise PipelineError(f"unknown extractors {unknown}; known: {registered_extractors()}")
-        return cls([_REGISTRY[n][0](config) for n in names])
+        extractors = [_REGISTRY[n][0](config) for n in names]
+        # A measure runs when the chosen extractors provide every key it reads.
+        available = {e.assigns for e in extractors}
+        measures = [(name, fn) for name, (fn, needs) in _MEASURES.items() if set(needs) <= available]
+        return cls(extractors, measures)
 
     @property
     def finding_keys(self) -> list[str]:
@@ -109,4 +133,6 @@ class Pipeline:
         for ext in self.extractors:
             spans = ext(doc)
             doc.spans[ext.assigns] = sorted(spans, key=lambda s: (s.start, s.end, s.label))
+        for name, measure in self.measures:
+            doc.metrics[name] = measure(doc)
         return doc

@@ -1,0 +1,78 @@
+"""A tiny run of the benchmark, and the --jobs equality it relies on.
+
+The benchmark itself (bench/run.py) is not part of the test suite beyond this
+smoke run: it checks that the script works end to end on a few articles, not
+how fast anything is (speed lives in bench/RESULTS.md).
+"""
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import framing
+from framing.corpus import load_corpus
+from framing.document import Span
+from framing.pipeline import AnalysisConfig
+from framing.results import AnalysisResult
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+
+
+def _comparable(result: AnalysisResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def test_span_pickles_with_its_attributes() -> None:
+    # Worker processes send spans back to the parent by pickling them.
+    span = Span(3, 9, "loaded-term", {"voice": "outlet", "term": "x"})
+    copy = pickle.loads(pickle.dumps(span))
+    assert copy == span and dict(copy.attrs) == {"voice": "outlet", "term": "x"}
+    with pytest.raises(TypeError):
+        copy.attrs["voice"] = "quoted"  # still read-only after the round trip
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    pool = generate.build_pool()
+    a = generate.write_corpus(tmp_path / "a.jsonl", 30, seed=3, pool=pool)
+    b = generate.write_corpus(tmp_path / "b.jsonl", 30, seed=3, pool=pool)
+    c = generate.write_corpus(tmp_path / "c.jsonl", 30, seed=4, pool=pool)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert (tmp_path / "a.jsonl").read_bytes() != (tmp_path / "c.jsonl").read_bytes()
+    assert a["articles"] == 30 and a["pool_digest"] == b["pool_digest"]
+    rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert len({r["id"] for r in rows}) == 30 and all(r["text"].strip() for r in rows)
+
+
+def test_jobs_2_gives_the_same_result_as_jobs_1(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    generate.write_corpus(path, 24, seed=11)
+    corpus = load_corpus(path)
+    one = framing.analyze(corpus, AnalysisConfig(jobs=1))
+    two = framing.analyze(corpus, AnalysisConfig(jobs=2))
+    assert [d.id for d in two.documents] == [d.id for d in one.documents]
+    assert _comparable(two) == _comparable(one)
+
+
+def test_benchmark_smoke_run(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "12", "--jobs", "1,2",
+         "--seed-repeat", "1", "--no-nela", "--out", str(out)],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "results.json").read_text())
+    runs = {(r["label"], r["jobs"]): r for r in report["runs"]}
+    assert set(runs) == {("seeds x1", 1), ("seeds x1", 2), ("generated 12", 1), ("generated 12", 2)}
+    assert runs[("seeds x1", 1)]["articles"] == 5
+    assert runs[("generated 12", 2)]["same_as_jobs1"] == "yes"
+    assert all(r["articles_per_s"] > 0 and r["rss_mib"]["peak_main"] > 0 for r in runs.values())
+    assert "sentences" in runs[("generated 12", 1)]["stage_seconds"]
+    assert "| generated 12 |" in (out / "results.md").read_text()
