@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .analysis import analyze
 from .errors import EXIT_PROCESSING, EXIT_USAGE, FramingError, UsageError
-from .output import write_files_atomically
+from .output import check_output_dir, write_files_atomically
 from .pipeline import AnalysisConfig
 
 log = logging.getLogger("framing")
@@ -52,11 +52,38 @@ def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    result = analyze(args.corpus, config_from_args(args), progress=not args.quiet)
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-    for path in write_files_atomically(args.out, {"analysis.json": text + "\n"}):
+    config = config_from_args(args)
+    check_output_dir(args.out)  # before the analysis, not after it
+    result = analyze(args.corpus, config, progress=not args.quiet)
+    for path in write_files_atomically(args.out, {"analysis.json": result.iter_json()}):
         print(path)
     return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    result = analyze(args.corpus, config_from_args(args), progress=not args.quiet)
+    for path in write_report(result, args.out, title=args.title):
+        print(path)
+    return 0
+
+
+def add_report_command(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report", help="analyse a corpus and write the comparison report (HTML, Markdown, JSON)",
+        description="Analyse a corpus and write DIR/report.html (one self-contained file: open it "
+                    "in any browser, no network needed), DIR/report.md and DIR/analysis.json. The "
+                    "report compares the outlets: framing profile, label map, shared facts "
+                    "(agree / conflict / single source), sourcing, reliability indicators with "
+                    "their evidence, and every article with its findings highlighted.",
+        epilog="Example: framing report seeds --out reports")
+    report.add_argument("corpus", type=Path, metavar="CORPUS")
+    report.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                        help="output folder (created if missing); files are replaced all or nothing")
+    report.add_argument("--title", metavar="TEXT", help="report title (default: from the corpus name)")
+    add_corpus_arguments(report)
+    report.set_defaults(handler=run_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="output folder (created if missing)")
     add_corpus_arguments(analyze_parser)
     analyze_parser.set_defaults(handler=run_analyze)
+    add_report_command(commands)
     add_store_commands(commands)
     return parser
 

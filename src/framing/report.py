@@ -1,0 +1,363 @@
+"""The cross-source comparison report: a model built from the result, rendered by templates.
+
+``build_report`` turns an :class:`AnalysisResult` into a :class:`ReportModel` of plain
+values (highlight segments, chart SVGs, indicator breakdowns with evidence links);
+``render_html`` and ``render_markdown`` only loop over that model in jinja2 templates
+(``StrictUndefined``; HTML autoescaped, Markdown escaped by a ``finalize`` hook), so
+nothing from the input reaches the output unescaped. ``write_report`` writes report.html,
+report.md and analysis.json (and facts.csv when fact alignment exists) all or nothing.
+
+A section another stage has not produced is reported as "not available", never faked.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .charts import PALETTE, bar_chart, heatmap, scatter_plot, stacked_bar_chart
+from .document import Document
+from .highlight import (CATEGORY_COLOURS, Mark, Segment, build_marks, category_colour,
+                        css_token, document_segments)
+from .indicators import (Evidence, IndicatorReport, LOADED_CATEGORIES, compute_indicators,
+                         count_words, outlet_documents, rank_by_loaded_language)
+from .output import write_files_atomically
+from .results import AnalysisResult
+
+REPORT_FILES = ("report.html", "report.md", "analysis.json")
+
+
+# --- the model ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    anchor: str
+    title: str
+    outlet: str
+    outlet_name: str
+    published: str
+    kind: str
+    author: str | None
+    original_outlet: str | None
+    source: str
+    words: int
+    segments: tuple[Segment, ...]
+    marks: tuple[Mark, ...]
+    category_counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class OutletView:
+    id: str
+    name: str
+    country: str | None
+    articles: int
+    kinds: str
+    dates: str
+    words: int
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    outlet: str
+    outlet_name: str
+    words: int
+    #: category -> (own-voice count, quoted count)
+    counts: Mapping[str, tuple[int, int]]
+
+    def own_rate(self, category: str) -> float:
+        return 1000 * self.counts.get(category, (0, 0))[0] / self.words if self.words else 0.0
+
+    @property
+    def own_total(self) -> int:
+        return sum(own for own, _ in self.counts.values())
+
+    @property
+    def quoted_total(self) -> int:
+        return sum(q for _, q in self.counts.values())
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    available: bool
+    message: str
+    categories: tuple[str, ...] = ()
+    rows: tuple[ProfileRow, ...] = ()
+    chart: Markup = Markup("")
+    loaded_chart: Markup = Markup("")
+    ranking: tuple[tuple[str, float], ...] = ()
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A section whose stage has not run: the report says so in these words."""
+
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    href: str
+    label: str
+    text: str
+    where: str
+
+
+@dataclass(frozen=True)
+class SimilarityView:
+    available: bool
+    message: str
+    chart: Markup = Markup("")
+    explained: tuple[float, ...] = ()
+    points: tuple[tuple[str, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    title: str
+    corpus_name: str
+    topic: str | None
+    version: str
+    outlets: tuple[OutletView, ...]
+    articles: tuple[ArticleView, ...]
+    profile: ProfileView
+    similarity: SimilarityView
+    indicators: IndicatorReport
+    sections: Mapping[str, Any]
+    unavailable: Mapping[str, Unavailable]
+    provenance: Mapping[str, Any]
+    skipped: tuple[Any, ...]
+    warnings: tuple[str, ...]
+    category_colours: Mapping[str, str]
+    evidence_links: Callable[[Sequence[Evidence]], list[EvidenceLink]] = field(repr=False)
+    outlet_names: Mapping[str, str] = field(default_factory=dict)
+
+
+# --- building the model --------------------------------------------------------------------
+
+def _date_text(doc: Document) -> str:
+    if doc.meta.published is None:
+        return "undated"
+    text = doc.meta.published.isoformat()
+    if doc.meta.date_precision == "month":
+        text = text[:7]
+    elif doc.meta.date_precision == "year":
+        text = text[:4]
+    return text + (" (approx.)" if doc.meta.date_precision == "approximate" else "")
+
+
+def build_article(result: AnalysisResult, doc: Document, outlet_names: Mapping[str, str]) -> ArticleView:
+    marks = build_marks(doc, result.findings(doc))
+    counts = Counter(m.category for m in marks)
+    original = doc.meta.original_outlet
+    return ArticleView(
+        id=doc.id, anchor=f"art-{css_token(doc.id)}", title=doc.meta.title or doc.id,
+        outlet=doc.meta.outlet, outlet_name=outlet_names.get(doc.meta.outlet, doc.meta.outlet),
+        published=_date_text(doc), kind=doc.meta.kind, author=doc.meta.author,
+        original_outlet=outlet_names.get(original, original) if original else None,
+        source=doc.meta.source, words=count_words(doc),
+        segments=tuple(document_segments(doc, marks)), marks=tuple(marks),
+        category_counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def build_outlets(result: AnalysisResult) -> tuple[OutletView, ...]:
+    views = []
+    names = {o.id: o for o in result.corpus.outlets.values()}
+    for outlet, docs in outlet_documents(result).items():
+        dates = sorted(_date_text(d) for d in docs)
+        kinds = Counter(d.meta.kind for d in docs)
+        info = names.get(outlet)
+        views.append(OutletView(
+            id=outlet, name=info.name if info else outlet, country=info.country if info else None,
+            articles=len(docs), kinds=", ".join(f"{k} ×{n}" if n > 1 else k for k, n in sorted(kinds.items())),
+            dates=dates[0] if len(set(dates)) == 1 else f"{dates[0]} – {dates[-1]}",
+            words=sum(count_words(d) for d in docs)))
+    return tuple(views)
+
+
+def build_profile(result: AnalysisResult, indicators: IndicatorReport,
+                  outlet_names: Mapping[str, str]) -> ProfileView:
+    """Cue categories per outlet, own voice against quoted, per 1,000 words."""
+    if not any("cues" in d.spans for d in result.documents):
+        return ProfileView(False, "Not available: no lexicon cues were extracted in this analysis "
+                                  "(the cue extractor is not installed or did not run).")
+    rows, categories = [], Counter()
+    for outlet, docs in outlet_documents(result).items():
+        counts: dict[str, list[int]] = {}
+        for doc in docs:
+            for span in doc.get("cues"):
+                pair = counts.setdefault(span.label, [0, 0])
+                pair[0 if span.attrs.get("voice", "outlet") == "outlet" else 1] += 1
+                categories[span.label] += 1
+        rows.append(ProfileRow(outlet, outlet_names.get(outlet, outlet),
+                               sum(count_words(d) for d in docs),
+                               {k: (v[0], v[1]) for k, v in counts.items()}))
+    ordered = tuple(sorted(categories, key=lambda c: (-categories[c], c)))
+    chart = stacked_bar_chart(
+        [(r.outlet_name, [r.own_rate(c) for c in ordered]) for r in rows], ordered,
+        "Cues in the outlet's own voice, per 1,000 words", [category_colour(c) for c in ordered])
+    ranking = tuple(rank_by_loaded_language(indicators))
+    loaded_chart = bar_chart([(outlet_names.get(o, o), v) for o, v in ranking],
+                             "Loaded and evaluative language in the outlet's own voice, per 1,000 words",
+                             colour=category_colour("loaded-term"))
+    if ranking and ranking[0][1] > 0:
+        top, rate = ranking[0]
+        headline = (f"{outlet_names.get(top, top)} uses the most loaded or evaluative language in its "
+                    f"own voice: {rate:.1f} cues per 1,000 words ({', '.join(LOADED_CATEGORIES)}; "
+                    "quotations of other people not counted).")
+    else:
+        headline = "No outlet uses loaded or evaluative terms from the lexicons in its own voice."
+    return ProfileView(True, "", ordered, tuple(rows), chart, loaded_chart, ranking, headline)
+
+
+def build_similarity(result: AnalysisResult, outlet_names: Mapping[str, str]) -> SimilarityView:
+    """Outlets placed by their cue profiles (CueVectorizer, then PCA to two dimensions)."""
+    groups = outlet_documents(result)
+    if len(groups) < 3:
+        return SimilarityView(False, f"Not drawn: a map needs at least 3 outlets, this corpus has "
+                                     f"{len(groups)}.")
+    try:
+        from .vectorizer import CueVectorizer  # type: ignore[attr-defined]
+    except ImportError:
+        return SimilarityView(False, "Not available: the cue vectorizer (framing.vectorizer) is not "
+                                     "part of this version.")
+    import numpy as np
+    from sklearn.decomposition import PCA
+
+    docs = list(result.documents)
+    matrix = CueVectorizer().fit_transform(docs)
+    matrix = matrix.toarray() if hasattr(matrix, "toarray") else np.asarray(matrix, dtype=float)
+    outlets = list(groups)
+    rows = np.vstack([matrix[[i for i, d in enumerate(docs) if d.meta.outlet == o]].mean(axis=0)
+                      for o in outlets])
+    if rows.shape[1] == 0 or np.allclose(rows, rows[0]):
+        return SimilarityView(False, "Not drawn: every outlet has the same cue profile (or none), "
+                                     "so there is nothing to separate.")
+    pca = PCA(n_components=2, random_state=0)
+    coords = pca.fit_transform(rows)
+    points = tuple((outlet_names.get(o, o), float(x), float(y)) for o, (x, y) in zip(outlets, coords))
+    explained = tuple(float(v) for v in pca.explained_variance_ratio_)
+    chart = scatter_plot(points, "Outlets by cue profile (PCA)",
+                         f"component 1 ({explained[0]:.0%} of variance)",
+                         f"component 2 ({explained[1]:.0%} of variance)")
+    return SimilarityView(True, "", chart, explained, points)
+
+
+def _evidence_linker(articles: Sequence[ArticleView]) -> Callable[[Sequence[Evidence]], list[EvidenceLink]]:
+    by_span = {(a.id, m.start, m.end, m.category): m for a in articles for m in a.marks}
+    anchors = {a.id: a for a in articles}
+
+    def link(evidence: Sequence[Evidence]) -> list[EvidenceLink]:
+        links = []
+        for ev in evidence:
+            article = anchors.get(ev.article_id)
+            mark = by_span.get((ev.article_id, ev.start, ev.end, ev.category))
+            href = f"#{mark.anchor}" if mark else f"#{article.anchor}" if article else ""
+            where = (f"{ev.article_id} [{ev.start}:{ev.end}]" if ev.start is not None
+                     else f"{ev.article_id} ({ev.key})")
+            label = f"{ev.article_id} #{mark.number}" if mark else where
+            links.append(EvidenceLink(href, label, ev.text, where))
+        return links
+    return link
+
+
+def build_report(result: AnalysisResult, title: str | None = None) -> ReportModel:
+    outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
+    for doc in result.documents:
+        outlet_names.setdefault(doc.meta.outlet, doc.meta.outlet)
+    articles = tuple(build_article(result, d, outlet_names) for d in result.documents)
+    indicators = compute_indicators(result)
+    unavailable = {name: Unavailable(title_, message) for name, (title_, message) in {
+        "profiles": ("Sourcing and readability profiles", "Not available: the profiles stage has "
+                     "not run in this analysis."),
+        "label_map": ("Label map", "Not available: the label map stage has not run in this "
+                      "analysis, so the report cannot show how each outlet names the events."),
+        "facts": ("Shared facts", "Not available: fact extraction and alignment have not run in "
+                  "this analysis, so the report cannot say which facts agree or conflict."),
+    }.items() if name not in result.sections}
+    return ReportModel(
+        title=title or f"How outlets frame it: {result.corpus.name}",
+        corpus_name=result.corpus.name, topic=result.corpus.topic,
+        version=__version__, outlets=build_outlets(result), articles=articles,
+        profile=build_profile(result, indicators, outlet_names),
+        similarity=build_similarity(result, outlet_names), indicators=indicators,
+        sections=dict(result.sections), unavailable=unavailable,
+        provenance=dict(result.provenance), skipped=tuple(result.skipped),
+        warnings=tuple(result.corpus.warnings), category_colours=dict(CATEGORY_COLOURS),
+        evidence_links=_evidence_linker(articles), outlet_names=outlet_names)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+#: An ampersand that would start a character reference; a lone "&" is left readable.
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def markdown_escape(value: Any) -> str:
+    """Make ``value`` inert in Markdown: no markup, no raw HTML, no table breaks, one line."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    text = _MD_ENTITY.sub("&amp;", text)
+    return _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _json_pretty(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, default=str)
+
+
+def _environment(markdown: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("framing", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=not markdown,
+        finalize=markdown_escape if markdown else None,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
+    env.filters["num"] = lambda v, d=1: "–" if v is None else f"{v:.{d}f}"
+    env.filters["css"] = css_token
+    env.filters["json"] = _json_pretty
+    env.filters["md"] = markdown_escape
+    env.globals["category_colour"] = category_colour
+    return env
+
+
+def base_css(category_colours: Mapping[str, str] | None = None) -> str:
+    """The report's stylesheet (shared with other HTML outputs): inline it in a <style>."""
+    template = _environment(markdown=False).get_template("_style.css.j2")
+    return template.render(category_colours=category_colours or CATEGORY_COLOURS)
+
+
+def render_html(model: ReportModel) -> str:
+    return _environment(markdown=False).get_template("report.html.j2").render(
+        m=model, css=Markup(base_css(model.category_colours)))
+
+
+def render_markdown(model: ReportModel) -> str:
+    return _environment(markdown=True).get_template("report.md.j2").render(m=model)
+
+
+def report_files(result: AnalysisResult, title: str | None = None) -> dict[str, str]:
+    """Every output file's name and content; nothing is written here."""
+    model = build_report(result, title)
+    files = {"report.html": render_html(model), "report.md": render_markdown(model),
+             "analysis.json": json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"}
+    return files
+
+
+def write_report(result: AnalysisResult, out_dir: str | Path, title: str | None = None) -> list[Path]:
+    """Write the report files into ``out_dir``, all or nothing."""
+    return write_files_atomically(Path(out_dir), report_files(result, title))
