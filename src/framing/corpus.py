@@ -56,6 +56,7 @@ class ArticleEntry:
 
     def load(self, max_bytes: int = 20_000_000, encoding: str = "utf-8") -> Document:
         if self.inline_text is not None:
+            check_inline_size(self.inline_text, max_bytes, self.meta.source)
             text = decode_inline(self.inline_text, self.meta)
         elif self.path is not None and self.path.suffix.lower() in HTML_SUFFIXES:
             text = read_html_file(self.path, max_bytes, encoding)
@@ -64,6 +65,17 @@ class ArticleEntry:
         else:
             raise InputError("article has neither a file nor text", self.meta.source)
         return Document(text=text, meta=self.meta)
+
+
+def check_inline_size(text: str, max_bytes: int, where: str) -> None:
+    """A table row's text obeys the same one-article limit as a file."""
+    if len(text) * 4 <= max_bytes:  # cannot be over: UTF-8 takes at most 4 bytes a character
+        return
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise InputError(
+            f"article text is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            "for one article; split it or raise --max-file-mb", where)
 
 
 def decode_inline(text: str, meta: ArticleMeta) -> str:
