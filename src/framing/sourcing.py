@@ -1,0 +1,482 @@
+"""Sourcing and transparency: who is cited, who is not named, who else speaks in the text.
+
+The extractor (span key ``sourcing``) finds, sentence by sentence in the kept body:
+
+- ``named-source``: a person cited by name, with the role the text gives them
+  ("political analyst Kazbek Beisebayev", "The director of ..., Andrei Kazantsev");
+  a later surname-only citation ("Kazantsev said") is resolved to the full name;
+- ``anonymous-source``: a source the reader cannot identify ("a source said",
+  "officials who asked not to be named", "the Deputy Foreign Minister said");
+
+and, over the whole text, what a republisher adds:
+
+- ``editorial-note``: a note inserted into the text ("(... - approx. InoSMI)",
+  "(note by the translator: ...)", "Editor's note: ..."), with ``inserted_by``;
+- ``reprint-marker``: lines saying the text is another outlet's material
+  ("Original publication", "The rights to this material belong to ...").
+
+Group attributions ("experts say", "observers agree") are left to the cue lexicons
+(category ``vague-attribution``); the ``sourcing`` measure counts them in the summary.
+Rules are general English attribution patterns; nothing here knows the seed files.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterator
+
+from .document import Document, Span
+from .pipeline import AnalysisConfig, register_extractor, register_measure
+
+# Verbs that attribute speech or belief to a source.
+_VERBS = (r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|believed|thinks|"
+          r"thought|reminds|reminded|concluded|concludes|explained|explains|argued|argues|warned|"
+          r"warns|claimed|claims|stressed|stresses|emphasi[sz]ed|insisted|insists|pointed out|"
+          r"points out|declared|announced|recalled|recalls|commented|suggested|admitted|confirmed|"
+          r"confirms|is sure|was sure|is convinced|was convinced|does not think|did not think|"
+          r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
+_AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
+_NAME_RUN = rf"{_CAP}(?:\s+{_CAP}){{0,5}}"
+
+# Lowercased words that make a phrase a role ("political analyst", "director of ...").
+ROLE_HEADS = frozenset("""
+    analyst analysts observer observers expert experts economist economists professor lecturer
+    researcher scholar scientist historian director head chief chairman chairwoman chair president
+    minister ministers premier deputy ambassador envoy spokesman spokeswoman spokesperson
+    secretary official officials diplomat senator governor mayor adviser advisor commander general
+    lawyer journalist correspondent commentator columnist editor activist leader member founder
+    representative chancellor speaker commissioner officer mp lawmaker politician strategist
+    consultant author-analyst dr mr mrs ms prof sheikh king queen emir prince
+    """.split())
+# Lowercased words that may stand inside a role phrase besides heads and capitalised words.
+_ROLE_FILLERS = frozenset("""
+    of the to at for and in political former senior chief foreign prime first vice leading
+    independent military economic international regional national general executive
+    acting deputy assistant associate permanent special state public
+    """.split()) | ROLE_HEADS
+# Capitalised titles that start a name run ("President Tokayev", "Russian President Putin").
+_TITLES = frozenset("""
+    president minister ministers prime premier deputy ambassador secretary chairman director
+    professor prof prof. dr dr. mr mr. mrs mrs. ms ms. general senator governor mayor spokesman
+    head chief leader chancellor speaker commissioner envoy king queen emir prince sheikh
+    """.split())
+# Capitalised words that are never a person's name at a sentence start.
+_NOT_NAMES = frozenset("""
+    this that these those it he she they we i you there here one some many most all each both
+    everyone nobody somebody anyone who which what the a an but and however thus therefore
+    also moreover meanwhile experts observers analysts officials sources critics residents
+    """.split())
+# "Seitkali said", "The head of ..., Aliya Nurova, told", "President Tokayev says".
+_WHO_THEN_VERB = re.compile(
+    rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
+# '," said economist Dana Omarova, who ...'
+_VERB_THEN_WHO = re.compile(
+    rf"(?<=[,\"”’'])\s*(?P<verb>said|says|stated|noted|added|concluded|explained|told|asked|replied)"
+    r"\s+(?P<who>[^.;!?\"“”()]{2,140}?)"
+    r"(?=\s*(?:,\s*(?:who|which|the|a|an|in|at|on|according|adding|noting)\b|[.;!?\"“”(]|$))")
+# "The expert is sure that ...", "the Deputy Foreign Minister of Kazakhstan said": a role, no name.
+_SINGLE_ROLES = ("analyst|observer|expert|economist|professor|researcher|scholar|official|diplomat|"
+                 "spokesman|spokeswoman|spokesperson|minister|ambassador|director|adviser|advisor|"
+                 "source|politician|lawyer")
+_ROLE_THEN_VERB = re.compile(
+    rf"\b(?P<who>(?i:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,6}}?(?i:{_SINGLE_ROLES})"
+    rf"(?:\s+(?:of|at|in|for)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})?)\s*,?\s+{_AUX}(?:{_VERBS})\b")
+# "The head of the customs committee, Aliya Nurova, told ...": a role phrase in apposition.
+_APPOSITIVE = re.compile(
+    rf"\b(?:[Tt]he|[Aa]n?)\s+(?P<role>(?:[\w'’-]+\s+){{0,3}}?(?:{'|'.join(sorted(ROLE_HEADS))})"
+    rf"\s+(?:of|at|for|in)\s+[^,;:.!?\"“”]{{2,80}}?),\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}}),?\s+"
+    rf"{_AUX}(?:{_VERBS})\b")
+# "According to political analyst Kazbek Beisebayev, ..."
+_ACCORDING_TO = re.compile(
+    r"\b[Aa]ccording\s+to\s+(?P<who>[^,;:.!?\"“”()]{2,120}?)"
+    r"(?=\s*(?:[,;:.!?\"“”(]|$|\s+(?:the|a|an|this|that|it|there|in|at|on)\b))")
+
+_ANON_HEAD = (r"(?:(?:a|an|one|two|three|four|five|several|some|other|many|few)\s+)"
+              r"(?:(?:senior|high-ranking|informed|diplomatic|military|government|western|local|"
+              r"security|ministry|police|party|administration|european|russian|american|"
+              r"u\.s\.|kazakh|other)\s+){0,2}"
+              r"(?:sources?|officials?|diplomats?|insiders?|aides?|officers?|employees?|"
+              r"people|persons?|members?|analysts?|experts?)")
+_PLACE = r"(?:\s+(?:in|at|from|close to|familiar with|within|inside|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?)?"
+_ANONYMOUS = (
+    # "Two officials who asked not to be named", "a diplomat who spoke on condition of anonymity"
+    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}\s+(?:who|that)\s+(?:asked|requested|spoke|declined|"
+               rf"did not want|wished|refused)\b[^,.;]{{0,60}}?\b(?:named|identified|anonymity|"
+               rf"anonymously|publicly|names?)\b"),
+    # "a source in the ministry said": a source (or an indefinite official) with a verb.
+    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}(?=\s*,?\s+{_AUX}(?:{_VERBS})\b)"),
+    # "anonymous sources", "unnamed officials", "sources close to the Kremlin"
+    re.compile(r"\b(?i:(?:anonymous|unnamed|unidentified)\s+(?:[a-z-]+\s+)?(?:sources?|officials?|"
+               r"diplomats?|insiders?|aides?|officers?|employees?))"),
+    re.compile(r"\b(?i:sources?\s+(?:close to|familiar with|within|inside)\s+(?:the\s+)?"
+               r"[\w'’-]+(?:\s+[\w'’-]+){0,3})"),
+)
+
+_PRONOUN = re.compile(r"^(?:he|she|they|we|i|you|it|him|her|them|us|me|his|her|their)$", re.I)
+_PREPOSITIONS = frozenset({"of", "in", "from", "to", "at", "for"})
+_TOKEN = re.compile(r"[\w'’.-]+|,|–|—")
+
+_EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    # "(the figure is disputed - approx. InoSMI)": a translator's or republisher's aside.
+    (re.compile(r"\((?P<body>[^()\n]{1,600}?)\s+[-–—]\s*(?:approx\.|approximately|прим\.)\s*"
+                r"(?P<by>[^()\n]{1,40}?)\s*\)"), None),
+    # "(... - note by X)", "(... - ed.)"
+    (re.compile(r"\((?P<body>[^()\n]{1,600}?)\s+[-–—]\s*(?:(?:note|comment)\s+(?:by|of|from)\s+"
+                r"(?P<by>[^()\n]{1,40}?)|(?P<ed>ed\.|editor['’]?s note))\s*\)", re.I), "the editors"),
+    # "(note by the translator: ...)"
+    (re.compile(r"\(\s*(?:note|comment|remark)\s+(?:by|of|from)\s+(?P<by>[^:()\n]{1,40}?)\s*[:.–—-]"
+                r"[^()\n]{0,600}\)", re.I), None),
+    # "(Editor's note: ...)", "[Translator's note ...]"
+    (re.compile(r"[(\[]\s*(?P<head>editor['’]?s|ed\.|translator['’]?s|editorial)\s+note\s*[:.–—-]"
+                r"[^()\[\]\n]{0,600}[)\]]", re.I), None),
+    # "Editor's note: ..." opening a line or following a sentence, to the end of the line.
+    (re.compile(r"(?:^|(?<=[\n.!?] ))(?P<head>Editor['’]?s note|Ed\. note|Editorial note|"
+                r"Translator['’]?s note|Note from the editors?|From the editors?)\s*:\s*[^\n]*\S",
+                re.M | re.I), None),
+)
+_REPRINT_LINE = re.compile(
+    r"(?i:original(?:ly)? publication\b.*|"
+    r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
+    r"(?:published|appeared|ran) (?:in|on|by|at)\b.*|"
+    r"(?:republished|reprinted|reproduced) (?:from|with (?:the )?permission|by|under|courtesy)\b.*|"
+    r"the rights to this material belong to\b.*|"
+    r"\w+ materials contain (?:ratings|assessments) exclusively from foreign media.*|"
+    r"translated (?:from (?:the )?[a-z]+ )?(?:by|for)\b.*|"
+    r"(?:this is )?a translation of\b.*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One cited source found in a sentence, before spans are made."""
+
+    start: int
+    end: int
+    name: str | None
+    role: str | None
+    anonymous: bool
+
+
+def _tokens(text: str, offset: int) -> list[tuple[int, int, str]]:
+    return [(offset + m.start(), offset + m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _role_before_comma(tokens: list[tuple[int, int, str]]) -> bool:
+    """May a role run go on past a comma? Yes after "deputy," or "... of MGIMO,", not after a name."""
+    last = tokens[-1][2]
+    if last.lower() in ROLE_HEADS and not _is_capitalised(last):
+        return True
+    k = len(tokens)
+    while k > 0 and _is_capitalised(tokens[k - 1][2]):
+        k -= 1
+    return k < len(tokens) and k > 0 and tokens[k - 1][2].lower() in _PREPOSITIONS
+
+
+def split_role_and_name(text: str, start: int, end: int, sentence_start: int) -> Attribution | None:
+    """Read ``text[start:end]`` (a capitalised run before a verb) and the role words before it.
+
+    Returns the attribution with the span stretched back over the role, or None when
+    the run is not a person (a pronoun, a place after "of", a plural group).
+    """
+    run = _tokens(text[start:end], start)
+    before = _tokens(text[sentence_start:start], sentence_start)
+    # A title inside the run belongs to the role: "Russian President | Putin".
+    cut = max((i + 1 for i, (_, _, tok) in enumerate(run) if tok.lower().rstrip(".") in _TITLES
+               or tok.lower() in _TITLES), default=0)
+    # "President of Kazakhstan Nursultan Nazarbayev": after a preposition the first word is a place.
+    if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
+        cut = 1
+    role_tokens, name_tokens = run[:cut], run[cut:]
+    if name_tokens and (name_tokens[0][2].lower() in _NOT_NAMES or _PRONOUN.match(name_tokens[0][2])):
+        if len(name_tokens) == 1 and not role_tokens:
+            return None
+    # Walk back over role words: "The director of the Analytical Center of MGIMO, | Andrei ...".
+    j = len(before)
+    while j > 0:
+        tok = before[j - 1][2]
+        if tok in {",", "–", "—"}:
+            dash_after_title = tok != "," and j > 1 and before[j - 2][2].lower() in ROLE_HEADS
+            if j - 1 == 0 or not (dash_after_title or _role_before_comma(before[:j - 1])):
+                break
+            j -= 1
+        elif tok.lower() in _ROLE_FILLERS or _is_capitalised(tok) and tok.lower() not in _NOT_NAMES:
+            j -= 1
+        else:
+            break
+    lead = before[j:] + role_tokens
+    # The role starts at its first role word (or "the"/"The" right before one).
+    while lead and not (lead[0][2].lower() in ROLE_HEADS or lead[0][2].lower() in _ROLE_FILLERS
+                        and lead[0][2].lower() not in {"of", "to", "at", "for", "and", "in", "the"}
+                        or lead[0][2].lower() == "the" and len(lead) > 1
+                        and lead[1][2].lower() in _ROLE_FILLERS | ROLE_HEADS
+                        or _is_capitalised(lead[0][2]) and lead[0][2].lower() in _TITLES):
+        lead = lead[1:]
+    while lead and lead[-1][2] in {",", "–", "—"}:
+        lead = lead[:-1]
+    has_head = any(t[2].lower().rstrip(".") in ROLE_HEADS for t in lead)
+    if not has_head:
+        lead = []
+    role = None
+    if lead:
+        role_start = lead[1][0] if lead[0][2].lower() == "the" and len(lead) > 1 else lead[0][0]
+        role = text[role_start:lead[-1][1]].strip(" ,")
+    span_start = lead[0][0] if lead else (name_tokens[0][0] if name_tokens else start)
+    if not name_tokens:
+        if role is None:
+            return None
+        plural = lead[-1][2].lower().endswith("s") and lead[-1][2].lower() not in {"ms", "mrs", "ms."}
+        if plural and not any(t[2][:1].isupper() for t in lead):
+            return None  # "experts said": a vague group, left to the cue lexicons
+        return Attribution(span_start, end, None, role, anonymous=True)
+    name = " ".join(t[2] for t in name_tokens).rstrip(".,")  # also folds no-break spaces
+    if name.lower() in _NOT_NAMES:
+        return None
+    return Attribution(span_start, name_tokens[-1][1], name, role, anonymous=False)
+
+
+def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
+    """An attribution for a free phrase ("political analyst Kazbek Beisebayev", "him")."""
+    phrase = text[start:end]
+    if _PRONOUN.match(phrase.strip()):
+        return None
+    runs = list(re.finditer(_NAME_RUN, phrase))
+    last = runs[-1] if runs and start + runs[-1].end() >= end - 1 else None
+    if last is not None:
+        found = split_role_and_name(text, start + last.start(), start + last.end(), start)
+        if found is not None:
+            return found
+    # No name: a role alone ("the observer", "a source in the ministry").
+    words = [w.lower() for w in re.findall(r"[\w'’.-]+", phrase)]
+    heads = [w for w in words if w in ROLE_HEADS or w in {"source", "sources"}]
+    if not heads or heads[-1].endswith("s") and heads[-1] not in {"ms", "mrs"} \
+            and not words[0] in {"a", "an", "one"}:
+        return None
+    role = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I)
+    return Attribution(start, end, None, role, anonymous=True)
+
+
+def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip(" ,"))
+    return start + left, start + len(chunk.rstrip(" ,"))
+
+
+def find_attributions(doc: Document) -> Iterator[Attribution]:
+    """Attributions sentence by sentence over the kept body (titles and headings excluded)."""
+    text = doc.text
+    for sentence in doc.sentences:
+        if sentence.attrs.get("block") in {"title", "heading"}:
+            continue
+        s0, s1 = sentence.start, sentence.end
+        chunk = text[s0:s1]
+        for pattern in _ANONYMOUS:
+            for m in pattern.finditer(chunk):
+                yield Attribution(s0 + m.start(), s0 + m.end(), None, None, anonymous=True)
+        for m in _ACCORDING_TO.finditer(chunk):
+            a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
+            found = _classify_phrase(text, a, b)
+            if found:
+                yield found
+        for m in _VERB_THEN_WHO.finditer(chunk):
+            a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
+            found = _classify_phrase(text, a, b)
+            if found:
+                yield found
+        for m in _APPOSITIVE.finditer(chunk):
+            yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
+                              " ".join(m.group("role").split()), anonymous=False)
+        for m in _ROLE_THEN_VERB.finditer(chunk):
+            found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"))
+            if found:
+                yield found
+        for m in _WHO_THEN_VERB.finditer(chunk):
+            name_start, name_end = s0 + m.start("name"), s0 + m.end("name")
+            # Skip a capitalised sentence opener glued to the run ("In turn, ..." has a comma).
+            found = split_role_and_name(text, name_start, name_end, s0)
+            if found:
+                yield found
+
+
+def _from_quotes(doc: Document) -> Iterator[Attribution]:
+    """Speakers the quotation extractor found ("quotes" spans with speaker offsets)."""
+    for quote in doc.get("quotes"):
+        start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
+        if quote.attrs.get("speaker") and isinstance(start, int) and isinstance(end, int) and end > start:
+            sentence = doc.sentence_of(Span(start, end, "speaker"))
+            found = split_role_and_name(doc.text, start, end, sentence.start if sentence else start)
+            if found:
+                yield found
+
+
+def select_attributions(candidates: list[Attribution]) -> list[Attribution]:
+    """Longest first among overlapping candidates; anonymity patterns win ties."""
+    ordered = sorted(candidates, key=lambda a: (-(a.end - a.start), a.start))
+    kept: list[Attribution] = []
+    for cand in ordered:
+        if not any(cand.start < k.end and k.start < cand.end for k in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda a: a.start)
+
+
+def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | None, str | None]]:
+    """Speaker name per attribution start: surnames and "the expert" mapped to an earlier full name.
+
+    Returns ``start -> (speaker, resolved_from)``; ``resolved_from`` is the text that was resolved.
+    """
+    full_names: dict[str, str] = {}
+    for a in attributions:
+        if a.name and len(a.name.split()) >= 2:
+            full_names.setdefault(a.name.split()[-1].lower(), a.name)
+    resolved: dict[int, tuple[str | None, str | None]] = {}
+    last_named: str | None = None
+    for a in attributions:
+        if a.name:
+            name = full_names.get(a.name.split()[-1].lower(), a.name) if len(a.name.split()) == 1 else a.name
+            resolved[a.start] = (name, a.name if name != a.name else None)
+            last_named = name
+        elif a.role and last_named and re.match(r"(?i)^(?:expert|observer|analyst|economist|"
+                                                   r"professor|scholar|researcher|politician|"
+                                                   r"diplomat|author)$", a.role.strip()):
+            resolved[a.start] = (last_named, a.role)  # "the observer" after "political observer X"
+        else:
+            resolved[a.start] = (None, None)
+    return resolved
+
+
+def source_spans(doc: Document) -> list[Span]:
+    """Named and anonymous source findings of ``doc``."""
+    candidates = list(find_attributions(doc)) + list(_from_quotes(doc))
+    chosen = select_attributions(candidates)
+    speakers = resolve_speakers(chosen)
+    spans = []
+    for a in chosen:
+        speaker, resolved_from = speakers[a.start]
+        phrase = doc.text[a.start:a.end]
+        if speaker is not None:
+            role = f" ({a.role})" if a.role else ""
+            what = (f"'{resolved_from}' refers back to {speaker}" if resolved_from
+                    else f"{speaker}{role} is cited by name")
+            spans.append(Span(a.start, a.end, "named-source", {
+                "voice": "outlet", "speaker": speaker, "role": a.role, "resolved_from": resolved_from,
+                "explanation": f"{what}: readers can check who is speaking and weigh their position."}))
+        else:
+            by_role = a.role and not re.search(r"(?i)\b(?:sources?|anonym|not to be named|unnamed)", phrase)
+            explanation = (f"The source is identified only by position ('{a.role}'), not by name: "
+                           "readers cannot check who is speaking." if by_role else
+                           f"The source is not named ('{phrase}'): readers cannot check who is "
+                           "speaking or what interest they have.")
+            spans.append(Span(a.start, a.end, "anonymous-source", {
+                "voice": "outlet", "speaker": None, "role": a.role, "explanation": explanation}))
+    return spans
+
+
+def _note_author(match: re.Match[str], default: str | None) -> str:
+    groups = match.groupdict()
+    if groups.get("by"):
+        return groups["by"].strip(" .")
+    head = (groups.get("head") or "").lower()
+    if "translator" in head:
+        return "the translator"
+    return default or "the editors"
+
+
+def editorial_note_spans(text: str) -> list[Span]:
+    """Notes a republisher, editor or translator inserted into the text."""
+    spans: list[Span] = []
+    for pattern, default in _EDITORIAL_NOTES:
+        for m in pattern.finditer(text):
+            if any(m.start() < s.end and s.start < m.end() for s in spans):
+                continue
+            by = _note_author(m, default)
+            spans.append(Span(m.start(), m.end(), "editorial-note", {
+                "voice": "outlet", "speaker": None, "inserted_by": by,
+                "explanation": f"A note inserted by {by}, not written by the article's author: "
+                               "the republisher's own voice inside the text."}))
+    return spans
+
+
+def reprint_marker_spans(text: str) -> list[Span]:
+    """Lines that say the text is another outlet's material (a reprint or translation)."""
+    spans = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.strip()
+        if line and len(line) <= 300 and _REPRINT_LINE.fullmatch(line):
+            start = pos + raw.index(line)
+            spans.append(Span(start, start + len(line), "reprint-marker", {
+                "voice": "outlet", "speaker": None,
+                "explanation": "Marks the article as a reprint or translation of another outlet's "
+                               "material: its framing may be the original author's, the "
+                               "translator's or the republisher's."}))
+        pos += len(raw)
+    return spans
+
+
+@register_extractor("sourcing", order=290)
+class SourcingExtractor:
+    """Named and anonymous sources, inserted editorial notes and reprint markers.
+
+    Reads "quotes" spans too when the quotation extractor ran before it (order < 290),
+    adding the speakers it found.
+    """
+
+    name: ClassVar[str] = "sourcing"
+    requires: ClassVar[tuple[str, ...]] = ("sentences",)
+    assigns: ClassVar[str] = "sourcing"
+    findings: ClassVar[bool] = True
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+
+    def __call__(self, doc: Document) -> list[Span]:
+        notes = editorial_note_spans(doc.text)
+        markers = reprint_marker_spans(doc.text)
+        sources = [s for s in source_spans(doc)
+                   if not any(s.overlaps(n) for n in notes)]  # a source named inside a note is the note's
+        return notes + markers + sources
+
+
+_ATTRIBUTED_PRONOUN = re.compile(
+    rf"\b(?i:(?:he|she|they|we)\s+{_AUX}(?:{_VERBS})|according\s+to\s+(?:him|her|them))\b")
+_SOURCE_LABELS = {"named-source", "anonymous-source"}
+
+
+@register_measure("sourcing", requires=("sentences", "sourcing"))
+def summarise_sourcing(doc: Document) -> dict[str, Any]:
+    """Article-level sourcing summary for ``doc.metrics["sourcing"]``."""
+    findings = doc.get("sourcing")
+    named = [s for s in findings if s.label == "named-source"]
+    anonymous = [s for s in findings if s.label == "anonymous-source"]
+    notes = [s for s in findings if s.label == "editorial-note"]
+    vague = [s for s in doc.get("cues") if s.label == "vague-attribution"]
+    quotes = doc.get("quotes")
+    evidence = [s for s in findings if s.label in _SOURCE_LABELS] + vague + list(quotes)
+    sentences = [s for s in doc.sentences if s.attrs.get("block") not in {"title", "heading"}]
+    attributed = 0
+    for sentence in sentences:
+        if any(e.start < sentence.end and sentence.start < e.end for e in evidence) \
+                or _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
+            attributed += 1
+    bylines = [s for s in doc.get("layout") if s.label == "byline"]
+    speakers = sorted({str(s.attrs["speaker"]) for s in named})
+    return {
+        "byline": bool(bylines or doc.meta.author),
+        "byline_text": doc.text_of(bylines[0]) if bylines else None,
+        "author": doc.meta.author,
+        "named_sources": len(speakers),
+        "named_speakers": speakers,
+        "named_citations": len(named),
+        "anonymous_citations": len(anonymous),
+        "vague_attributions": len(vague),
+        "editorial_notes": len(notes),
+        "inserted_by": sorted({str(s.attrs["inserted_by"]) for s in notes}),
+        "reprint_markers": sum(1 for s in findings if s.label == "reprint-marker"),
+        "sentences": len(sentences),
+        "attributed_sentences": attributed,
+        "attributed_share": round(attributed / len(sentences), 3) if sentences else None,
+        "used_quotes": "quotes" in doc.spans,
+    }

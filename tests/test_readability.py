@@ -1,0 +1,62 @@
+"""Readability over the kept body: junk, titles and headings must not move the figures."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from framing.document import ArticleMeta, Document
+from framing.pipeline import AnalysisConfig, Pipeline
+from framing.readability import count_words, flesch_reading_ease, measure_readability
+
+PROSE = ("The council met on Monday. It agreed a new budget for the schools of the region. "
+         "Teachers will be paid more from September, and three new buildings will open next year.\n")
+
+
+def analysed(text: str, language: str = "en") -> Document:
+    meta = ArticleMeta(id="t", outlet="o", source="t.txt", language=language)
+    return Pipeline.from_config(AnalysisConfig(extractors=("junk", "layout", "body", "sentences")))(
+        Document(text=text, meta=meta))
+
+
+def test_pipeline_stores_readability_in_metrics() -> None:
+    metrics = analysed(PROSE).metrics["readability"]
+    assert metrics["sentences"] == 3
+    assert metrics["words"] == count_words(PROSE) == 31
+    assert metrics["mean_sentence_length"] == pytest.approx(31 / 3, abs=0.01)
+    assert 0 < metrics["flesch_reading_ease"] < 100
+    assert metrics["flesch_kincaid_grade"] > 0
+
+
+def test_junk_title_and_headings_do_not_change_the_scores() -> None:
+    noisy = ("Sign in\nMenu\nCouncil agrees budget\n\n" + PROSE + "\nComments (3)\n"
+             "Do you want to leave a comment? Register and/or Log in\n")
+    clean, dirty = analysed(PROSE).metrics["readability"], analysed(noisy).metrics["readability"]
+    for key in ("words", "sentences", "mean_sentence_length", "flesch_reading_ease",
+                "flesch_kincaid_grade"):
+        assert dirty[key] == clean[key], key
+
+
+def test_harder_text_scores_lower() -> None:
+    hard = ("Notwithstanding considerable institutional fragmentation, the administration's "
+            "comprehensive infrastructural modernisation programme necessitates unprecedented "
+            "intergovernmental coordination.\n")
+    easy = "The cat sat on the mat. The dog ran to the park. We all had fun.\n"
+    assert analysed(hard).metrics["readability"]["flesch_reading_ease"] < \
+        analysed(easy).metrics["readability"]["flesch_reading_ease"]
+
+
+def test_other_languages_are_not_scored_with_english_constants() -> None:
+    metrics = analysed(PROSE, language="kk").metrics["readability"]
+    assert metrics["flesch_reading_ease"] is None and metrics["flesch_kincaid_grade"] is None
+    assert "kk" in metrics["note"]
+    assert metrics["mean_sentence_length"] == pytest.approx(10.33)
+
+
+def test_empty_body_gives_no_scores() -> None:
+    doc = analysed(PROSE)
+    empty = replace(doc, spans={**doc.spans, "body": [], "sentences": []}, metrics={})
+    metrics = measure_readability(empty)
+    assert metrics["words"] == 0 and metrics["mean_sentence_length"] is None
+    assert metrics["flesch_reading_ease"] is None
+    assert flesch_reading_ease("   ") is None

@@ -1,0 +1,158 @@
+"""Sourcing: named and anonymous sources, inserted notes and reprint markers against hand labels."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from framing.document import ArticleMeta, Document, Span
+from framing.pipeline import AnalysisConfig, Pipeline
+from framing.sourcing import SourcingExtractor, editorial_note_spans, reprint_marker_spans
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sourcing"
+LABELS = tomllib.loads((FIXTURES / "labels.toml").read_text(encoding="utf-8"))
+BASE = ("junk", "layout", "body", "sentences")
+
+
+def analysed(text: str, extra: dict[str, list[Span]] | None = None, author: str | None = None) -> Document:
+    """Run cleaning and sentences, add hand-made spans (e.g. quotes), then sourcing and measures."""
+    doc = Document(text=text, meta=ArticleMeta(id="t", outlet="o", source="t.txt", author=author))
+    Pipeline.from_config(AnalysisConfig(extractors=BASE))(doc)
+    doc.spans.update(extra or {})
+    return Pipeline.from_config(AnalysisConfig(extractors=BASE + ("sourcing",)))(doc)
+
+
+def fixture_doc(name: str) -> Document:
+    text = (FIXTURES / LABELS[name]["file"]).read_text(encoding="utf-8")
+    return analysed(text)
+
+
+@pytest.mark.parametrize("name", ["news_sources", "reprint_note"])
+def test_findings_match_hand_labels(name: str) -> None:
+    doc = fixture_doc(name)
+    found = {(s.label, doc.text_of(s)): s for s in doc.get("sourcing")}
+    expected = LABELS[name]["findings"]
+    for item in expected:
+        key = (item["category"], item["text"])
+        assert key in found, f"missing {key}; found {sorted(found)}"
+        for attr in ("speaker", "role", "inserted_by"):
+            if attr in item:
+                assert found[key].attrs[attr] == item[attr], (key, attr)
+    # No finding beyond the labels: precision matters as much as recall.
+    assert len(found) == len(expected), sorted(set(found) - {(i["category"], i["text"]) for i in expected})
+
+
+def test_every_finding_has_shared_attributes_and_exact_offsets() -> None:
+    for name in ("news_sources", "reprint_note"):
+        doc = fixture_doc(name)
+        for span in doc.get("sourcing"):
+            assert span.attrs["voice"] == "outlet"
+            assert "speaker" in span.attrs
+            assert len(span.attrs["explanation"]) > 20
+            assert doc.text[span.start:span.end].strip() == doc.text[span.start:span.end]
+
+
+def test_summary_counts_sources_and_attributed_sentences() -> None:
+    doc = fixture_doc("news_sources")
+    summary = doc.metrics["sourcing"]
+    labels = LABELS["news_sources"]
+    assert summary["byline"] is labels["byline"]
+    assert summary["byline_text"] == "By Jane Doe"
+    assert summary["named_speakers"] == sorted(labels["named_speakers"])
+    assert summary["named_sources"] == 3 and summary["named_citations"] == 4
+    assert summary["anonymous_citations"] == 2
+    assert summary["sentences"] == labels["body_sentences"]
+    assert summary["attributed_sentences"] == labels["attributed_sentences"]
+    assert summary["attributed_share"] == pytest.approx(6 / 8, abs=1e-3)
+
+
+def test_reprint_summary_names_who_inserted_notes() -> None:
+    summary = fixture_doc("reprint_note").metrics["sourcing"]
+    assert summary["inserted_by"] == ["InoSMI", "the editors", "the translator"]
+    assert summary["editorial_notes"] == 3 and summary["reprint_markers"] == 2
+    assert summary["named_sources"] == 0
+
+
+def test_group_attribution_is_left_to_the_lexicons() -> None:
+    doc = analysed("Experts say the deal is fragile. Observers believe prices will rise.\n")
+    assert doc.get("sourcing") == []
+
+
+def test_pronouns_are_not_sources_but_count_as_attributed() -> None:
+    doc = analysed("Prices rose sharply in May, he said. The plan will be reviewed.\n")
+    assert doc.get("sourcing") == []
+    assert doc.metrics["sourcing"]["attributed_sentences"] == 1
+
+
+def test_role_without_name_is_anonymous_and_the_expert_refers_back() -> None:
+    text = ("The talks were hard, the deputy foreign minister of Norway said. According to economist "
+            "Lars Holm, trade will grow. The expert is sure that prices will fall.\n")
+    doc = analysed(text)
+    by_text = {doc.text_of(s): s for s in doc.get("sourcing")}
+    assert by_text["the deputy foreign minister of Norway"].label == "anonymous-source"
+    assert by_text["economist Lars Holm"].attrs["speaker"] == "Lars Holm"
+    assert by_text["The expert"].label == "named-source"
+    assert by_text["The expert"].attrs["speaker"] == "Lars Holm"
+    assert by_text["The expert"].attrs["resolved_from"] == "expert"
+
+
+def test_quotes_spans_add_speakers_and_attributed_sentences() -> None:
+    text = 'Aid will come soon. "We are ready to help," Minister Anna Berg told a briefing in Oslo.\n'
+    speaker_start = text.index("Minister")
+    quote = Span(text.index('"'), text.index('," ') + 1, "direct",
+                 {"speaker": "Anna Berg", "speaker_start": speaker_start,
+                  "speaker_end": speaker_start + len("Minister Anna Berg")})
+    doc = analysed(text, {"quotes": [quote]})
+    named = [s for s in doc.get("sourcing") if s.label == "named-source"]
+    assert [(doc.text_of(s), s.attrs["speaker"], s.attrs["role"]) for s in named] == \
+        [("Minister Anna Berg", "Anna Berg", "Minister")]
+    assert doc.metrics["sourcing"]["used_quotes"] is True
+    assert doc.metrics["sourcing"]["attributed_sentences"] == 1
+
+
+def test_vague_attribution_cues_count_in_the_summary() -> None:
+    text = "Many believe the plan will fail. The plan was announced in May.\n"
+    cue = Span(0, 12, "vague-attribution", {"voice": "outlet"})
+    doc = analysed(text, {"cues": [cue]})
+    assert doc.metrics["sourcing"]["vague_attributions"] == 1
+    assert doc.metrics["sourcing"]["attributed_sentences"] == 1
+
+
+@pytest.mark.parametrize("text, by", [
+    ("It grew (this is wrong - approx. transl.) fast.", "transl"),
+    ("It grew [Editor's note: figures from 2020] fast.", "the editors"),
+    ("It grew (translator's note: literally 'swelled') fast.", "the translator"),
+    ("It grew fast (the data is old - note by RIA).", "RIA"),
+])
+def test_editorial_note_forms(text: str, by: str) -> None:
+    spans = editorial_note_spans(text)
+    assert len(spans) == 1 and spans[0].attrs["inserted_by"] == by
+    assert text[spans[0].start] in "([" and text[spans[0].end - 1] in ")]"
+
+
+def test_a_parenthesis_is_not_a_note() -> None:
+    assert editorial_note_spans("The Caspian Pipeline Consortium (CPC) - approx. length 1,500 km.") == []
+    assert editorial_note_spans("Oil (40% of revenue) is exported.") == []
+
+
+@pytest.mark.parametrize("line", ["Originally published in Le Monde on 3 May.",
+                                  "This article first appeared in The Diplomat.",
+                                  "Republished with permission of the author",
+                                  "Translated from French by Anna Berg"])
+def test_reprint_marker_lines(line: str) -> None:
+    text = f"Some article text here.\n{line}\n"
+    spans = reprint_marker_spans(text)
+    assert [text[s.start:s.end] for s in spans] == [line]
+
+
+def test_a_sentence_about_publishing_is_not_a_marker() -> None:
+    assert reprint_marker_spans("The report was originally published in secret, officials said.\n") == []
+
+
+def test_extractor_is_deterministic_and_does_not_mutate() -> None:
+    doc = fixture_doc("news_sources")
+    before = {k: list(v) for k, v in doc.spans.items()}
+    extractor = SourcingExtractor(AnalysisConfig())
+    assert extractor(doc) == extractor(doc)
+    assert doc.spans == before
