@@ -153,6 +153,22 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_audit(args: argparse.Namespace) -> int:
+    from .audit import audit, parse_thresholds, write_audit
+
+    thresholds = parse_thresholds(args.fail_above)
+    result = audit(args.articles, args.corpus, outlet=args.outlet, config=config_from_args(args),
+                   store=None if args.no_store else args.store, fail_above=thresholds,
+                   progress=not args.quiet)
+    if result.store and not args.quiet:
+        print(f"framing: store {result.store}: {result.store_status}", file=sys.stderr)
+    for path in write_audit(result, args.out):
+        print(path)
+    for breach in result.breaches:
+        print(f"framing: audit failed: {breach.describe()}", file=sys.stderr)
+    return EXIT_PROCESSING if result.failed else 0
+
+
 def _add_store_arguments(parser: argparse.ArgumentParser, corpus_required: bool) -> None:
     group = parser.add_argument_group("corpus store")
     group.add_argument("--corpus", type=Path, metavar="CORPUS", required=corpus_required,
@@ -179,6 +195,31 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     _add_store_arguments(search, corpus_required=False)
     add_corpus_arguments(search)
     search.set_defaults(handler=run_search)
+
+    audit = commands.add_parser(
+        "audit", help="place a new article (or outlet) against an analysed corpus",
+        description="Analyse each ARTICLE with the same pipeline and config as the corpus and "
+                    "place it against the corpus: percentile of each finding category's rate "
+                    "(per 1,000 body words) among corpus articles, the nearest outlets by cue "
+                    "profile, its words for known events and actors next to each outlet's, facts "
+                    "that agree or conflict with corpus facts, and sourcing. Writes audit.html, "
+                    "audit.md and audit.json. " + STORE_RULE,
+        epilog="Newsroom CI: framing audit draft.txt --corpus seeds --fail-above loaded-term=5 "
+               "exits 1 (and says which) when an article has more than 5 loaded terms per "
+               "1,000 words.")
+    audit.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE",
+                       help="article files (.txt, .html), or a folder/manifest of a new outlet")
+    audit.add_argument("--outlet", metavar="NAME", help="the audited articles' outlet name")
+    audit.add_argument("--out", "-o", type=Path, default=Path("reports") / "audit", metavar="DIR",
+                       help="output folder (default reports/audit)")
+    audit.add_argument("--fail-above", action="append", default=[], metavar="CATEGORY=RATE",
+                       help="exit 1 when an article's rate of CATEGORY per 1,000 words is above "
+                            "RATE; repeat for several")
+    audit.add_argument("--no-store", action="store_true",
+                       help="analyse the corpus without reading or writing the store")
+    _add_store_arguments(audit, corpus_required=True)
+    add_corpus_arguments(audit)
+    audit.set_defaults(handler=run_audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,576 @@
+"""Audit a new article (or a new outlet's articles) against an analysed corpus.
+
+The new text goes through the same pipeline, with the same config as the corpus,
+and is then placed against it:
+
+* **percentiles**: for each finding category, the share of corpus articles whose rate
+  (findings per 1,000 body words) is below the audited article's (ties count half);
+* **nearest outlets**: distance between the article's cue profile and each outlet's;
+* **labels**: the words it uses for known referents (events, actors) next to the words
+  each corpus outlet uses for them;
+* **facts**: the facts it states that agree or conflict with corpus facts, judged by the
+  facts stage's own alignment (not re-implemented here);
+* **sourcing**: named and anonymous sources, quotations and who is quoted.
+
+The corpus comes from the SQLite store when the store is fresh (see :mod:`framing.store`).
+Every figure keeps its evidence: findings carry offsets into the audited file.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from . import __version__
+from .analysis import iter_analysed
+from .corpus import HTML_SUFFIXES, TEXT_SUFFIXES, ArticleEntry, Corpus, Outlet, load_corpus
+from .document import ArticleMeta, Document, Span
+from .errors import FramingError, InputError, UsageError
+from .pipeline import AnalysisConfig
+from .results import AnalysisResult, SkippedArticle
+from .store import DEFAULT_STORE, count_words, load_or_analyse
+
+AUDIT_SCHEMA = "framing.audit/1"
+#: Span keys whose findings are framing cues (the rest, e.g. sourcing, are reported apart).
+CUE_KEYS = ("cues", "scare_quotes")
+SOURCING_KEY = "sourcing"
+QUOTES_KEY = "quotes"
+AUDITED_OUTLET = "audited"
+
+
+# --- result objects ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryPlacement:
+    """One category's rate in the audited article and where it falls in the corpus."""
+
+    key: str
+    category: str
+    count: int
+    rate: float
+    percentile: float
+    corpus_median: float
+    corpus_max: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "category": self.category, "count": self.count,
+                "rate_per_1000_words": round(self.rate, 2), "percentile": round(self.percentile, 1),
+                "corpus_median": round(self.corpus_median, 2), "corpus_max": round(self.corpus_max, 2)}
+
+
+@dataclass(frozen=True)
+class OutletDistance:
+    outlet: str
+    name: str
+    distance: float
+    articles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlet": self.outlet, "name": self.name, "distance": round(self.distance, 4),
+                "articles": self.articles}
+
+
+@dataclass(frozen=True)
+class LabelComparison:
+    """The words the audited article and each corpus outlet use for one referent."""
+
+    referent: str
+    audited: tuple[str, ...]
+    by_outlet: Mapping[str, tuple[str, ...]]
+    #: Labels the audited article uses that no corpus outlet uses for this referent.
+    new_labels: tuple[str, ...]
+    #: Corpus outlets that use at least one of the audited article's labels.
+    shared_with: tuple[str, ...]
+    evidence: tuple[Mapping[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"referent": self.referent, "audited": list(self.audited),
+                "by_outlet": {k: list(v) for k, v in self.by_outlet.items()},
+                "new_labels": list(self.new_labels), "shared_with": list(self.shared_with),
+                "evidence": [dict(e) for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """One fact the audited article states, judged against the corpus mentions of it."""
+
+    status: str
+    text: str
+    start: int
+    end: int
+    kind: str
+    value: Any
+    corpus: tuple[Mapping[str, Any], ...]
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "text": self.text, "start": self.start, "end": self.end,
+                "kind": self.kind, "value": self.value, "corpus": [dict(c) for c in self.corpus],
+                "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class SourcingSummary:
+    counts: Mapping[str, int]
+    quotes_direct: int
+    quotes_reported: int
+    quotes_with_named_speaker: int
+    speakers: tuple[str, ...]
+    inserted_notes: tuple[Mapping[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        total = self.quotes_direct + self.quotes_reported
+        return {"counts": dict(self.counts), "quotes_direct": self.quotes_direct,
+                "quotes_reported": self.quotes_reported,
+                "quotes_with_named_speaker": self.quotes_with_named_speaker,
+                "named_speaker_share": round(self.quotes_with_named_speaker / total, 3) if total else None,
+                "speakers": list(self.speakers), "inserted_notes": [dict(n) for n in self.inserted_notes]}
+
+
+@dataclass(frozen=True)
+class ArticleAudit:
+    id: str
+    source: str
+    outlet: str
+    title: str | None
+    words: int
+    categories: tuple[CategoryPlacement, ...]
+    nearest_outlets: tuple[OutletDistance, ...]
+    labels: tuple[LabelComparison, ...]
+    facts: tuple[FactCheck, ...]
+    sourcing: SourcingSummary
+    findings: tuple[Mapping[str, Any], ...]
+    notes: tuple[str, ...] = ()
+
+    def category(self, name: str) -> CategoryPlacement | None:
+        return next((c for c in self.categories if c.category == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "source": self.source, "outlet": self.outlet, "title": self.title,
+                "words": self.words, "categories": [c.to_dict() for c in self.categories],
+                "nearest_outlets": [d.to_dict() for d in self.nearest_outlets],
+                "labels": [l.to_dict() for l in self.labels],
+                "facts": [f.to_dict() for f in self.facts],
+                "sourcing": self.sourcing.to_dict(),
+                "findings": [dict(f) for f in self.findings], "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A ``--fail-above`` threshold an audited article exceeds."""
+
+    article_id: str
+    category: str
+    rate: float
+    limit: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "category": self.category,
+                "rate_per_1000_words": round(self.rate, 2), "limit": self.limit}
+
+    def describe(self) -> str:
+        return (f"{self.article_id}: {self.category} {self.rate:.1f} per 1,000 words is above "
+                f"the limit {self.limit:g}")
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    corpus_name: str
+    corpus_articles: int
+    corpus_outlets: int
+    outlets: Mapping[str, str]
+    store: str | None
+    store_status: str | None
+    articles: tuple[ArticleAudit, ...]
+    breaches: tuple[Breach, ...]
+    thresholds: Mapping[str, float]
+    provenance: Mapping[str, Any]
+    skipped: tuple[SkippedArticle, ...] = ()
+    profile_method: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.breaches)
+
+    def article(self, article_id: str) -> ArticleAudit:
+        return next(a for a in self.articles if a.id == article_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": AUDIT_SCHEMA, "provenance": dict(self.provenance),
+                "corpus": {"name": self.corpus_name, "articles": self.corpus_articles,
+                           "outlets_with_articles": self.corpus_outlets,
+                           "outlets": dict(self.outlets), "store": self.store,
+                           "store_status": self.store_status},
+                "profile_method": self.profile_method,
+                "thresholds": dict(self.thresholds),
+                "breaches": [b.to_dict() for b in self.breaches],
+                "articles": [a.to_dict() for a in self.articles],
+                "skipped": [s.to_dict() for s in self.skipped]}
+
+
+# --- pure measures -------------------------------------------------------------------------
+
+def percentile_rank(value: float, population: Sequence[float]) -> float:
+    """Share of ``population`` below ``value``, ties counting half, in percent (0-100)."""
+    if not population:
+        return float("nan")
+    below = sum(1 for v in population if v < value)
+    equal = sum(1 for v in population if v == value)
+    return 100.0 * (below + 0.5 * equal) / len(population)
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def finding_counts(result_keys: Iterable[str], doc: Document) -> Counter[tuple[str, str]]:
+    """Count of findings per (span key, category) in one document."""
+    return Counter((key, span.label) for key in result_keys for span in doc.get(key))
+
+
+def rate(count: int, words: int) -> float:
+    """Findings per 1,000 body words (0 for an empty body)."""
+    return 1000.0 * count / words if words else 0.0
+
+
+def cue_profile(doc_counts: Counter[tuple[str, str]], words: int,
+                categories: Sequence[tuple[str, str]]) -> list[float]:
+    """Square-rooted rate per cue category (damps one very frequent category)."""
+    return [math.sqrt(rate(doc_counts.get(c, 0), words)) for c in categories]
+
+
+def _distance(a: Sequence[float], b: Sequence[float]) -> float:
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+def load_audited(paths: Sequence[str | Path], outlet: str | None = None) -> Corpus:
+    """The articles to audit: files (.txt, .html) or a corpus (folder, manifest, table)."""
+    if not paths:
+        raise UsageError("give at least one ARTICLE to audit")
+    entries: list[ArticleEntry] = []
+    outlets: dict[str, Outlet] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError("no such file or folder", str(path))
+        suffix = path.suffix.lower()
+        if path.is_file() and suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+            name = outlet or AUDITED_OUTLET
+            meta = ArticleMeta(id=path.stem, outlet=name, source=str(path),
+                               text_format="html" if suffix in HTML_SUFFIXES else "text")
+            entries.append(ArticleEntry(meta=meta, path=path))
+            outlets.setdefault(name, Outlet(id=name, name=name))
+        else:
+            sub = load_corpus(path)
+            for entry in sub.entries:
+                meta = entry.meta
+                if outlet:
+                    meta = ArticleMeta(**{**_meta_fields(meta), "outlet": outlet})
+                entries.append(ArticleEntry(meta=meta, path=entry.path, inline_text=entry.inline_text))
+                outlets.setdefault(meta.outlet, sub.outlets.get(meta.outlet) or Outlet(meta.outlet, meta.outlet))
+    ids = Counter(e.meta.id for e in entries)
+    duplicates = sorted(i for i, n in ids.items() if n > 1)
+    if duplicates:
+        raise UsageError(f"two audited articles share the id {duplicates[0]!r}; rename one file")
+    return Corpus(name="audited", root=Path("."), outlets=outlets, entries=tuple(entries))
+
+
+def _meta_fields(meta: ArticleMeta) -> dict[str, Any]:
+    return {name: getattr(meta, name) for name in ArticleMeta.__dataclass_fields__}
+
+
+def parse_thresholds(items: Iterable[str]) -> dict[str, float]:
+    """``["loaded-term=5", "hedge=12.5"]`` -> ``{"loaded-term": 5.0, "hedge": 12.5}``."""
+    thresholds: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            limit = float(value)
+        except ValueError:
+            limit = float("nan")
+        if not sep or not name.strip() or math.isnan(limit) or limit < 0:
+            raise UsageError(f"--fail-above expects CATEGORY=RATE (a rate per 1,000 words, "
+                             f"e.g. loaded-term=5), got {item!r}")
+        thresholds[name.strip()] = limit
+    return thresholds
+
+
+def audit(paths: Sequence[str | Path], corpus: str | Path | AnalysisResult, *,
+          outlet: str | None = None, config: AnalysisConfig | None = None,
+          store: str | Path | None = DEFAULT_STORE, fail_above: Mapping[str, float] | None = None,
+          progress: bool = False) -> AuditResult:
+    """Audit the articles at ``paths`` against ``corpus`` and return an :class:`AuditResult`.
+
+    ``corpus`` is a path (analysed, or read from ``store`` when the store is fresh for
+    it; ``store=None`` never touches a store) or an already analysed result.
+    ``fail_above`` maps a category to a rate per 1,000 words; exceeding it is a breach.
+    """
+    thresholds = dict(fail_above or {})
+    store_path, status = None, None
+    if isinstance(corpus, AnalysisResult):
+        reference = corpus
+    elif store is None:
+        from .analysis import analyze
+        reference = analyze(corpus, config, progress=progress)
+    else:
+        stored = load_or_analyse(corpus, config, store, progress=progress)
+        reference, store_path, status = stored.result, str(stored.path), stored.status
+    audited_corpus = load_audited(paths, outlet)
+    documents, skipped = [], []
+    for item in iter_analysed(audited_corpus, reference.config, progress):
+        (skipped if isinstance(item, SkippedArticle) else documents).append(item)
+    clash = {d.id for d in documents} & {d.id for d in reference.documents}
+    if clash:
+        raise UsageError(f"audited article {sorted(clash)[0]!r} has the id of a corpus article; "
+                         "audit a file that is not in the corpus, or rename it")
+    return audit_documents(documents, reference, thresholds=thresholds, store_path=store_path,
+                           store_status=status, skipped=tuple(skipped))
+
+
+def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
+                    thresholds: Mapping[str, float] | None = None, store_path: str | None = None,
+                    store_status: str | None = None,
+                    skipped: tuple[SkippedArticle, ...] = ()) -> AuditResult:
+    """Place already analysed ``documents`` against the analysed ``reference`` corpus."""
+    thresholds = dict(thresholds or {})
+    keys = reference.finding_keys
+    corpus_docs = reference.documents
+    if not corpus_docs:
+        raise FramingError("the corpus has no analysed articles to compare with",
+                           reference.corpus.name)
+    corpus_words = {d.id: count_words(d) for d in corpus_docs}
+    corpus_counts = {d.id: finding_counts(keys, d) for d in corpus_docs}
+    audited_words = {d.id: count_words(d) for d in documents}
+    audited_counts = {d.id: finding_counts(keys, d) for d in documents}
+    categories = sorted(set().union(*corpus_counts.values(), *audited_counts.values()))
+    profile = NearestOutlets(reference, corpus_counts, corpus_words)
+    fact_checks = judge_facts(documents, reference)
+    labels_by_outlet = corpus_labels(corpus_docs)
+    audits = []
+    for doc in documents:
+        words = audited_words[doc.id]
+        placements = []
+        for key, category in categories:
+            population = [rate(corpus_counts[d.id].get((key, category), 0), corpus_words[d.id])
+                          for d in corpus_docs]
+            value = rate(audited_counts[doc.id].get((key, category), 0), words)
+            placements.append(CategoryPlacement(
+                key, category, audited_counts[doc.id].get((key, category), 0), value,
+                percentile_rank(value, population), _median(population), max(population)))
+        notes = []
+        if words < 150:
+            notes.append(f"only {words} body words: rates per 1,000 words are unstable")
+        if not any(k in keys for k in CUE_KEYS):
+            notes.append("no cue extractor ran (no 'cues' or 'scare_quotes' findings); "
+                         "percentiles cover only the findings that exist")
+        audits.append(ArticleAudit(
+            id=doc.id, source=doc.meta.source, outlet=doc.meta.outlet,
+            title=_title(doc), words=words, categories=tuple(placements),
+            nearest_outlets=profile.rank(audited_counts[doc.id], words),
+            labels=compare_labels(doc, labels_by_outlet),
+            facts=tuple(fact_checks.get(doc.id, ())),
+            sourcing=summarise_sourcing(doc),
+            findings=tuple(_finding_dict(k, s, doc) for k, s in _findings(keys, doc)),
+            notes=tuple(notes)))
+    breaches = tuple(
+        Breach(a.id, name, c.rate, limit)
+        for a in audits for name, limit in thresholds.items()
+        for c in [_combined(a, name)] if c is not None and c.rate > limit)
+    unknown = [name for name in thresholds if name not in {c for _, c in categories}]
+    if unknown:
+        known = sorted({c for _, c in categories})
+        raise UsageError(f"--fail-above names unknown categories {unknown}; known: {known}")
+    outlets = {o.id: o.name for o in reference.corpus.outlets.values()}
+    provenance = {**dict(reference.provenance), "audit_framing_version": __version__}
+    return AuditResult(corpus_name=reference.corpus.name, corpus_articles=len(corpus_docs),
+                       corpus_outlets=len({d.meta.outlet for d in corpus_docs}),
+                       outlets=outlets, store=store_path, store_status=store_status,
+                       articles=tuple(audits), breaches=breaches, thresholds=thresholds,
+                       provenance=provenance, skipped=skipped, profile_method=profile.method)
+
+
+def _combined(audit_: ArticleAudit, category: str) -> CategoryPlacement | None:
+    """A category's placement summed over span keys (a category may come from two keys)."""
+    rows = [c for c in audit_.categories if c.category == category]
+    if not rows:
+        return None
+    count = sum(c.count for c in rows)
+    return CategoryPlacement(rows[0].key, category, count, rate(count, audit_.words),
+                             rows[0].percentile, rows[0].corpus_median, rows[0].corpus_max)
+
+
+def _findings(keys: Sequence[str], doc: Document) -> list[tuple[str, Span]]:
+    pairs = [(key, span) for key in keys for span in doc.get(key)]
+    return sorted(pairs, key=lambda kv: (kv[1].start, kv[1].end))
+
+
+def _finding_dict(key: str, span: Span, doc: Document, width: int = 70) -> dict[str, Any]:
+    """The shared finding form plus ``context``: the words around it in its sentence."""
+    sentence = doc.sentence_of(span)
+    lo, hi = (sentence.start, sentence.end) if sentence else (span.start, span.end)
+    before = doc.text[max(lo, span.start - width):span.start]
+    after = doc.text[span.end:min(hi, span.end + width)]
+    return {"key": key, "category": span.label, "text": doc.text_of(span),
+            "start": span.start, "end": span.end, **dict(span.attrs),
+            "context": {"before": " ".join(before.split()), "space_before": before[-1:].isspace(),
+                        "after": " ".join(after.split()), "space_after": after[:1].isspace()}}
+
+
+def _title(doc: Document) -> str | None:
+    if doc.meta.title:
+        return doc.meta.title
+    title = next((s for s in doc.get("layout") if s.label == "title"), None)
+    return " ".join(doc.text_of(title).split()) if title else None
+
+
+# --- nearest outlets -----------------------------------------------------------------------
+
+class NearestOutlets:
+    """Ranks corpus outlets by the distance of their cue profile to an article's.
+
+    An outlet's profile pools its articles (counts over words), so a long article does
+    not count for more than its words. Only cue categories (not sourcing) shape style.
+    """
+
+    method = "euclidean distance between square-rooted rates per cue category (per 1,000 words)"
+
+    def __init__(self, reference: AnalysisResult, counts: Mapping[str, Counter[tuple[str, str]]],
+                 words: Mapping[str, int]) -> None:
+        cue_categories = {c for doc_counts in counts.values() for c in doc_counts if c[0] in CUE_KEYS}
+        self.categories = sorted(cue_categories)
+        pooled: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+        pooled_words: Counter[str] = Counter()
+        articles: Counter[str] = Counter()
+        for doc in reference.documents:
+            pooled[doc.meta.outlet].update(counts[doc.id])
+            pooled_words[doc.meta.outlet] += words[doc.id]
+            articles[doc.meta.outlet] += 1
+        self.outlets = {o: cue_profile(c, pooled_words[o], self.categories) for o, c in pooled.items()}
+        self.articles = articles
+        self.names = {o.id: o.name for o in reference.corpus.outlets.values()}
+
+    def rank(self, doc_counts: Counter[tuple[str, str]], words: int) -> tuple[OutletDistance, ...]:
+        if not self.categories:
+            return ()
+        vector = cue_profile(doc_counts, words, self.categories)
+        ranked = sorted((_distance(vector, v), o) for o, v in self.outlets.items())
+        return tuple(OutletDistance(o, self.names.get(o, o), d, self.articles[o]) for d, o in ranked)
+
+
+# --- labels for referents ------------------------------------------------------------------
+
+def _referent_labels(doc: Document) -> list[tuple[str, str, Span]]:
+    """(referent, label as written, span) for every cue tied to a known referent."""
+    out = []
+    for key in CUE_KEYS:
+        for span in doc.get(key):
+            referent = span.attrs.get("referent")
+            if referent:
+                out.append((referent, " ".join(doc.text_of(span).lower().split()), span))
+    return out
+
+
+def corpus_labels(documents: Iterable[Document]) -> dict[str, dict[str, Counter[str]]]:
+    """referent -> outlet -> how often each label is used."""
+    table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for doc in documents:
+        for referent, label, _ in _referent_labels(doc):
+            table[referent][doc.meta.outlet][label] += 1
+    return table
+
+
+def compare_labels(doc: Document, corpus: Mapping[str, Mapping[str, Counter[str]]]
+                   ) -> tuple[LabelComparison, ...]:
+    mine: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+    for referent, label, span in _referent_labels(doc):
+        mine[referent].append((label, span))
+    comparisons = []
+    for referent in sorted(mine):
+        audited = tuple(sorted({label for label, _ in mine[referent]}))
+        by_outlet = {o: tuple(sorted(c)) for o, c in sorted(corpus.get(referent, {}).items())}
+        used = {label for labels in by_outlet.values() for label in labels}
+        comparisons.append(LabelComparison(
+            referent=referent, audited=audited, by_outlet=by_outlet,
+            new_labels=tuple(l for l in audited if l not in used),
+            shared_with=tuple(o for o, labels in by_outlet.items() if set(labels) & set(audited)),
+            evidence=tuple({"text": doc.text_of(s), "start": s.start, "end": s.end,
+                            "category": s.label, "voice": s.attrs.get("voice")}
+                           for _, s in mine[referent])))
+    return tuple(comparisons)
+
+
+# --- sourcing ------------------------------------------------------------------------------
+
+def summarise_sourcing(doc: Document) -> SourcingSummary:
+    counts = Counter(span.label for span in doc.get(SOURCING_KEY))
+    quotes = doc.get(QUOTES_KEY)
+    speakers = sorted({str(q.attrs["speaker"]) for q in quotes if q.attrs.get("speaker")})
+    notes = []
+    for key in (SOURCING_KEY, *CUE_KEYS):
+        for span in doc.get(key):
+            if span.attrs.get("inserted_by"):
+                notes.append({"text": doc.text_of(span), "start": span.start, "end": span.end,
+                              "inserted_by": span.attrs["inserted_by"], "key": key})
+    return SourcingSummary(
+        counts=dict(sorted(counts.items())),
+        quotes_direct=sum(1 for q in quotes if q.label == "direct"),
+        quotes_reported=sum(1 for q in quotes if q.label == "reported"),
+        quotes_with_named_speaker=sum(1 for q in quotes if q.attrs.get("speaker")),
+        speakers=tuple(speakers), inserted_notes=tuple(notes))
+
+
+# --- facts ---------------------------------------------------------------------------------
+
+def judge_facts(documents: Sequence[Document], reference: AnalysisResult
+                ) -> dict[str, list[FactCheck]]:
+    """Facts each audited document states that the corpus also states: agree or conflict.
+
+    Uses the facts stage's alignment over corpus + audited documents together, and keeps
+    only the groups that contain an audited mention and at least one corpus mention.
+    """
+    try:
+        from . import facts as facts_module
+    except ImportError:
+        return {}
+    align = getattr(facts_module, "align_facts", None)
+    if align is None or not any(d.get("facts") for d in documents):
+        return {}
+    return _judge_with(align, documents, reference)
+
+
+def _judge_with(align: Any, documents: Sequence[Document], reference: AnalysisResult
+                ) -> dict[str, list[FactCheck]]:
+    raise NotImplementedError  # replaced once the facts stage's API is known
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+def audit_files(result: AuditResult) -> dict[str, str]:
+    """``audit.html``, ``audit.md`` and ``audit.json`` contents; nothing is written here."""
+    import json
+
+    from markupsafe import Markup
+
+    from .report import _environment, base_css
+
+    html = _environment(markdown=False).get_template("audit.html.j2").render(
+        r=result, css=Markup(base_css()))
+    markdown = _environment(markdown=True).get_template("audit.md.j2").render(r=result)
+    data = json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n"
+    return {"audit.html": html, "audit.md": markdown, "audit.json": data}
+
+
+def write_audit(result: AuditResult, out_dir: str | Path) -> list[Path]:
+    """Write the audit report files into ``out_dir``, all or nothing."""
+    from .output import write_files_atomically
+
+    return write_files_atomically(Path(out_dir), audit_files(result))
