@@ -1,3 +1,3 @@
 """Imports every module that registers an extractor, so the registry is complete."""
 from . import cleaning, sentences  # noqa: F401
-from . import readability, sourcing  # noqa: F401  (profiles: sourcing, readability)
+from . import readability, sourcing, profiles  # noqa: F401  (profiles: sourcing, readability, stage)

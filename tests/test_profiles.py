@@ -1,0 +1,101 @@
+"""Profiles: rates per 1,000 words by category and voice, each figure traced to its findings."""
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+import framing
+from framing.document import ArticleMeta, Document, Span
+from framing.pipeline import AnalysisConfig, Pipeline
+from framing.profiles import build_profiles
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def doc_with_cues(article: str, outlet: str, text: str, cues: list[tuple[str, str, str]]) -> Document:
+    """An analysed document plus hand-made cue spans: (phrase, category, voice)."""
+    doc = Document(text=text, meta=ArticleMeta(id=article, outlet=outlet, source=f"{article}.txt"))
+    Pipeline.from_config(AnalysisConfig(extractors=("junk", "layout", "body", "sentences")))(doc)
+    spans = []
+    for phrase, category, voice in cues:
+        start = text.index(phrase)
+        spans.append(Span(start, start + len(phrase), category, {"voice": voice}))
+    doc.spans["cues"] = spans
+    return doc
+
+
+# 19 and 16 words of body; a navigation line ("Subscribe") is junk.
+TEXT_A = ("The regime crushed the protests in the capital. Officials claimed the riots were "
+          "a coup attempt by foreign agents.\nSubscribe\n")
+TEXT_B = "Protests spread to three cities on Monday. The police arrested dozens of people, the ministry said.\n"
+
+
+@pytest.fixture()
+def profiles():
+    a = doc_with_cues("a1", "alpha", TEXT_A, [("regime", "loaded-term", "outlet"),
+                                               ("crushed", "emotive-verb", "outlet"),
+                                               ("riots", "loaded-term", "quoted"),
+                                               ("Subscribe", "loaded-term", "outlet")])  # in junk
+    b = doc_with_cues("b1", "beta", TEXT_B, [])
+    a2 = doc_with_cues("a2", "alpha", TEXT_B, [("arrested", "emotive-verb", "outlet")])
+    return build_profiles([a, b, a2], ["cues"], {"alpha": "Alpha News"})
+
+
+def test_words_count_the_kept_body_only(profiles) -> None:
+    assert profiles.unit("alpha", "a1").words == 19
+    assert profiles.unit("beta", "b1").words == 16
+    assert profiles.unit("alpha").words == 19 + 16
+    assert profiles.unit("alpha").articles == 2 and profiles.unit("alpha").outlet_name == "Alpha News"
+
+
+def test_rates_by_category_and_voice_with_their_findings(profiles) -> None:
+    loaded = profiles.rate("alpha", "category", "loaded-term", article="a1")
+    assert loaded.count == 2  # the junk line "Subscribe" is not counted
+    assert loaded.per_1000 == pytest.approx(2 / 19 * 1000, abs=1e-3)
+    assert [(f.article, f.start, f.end) for f in loaded.findings] == [
+        ("a1", TEXT_A.index("regime"), TEXT_A.index("regime") + 6),
+        ("a1", TEXT_A.index("riots"), TEXT_A.index("riots") + 5)]
+    own = profiles.rate("alpha", "voice", "outlet")
+    assert own.count == 3 and own.words == 35
+    assert {f.article for f in own.findings} == {"a1", "a2"}
+    assert profiles.rate("alpha", "category_voice", "loaded-term/quoted").count == 1
+    assert profiles.rate("alpha", "key", "cues").count == 4
+
+
+def test_an_outlet_without_findings_has_a_zero_rate_not_a_missing_row(profiles) -> None:
+    beta = profiles.unit("beta")
+    assert beta.findings == 0 and beta.per_1000 == 0.0
+    assert profiles.rate("beta", "category", "loaded-term") is None
+
+
+def test_every_rate_equals_its_listed_findings(profiles) -> None:
+    for row in profiles.rates:
+        assert row.count == len(row.findings) > 0
+        assert row.per_1000 == pytest.approx(row.count / row.words * 1000, abs=1e-3)
+
+
+def test_to_dict_is_flat_records_json_can_hold(profiles) -> None:
+    data = json.loads(json.dumps(profiles.to_dict()))
+    assert {"outlets", "articles", "rates", "unit"} <= set(data)
+    for table in ("outlets", "articles", "rates"):
+        for record in data[table]:
+            nested = [k for k, v in record.items() if isinstance(v, (dict, list))]
+            assert nested in ([], ["findings"]), (table, nested)
+    assert len({len(r) for r in data["rates"]}) == 1  # same columns in every row
+
+
+def test_analyze_writes_profiles_that_point_at_real_findings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = framing.analyze(FIXTURES / "sourcing")
+    section = result.to_dict()["profiles"]
+    articles = {a["id"]: a for a in result.to_dict()["articles"]}
+    rows = [r for r in section["rates"] if r["level"] == "article" and r["dimension"] == "category"]
+    assert rows
+    for row in rows:
+        spans = {(f["start"], f["end"], f["category"]) for f in articles[row["article"]]["findings"]}
+        for ref in row["findings"]:
+            assert (ref["start"], ref["end"], ref["category"]) in spans
