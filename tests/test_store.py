@@ -58,12 +58,18 @@ def test_reused_when_fresh_and_rebuilt_when_a_file_changes(corpus_copy: Path, tm
     assert "A new closing sentence" in again.result.document("beta-1").text
 
 
-def test_a_different_config_makes_the_store_stale(corpus_copy: Path, tmp_path: Path) -> None:
+def test_a_different_config_or_an_edited_lexicon_makes_the_store_stale(corpus_copy: Path,
+                                                                      tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
-    load_or_analyse(corpus_copy, store=path)
+    pack = tmp_path / "pack.toml"
+    pack.write_bytes((Path(framing.__file__).parent / "lexicons" / "general.toml").read_bytes())
+    config = AnalysisConfig(lexicon_paths=(pack,), use_default_lexicons=False)
+    load_or_analyse(corpus_copy, config, store=path)
     corpus = framing.corpus.load_corpus(corpus_copy)
-    assert is_fresh(path, corpus, AnalysisConfig())
-    assert not is_fresh(path, corpus, AnalysisConfig(use_default_lexicons=False))
+    assert is_fresh(path, corpus, config)
+    assert not is_fresh(path, corpus, AnalysisConfig())
+    pack.write_text(pack.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert not is_fresh(path, corpus, config)
 
 
 def test_failed_write_leaves_the_old_store_untouched(corpus_copy: Path, tmp_path: Path,

@@ -169,6 +169,25 @@ def run_audit(args: argparse.Namespace) -> int:
     return EXIT_PROCESSING if result.failed else 0
 
 
+def run_lesson(args: argparse.Namespace) -> int:
+    from .lesson import build_lesson, write_lesson
+
+    if args.items < 1:
+        raise UsageError("--items must be at least 1")
+    config = config_from_args(args)
+    if args.no_store:
+        result = analyze(args.corpus, config, progress=not args.quiet)
+    else:
+        result = _stored_corpus(args)
+    lesson = build_lesson(result, seed=args.seed, per_kind=args.items, title=args.title)
+    for path in write_lesson(lesson, args.out):
+        print(path)
+    for kind, why in lesson.missing.items():
+        if not args.quiet:
+            print(f"framing: note: no {kind} exercise: {why}", file=sys.stderr)
+    return 0
+
+
 def _add_store_arguments(parser: argparse.ArgumentParser, corpus_required: bool) -> None:
     group = parser.add_argument_group("corpus store")
     group.add_argument("--corpus", type=Path, metavar="CORPUS", required=corpus_required,
@@ -220,6 +239,28 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     _add_store_arguments(audit, corpus_required=True)
     add_corpus_arguments(audit)
     audit.set_defaults(handler=run_audit)
+
+    lesson = commands.add_parser(
+        "lesson", help="a printable worksheet and answer key from real corpus sentences",
+        description="Build a worksheet (HTML and Markdown, printable) from real sentences of "
+                    "CORPUS: spot-the-loaded-term items, 'same event, different words' pairs, "
+                    "quote-or-outlet-voice items and a fact-conflict item, each citing its "
+                    "article, outlet and character offsets; and a separate answer key with the "
+                    "rationale for every item. The same corpus and --seed give the same "
+                    "worksheet. " + STORE_RULE)
+    lesson.add_argument("corpus", type=Path, metavar="CORPUS")
+    lesson.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
+                        help="output folder: worksheet.html/.md, answers.html/.md, lesson.json")
+    lesson.add_argument("--seed", type=int, default=0, help="which items to pick (default 0)")
+    lesson.add_argument("--items", type=int, default=4, metavar="N",
+                        help="at most N items of each kind (default 4)")
+    lesson.add_argument("--title", help="worksheet title")
+    lesson.add_argument("--store", type=Path, default=Path("reports") / "corpus.sqlite",
+                        metavar="FILE", help="SQLite store (default reports/corpus.sqlite)")
+    lesson.add_argument("--no-store", action="store_true",
+                        help="analyse the corpus without reading or writing the store")
+    add_corpus_arguments(lesson)
+    lesson.set_defaults(handler=run_lesson)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
