@@ -1,3 +1,4 @@
 """Imports every module that registers an extractor, so the registry is complete."""
 from . import cleaning, sentences  # noqa: F401
 from . import readability, sourcing, profiles  # noqa: F401  (profiles: sourcing, readability, stage)
+from . import facts  # noqa: F401  (facts extractor and corpus stage)

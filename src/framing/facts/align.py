@@ -1,0 +1,474 @@
+"""The "facts" corpus stage: align fact mentions across outlets, judge them, find inconsistencies.
+
+Alignment is blocked so its cost grows with the number of mentions, not its square:
+
+* a date or number tied to an event goes to the block ``(event, slot, unit)`` — the date of
+  the presidential election, the deaths in the January 2022 unrest. A block is one fact; no
+  pairs are compared to build it;
+* a number tied to no event goes to one block per content word of what it counts
+  (``(%, export)``, ``(%, oil)``); only pairs inside a block are candidates, and a block larger
+  than :data:`WINDOW` is cut by a sorted-neighbourhood window. A candidate pair is linked when
+  what they count overlaps enough, helped by the TF-IDF similarity of their sentences and the
+  entities they share; linked mentions form a fact (union-find).
+
+Judgement: two mentions are compatible when their intervals overlap (exact counts get ±5%,
+so counts within about 10% agree; approximate ones are already ranges); for the date of a
+multi-day event, two dates that both fall inside the event's known dates are compatible too.
+A pair of outlets *conflicts* on a fact when any of their mentions are incompatible, otherwise
+it *agrees*; a fact stated by one outlet is *single-source*.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import combinations
+from typing import Any, Iterable
+
+from ..analysis import CorpusContext, register_corpus_stage, register_provenance
+from ..document import Document, Span
+from ..pipeline import AnalysisConfig
+from .entities import Event, Gazetteer
+from .extract import gazetteer_for
+
+#: Exact counts are widened by this fraction each way before comparing (225 vs 238 agree).
+COUNT_TOLERANCE = 0.05
+#: Largest block compared pair by pair; bigger blocks use a sorted window of this size.
+WINDOW = 40
+#: Link threshold for numbers tied to no event (see :func:`link_score`).
+LINK_THRESHOLD = 0.4
+#: "immediately after" allows at most this many days after the event's end.
+SOON_DAYS = 92
+NUMERIC = {"number", "money", "percent"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One fact mention with everything the report needs to quote it."""
+
+    index: int
+    article: str
+    outlet: str
+    original_outlet: str | None
+    kind: str                 # date, number, money, percent
+    event: str | None
+    slot: str
+    unit: str | None
+    low: float | date
+    high: float | date | None
+    approximate: bool
+    value: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    entities: frozenset[str]
+    counts_words: tuple[str, ...]
+    attrs: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        iso = lambda v: v.isoformat() if isinstance(v, date) else v  # noqa: E731
+        return {"article": self.article, "outlet": self.outlet, "original_outlet": self.original_outlet,
+                "kind": self.kind, "value": self.value, "low": iso(self.low), "high": iso(self.high),
+                "unit": self.unit, "approximate": self.approximate, "text": self.text,
+                "start": self.start, "end": self.end, "sentence": self.sentence,
+                "sentence_start": self.sentence_start, "sentence_end": self.sentence_end,
+                "voice": self.attrs.get("voice"), "note": self.attrs.get("note"),
+                "explanation": self.attrs.get("explanation")}
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    event: str | None
+    slot: str
+    kind: str
+    unit: str | None
+    description: str
+    status: str
+    mentions: tuple[Mention, ...]
+    pairs: tuple[dict[str, Any], ...]
+    explanation: str
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({m.outlet for m in self.mentions})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "event": self.event, "slot": self.slot, "kind": self.kind,
+                "unit": self.unit, "description": self.description, "status": self.status,
+                "outlets": self.outlets, "explanation": self.explanation,
+                "pairs": list(self.pairs), "mentions": [m.to_dict() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class FactsSection:
+    """``analysis.json["facts"]``: facts with status, outlet agreement matrix, inconsistencies."""
+
+    facts: tuple[Fact, ...]
+    matrix: tuple[dict[str, Any], ...]
+    inconsistencies: tuple[dict[str, Any], ...]
+    candidate_pairs: int
+    mentions: int
+    gazetteer: dict[str, Any] = field(default_factory=dict)
+
+    def shared(self) -> list[Fact]:
+        return [f for f in self.facts if len(f.outlets) >= 2]
+
+    def to_dict(self) -> dict[str, Any]:
+        statuses = defaultdict(int)
+        for f in self.facts:
+            statuses[f.status] += 1
+        return {
+            "summary": {"facts": len(self.facts), "shared": len(self.shared()), **statuses,
+                        "mentions": self.mentions, "candidate_pairs": self.candidate_pairs,
+                        "inconsistencies": len(self.inconsistencies)},
+            "method": {"count_tolerance": COUNT_TOLERANCE, "window": WINDOW,
+                       "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
+                       "gazetteer": self.gazetteer,
+                       "rules": "counts agree within about 10% (each widened by 5%); approximate "
+                                "quantities are ranges; dates of a multi-day event agree when both "
+                                "fall inside the event's known dates"},
+            "facts": [f.to_dict() for f in self.facts],
+            "agreement": list(self.matrix),
+            "inconsistencies": list(self.inconsistencies),
+        }
+
+
+# ------------------------------------------------------------------ collecting mentions
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
+    """Alignable mentions: dates of an event slot, and numbers that count something."""
+    mentions: list[Mention] = []
+    for doc in documents:
+        facts = doc.get("facts")
+        entities_by_sentence: dict[int, set[str]] = defaultdict(set)
+        for span in facts:
+            if span.label == "entity" and span.attrs.get("id"):
+                entities_by_sentence[span.attrs["sentence"]].add(span.attrs["id"])
+        for span in facts:
+            a = span.attrs
+            if span.label == "date":
+                if not (a.get("event") and a.get("slot") and a.get("low")):
+                    continue
+                low, high = _parse_date(a["low"]), _parse_date(a["high"])
+                unit = None
+            elif span.label in NUMERIC:
+                if not a.get("slot"):
+                    continue
+                low, high, unit = a["low"], a["high"], a.get("unit")
+            else:
+                continue
+            sentence = doc.sentences[a["sentence"]]
+            mentions.append(Mention(
+                index=len(mentions), article=doc.id, outlet=doc.meta.outlet,
+                original_outlet=doc.meta.original_outlet, kind=span.label, event=a.get("event"),
+                slot=a["slot"], unit=unit, low=low, high=high,  # type: ignore[arg-type]
+                approximate=bool(a.get("approximate")),
+                value=str(a.get("value") if span.label == "date" else a.get("display")),
+                text=doc.text_of(span), start=span.start, end=span.end,
+                sentence=doc.text_of(sentence), sentence_start=sentence.start,
+                sentence_end=sentence.end, entities=frozenset(entities_by_sentence[a["sentence"]]),
+                counts_words=tuple(a.get("counts_words") or ()), attrs=dict(a)))
+    return mentions
+
+
+# ------------------------------------------------------------------ blocking and linking
+
+def block_keys(m: Mention) -> list[tuple[Any, ...]]:
+    """Blocking keys: the event slot when there is one, else one key per counted word."""
+    if m.event is not None:
+        return [("event", m.event, m.slot, m.kind if m.kind == "date" else m.unit)]
+    return [("words", m.kind, m.unit, w) for w in m.counts_words]
+
+
+def candidate_pairs(mentions: list[Mention], window: int = WINDOW) -> set[tuple[int, int]]:
+    """Pairs of event-less mentions (from different articles) that share a block.
+
+    A block holds the mentions sharing a key; one larger than ``window`` is sorted by value
+    and each mention is paired only with the next ``window`` ones, so the number of pairs is
+    at most ``keys x window x mentions``: linear in the corpus size.
+    """
+    blocks: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.event is None:
+            for key in block_keys(m):
+                blocks[key].append(m)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > window:
+            members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
+            spans = ((i, members[i + 1:i + 1 + window]) for i in range(len(members)))
+            for i, following in spans:
+                for other in following:
+                    _add_pair(pairs, members[i], other)
+        else:
+            for a, b in combinations(members, 2):
+                _add_pair(pairs, a, b)
+    return pairs
+
+
+def _add_pair(pairs: set[tuple[int, int]], a: Mention, b: Mention) -> None:
+    if a.article != b.article:
+        pairs.add((min(a.index, b.index), max(a.index, b.index)))
+
+
+def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+def link_score(a: Mention, b: Mention, cosine: float) -> float:
+    """How likely two event-less numbers state the same fact (0-1).
+
+    Half comes from what they count (Jaccard of content words), 0.3 from the TF-IDF cosine of
+    their sentences, 0.2 from the named actors and places they share.
+    """
+    return 0.5 * _jaccard(a.counts_words, b.counts_words) + 0.3 * cosine + \
+        0.2 * _jaccard(a.entities, b.entities)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _sentence_cosines(mentions: list[Mention], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    if not pairs:
+        return {}
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 (lazy, heavy)
+
+    keys = sorted({(m.article, m.sentence_start) for m in mentions})
+    row = {k: i for i, k in enumerate(keys)}
+    texts = {(m.article, m.sentence_start): m.sentence for m in mentions}
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [texts[k] for k in keys])
+    out = {}
+    for i, j in pairs:
+        a, b = mentions[i], mentions[j]
+        va, vb = matrix[row[(a.article, a.sentence_start)]], matrix[row[(b.article, b.sentence_start)]]
+        out[(i, j)] = float(va.multiply(vb).sum())  # rows are L2-normalised: dot = cosine
+    return out
+
+
+def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
+    """Facts as groups of mentions, and how many candidate pairs were compared."""
+    groups: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.event is not None:
+            groups[block_keys(m)[0]].append(m)
+    loose = [m for m in mentions if m.event is None]
+    pairs = candidate_pairs(mentions)
+    cosines = _sentence_cosines(mentions, pairs)
+    uf = _UnionFind(len(mentions))
+    for (i, j), cos in cosines.items():
+        if link_score(mentions[i], mentions[j], cos) >= LINK_THRESHOLD:
+            uf.union(i, j)
+    components: dict[int, list[Mention]] = defaultdict(list)
+    for m in loose:
+        components[uf.find(m.index)].append(m)
+    return [*groups.values(), *components.values()], len(pairs)
+
+
+# ------------------------------------------------------------------ judging
+
+def _interval(m: Mention) -> tuple[float, float]:
+    if isinstance(m.low, date):
+        return float(m.low.toordinal()), float(m.high.toordinal())  # type: ignore[union-attr]
+    low, high = float(m.low), float("inf") if m.high is None else float(m.high)
+    if not m.approximate:
+        low, high = low * (1 - COUNT_TOLERANCE), high * (1 + COUNT_TOLERANCE)
+    return low, high
+
+
+def _within(m: Mention, event: Event) -> bool:
+    low, high = _interval(m)
+    return low <= event.end.toordinal() and event.start.toordinal() <= high
+
+
+def compatible(a: Mention, b: Mention, event: Event | None = None) -> bool:
+    """Same value within tolerance (see module docstring)."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    (al, ah), (bl, bh) = _interval(a), _interval(b)
+    if al <= bh and bl <= ah:
+        return True
+    if a.kind == "date" and a.slot == "date" and event is not None and event.multi_day:
+        return _within(a, event) and _within(b, event)
+    return False
+
+
+def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
+    """Status and per-outlet-pair relation of one fact."""
+    first = group[0]
+    event = gazetteer.events.get(first.event) if first.event else None
+    by_outlet: dict[str, list[Mention]] = defaultdict(list)
+    for m in group:
+        by_outlet[m.outlet].append(m)
+    pairs = []
+    for a, b in combinations(sorted(by_outlet), 2):
+        clashes = [(x, y) for x in by_outlet[a] for y in by_outlet[b] if not compatible(x, y, event)]
+        relation = "conflict" if clashes else "agree"
+        if clashes:
+            x, y = clashes[0]
+            why = f"{a} says '{x.text}' ({x.value}) but {b} says '{y.text}' ({y.value})"
+        else:
+            why = (f"{a} ({', '.join(sorted({m.value for m in by_outlet[a]}))}) and {b} "
+                   f"({', '.join(sorted({m.value for m in by_outlet[b]}))}) are compatible")
+        pairs.append({"outlets": [a, b], "relation": relation, "why": why})
+    status = ("single-source" if len(by_outlet) < 2 else
+              "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
+    description = describe(first, event, gazetteer)
+    explanation = {
+        "single-source": f"Only {first.outlet} states {description}.",
+        "agree": f"{len(by_outlet)} outlets state {description} and their values are compatible.",
+        "conflict": f"Outlets state {description} with incompatible values: "
+                    + "; ".join(p["why"] for p in pairs if p["relation"] == "conflict") + ".",
+    }[status]
+    fact_id = (f"{first.event}/{first.slot}" if first.event else
+               f"{first.kind}/{first.unit or 'count'}/{'-'.join(first.counts_words)}")
+    return Fact(fact_id, first.event, first.slot, first.kind, first.unit, description, status,
+                tuple(sorted(group, key=lambda m: (m.outlet, m.article, m.start))), tuple(pairs),
+                explanation)
+
+
+def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
+    """A phrase a student can read: 'the date of the January 2022 unrest in Kazakhstan'."""
+    if m.kind == "date" and event is not None:
+        return f"the {m.slot.replace('-', ' ')} of {event.description}"
+    quantity = next((q for q in gazetteer.quantities if q.id == m.slot), None)
+    what = quantity.label if quantity else " ".join(m.counts_words) or m.slot
+    unit = f" ({m.unit})" if m.unit else ""
+    return f"{what}{unit}" + (f" in {event.description}" if event else "")
+
+
+# ------------------------------------------------------------------ inconsistencies
+
+def find_inconsistencies(documents: Iterable[Document], gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """Dates that contradict the article's own chronology ("internal") or the event's known date.
+
+    For each event an article dates, its own dates OF the event are the reference; a date
+    placed "after" the event must not end before it starts ("immediately after" also not more
+    than :data:`SOON_DAYS` after it ends), a date "before" it must not start after it ends, and
+    two dates of the event must be compatible. With no date of its own, the article is checked
+    against the gazetteer's known date instead (kind "known-date").
+    """
+    found: list[dict[str, Any]] = []
+    for doc in documents:
+        dated: dict[str, list[Span]] = defaultdict(list)
+        for span in doc.get("facts"):
+            if span.label == "date" and span.attrs.get("event") and span.attrs.get("low"):
+                dated[span.attrs["event"]].append(span)
+        for event_id, spans in dated.items():
+            event = gazetteer.events.get(event_id)
+            if event is None:
+                continue
+            own = [s for s in spans if s.attrs.get("slot") == "date"]
+            for span in spans:
+                problem = _check(doc, span, own, event)
+                if problem is not None:
+                    found.append(problem)
+    return found
+
+
+def _check(doc: Document, span: Span, own: list[Span], event: Event) -> dict[str, Any] | None:
+    a = span.attrs
+    low, high = _parse_date(a["low"]), _parse_date(a["high"])
+    assert low is not None and high is not None
+    others = [s for s in own if s is not span]
+    if others:
+        ref_low = min(_parse_date(s.attrs["low"]) for s in others)  # type: ignore[type-var]
+        ref_high = max(_parse_date(s.attrs["high"]) for s in others)  # type: ignore[type-var]
+        kind, ref_text = "internal", "; ".join(f"'{doc.text_of(s)}'" for s in others)
+        reference = f"the article itself dates {event.description} as {ref_text}"
+    else:
+        ref_low, ref_high, kind = event.start, event.end, "known-date"
+        reference = (f"{event.description} took place {event.start.isoformat()}"
+                     + (f" to {event.end.isoformat()}" if event.multi_day else "")
+                     + " (gazetteer)")
+    relation, phrase = a.get("relation"), doc.text_of(span)
+    why = None
+    if relation == "after":
+        if high < ref_low:
+            why = f"'{phrase}' is placed after {event.description} but is earlier than it"
+        elif a.get("soon") and (low - ref_high).days > SOON_DAYS:
+            why = f"'{phrase}' is placed immediately after {event.description} but is months later"
+    elif relation == "before":
+        if low > ref_high:
+            why = f"'{phrase}' is placed before {event.description} but is later than it"
+    elif a.get("slot") == "date":
+        fits = low <= ref_high and ref_low <= high
+        if not fits and event.multi_day and kind == "internal":
+            fits = low <= event.end and event.start <= high and all(
+                _parse_date(s.attrs["low"]) <= event.end and event.start <= _parse_date(s.attrs["high"])  # type: ignore[operator]
+                for s in others)
+        if not fits:
+            why = f"'{phrase}' gives {event.description} a date ({a['value']}) that does not fit"
+    if why is None:
+        return None
+    sentence = doc.sentences[a["sentence"]]
+    return {"kind": kind, "article": doc.id, "outlet": doc.meta.outlet, "event": event.id,
+            "text": phrase, "start": span.start, "end": span.end, "value": a.get("value"),
+            "relation": relation, "sentence": doc.text_of(sentence),
+            "sentence_start": sentence.start, "sentence_end": sentence.end,
+            "explanation": f"{why}: {reference}."}
+
+
+# ------------------------------------------------------------------ agreement matrix
+
+def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict[str, Any]]:
+    """Per pair of outlets: facts both state, and how many of those agree or conflict."""
+    cells = {tuple(p): {"outlets": list(p), "shared": 0, "agree": 0, "conflict": 0}
+             for p in combinations(sorted(outlets), 2)}
+    for fact in facts:
+        for pair in fact.pairs:
+            cell = cells.setdefault(tuple(pair["outlets"]), {"outlets": pair["outlets"], "shared": 0,
+                                                             "agree": 0, "conflict": 0})
+            cell["shared"] += 1
+            cell[pair["relation"]] += 1
+    return list(cells.values())
+
+
+def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSection:
+    """Align, judge and check the fact mentions of analysed documents."""
+    documents = list(documents)
+    mentions = collect_mentions(documents)
+    groups, n_pairs = group_mentions(mentions)
+    order = {"conflict": 0, "agree": 1, "single-source": 2}
+    judged = [judge(g, gazetteer) for g in groups]
+    seen: dict[str, int] = defaultdict(int)
+    for i, fact in enumerate(judged):  # two event-less facts may count the same words
+        seen[fact.id] += 1
+        if seen[fact.id] > 1:
+            judged[i] = replace(fact, id=f"{fact.id}#{seen[fact.id]}")
+    facts = sorted(judged, key=lambda f: (order[f.status], -len(f.outlets), f.id))
+    outlets = sorted({d.meta.outlet for d in documents})
+    return FactsSection(tuple(facts), tuple(agreement_matrix(facts, outlets)),
+                        tuple(find_inconsistencies(documents, gazetteer)), n_pairs, len(mentions),
+                        gazetteer.provenance())
+
+
+@register_corpus_stage("facts", order=500)
+def facts_stage(context: CorpusContext) -> FactsSection:
+    """Corpus stage: ``analysis.json["facts"]``."""
+    return align_facts(context.documents, gazetteer_for(context.config))
+
+
+@register_provenance
+def gazetteer_provenance(config: AnalysisConfig) -> dict[str, Any]:
+    return {"gazetteer": gazetteer_for(config).provenance()}

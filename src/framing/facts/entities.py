@@ -1,0 +1,203 @@
+"""Named actors, places and events, found with a gazetteer (data, not a model).
+
+The gazetteer is a TOML file (``lexicons/gazetteers/*.toml``): actors and places with
+aliases, events with trigger phrases and known dates, and counted quantities. All aliases
+are matched in one pass with one compiled alternation; triggers with another. No NER model:
+names the gazetteer does not list are caught only by the capitalised-sequence rule.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import LexiconError
+
+DEFAULT_GAZETTEER = "gazetteer-russia-central-asia.toml"
+_ID = re.compile(r"(actor|place|event):[a-z0-9][a-z0-9-]*")
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event with a known date range and the phrases that name it."""
+
+    id: str
+    description: str
+    start: date
+    end: date
+    triggers: tuple[str, ...]
+    requires_any: tuple[str, ...] = ()
+    provenance: str = ""
+
+    @property
+    def multi_day(self) -> bool:
+        return self.end > self.start
+
+
+@dataclass(frozen=True)
+class Quantity:
+    id: str
+    label: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Actors, places, events and quantities, with compiled matchers."""
+
+    name: str
+    version: str
+    path: str
+    sha256: str
+    names: dict[str, tuple[str, str]]            # alias -> (id, kind)
+    labels: dict[str, str]                       # id -> display name
+    events: dict[str, Event]
+    quantities: tuple[Quantity, ...]
+    _trigger_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _name_re: re.Pattern[str] | None = None
+    _trigger_re: re.Pattern[str] | None = None
+
+    def find_names(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str, str]]:
+        """``(start, end, id, kind)`` for every alias in ``text[start:end]``, longest first."""
+        if self._name_re is None:
+            return
+        for m in self._name_re.finditer(text, start, end):
+            ident, kind = self.names[m.group(0)]
+            yield m.start(), m.end(), ident, kind
+
+    def find_triggers(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """``(start, end, candidate event ids)`` for every event trigger phrase."""
+        if self._trigger_re is None:
+            return
+        for m in self._trigger_re.finditer(text, start, end):
+            yield m.start(), m.end(), self._trigger_events[_fold(m.group(0))]
+
+    def quantity_of(self, words: list[str]) -> str | None:
+        """The quantity id whose word (or two-word phrase) occurs in ``words``."""
+        lowered = [w.lower() for w in words]
+        pairs = {" ".join(lowered[i:i + 2]) for i in range(len(lowered) - 1)}
+        for q in self.quantities:
+            for word in q.words:
+                if word in lowered or word in pairs:
+                    return q.id
+        return None
+
+    def provenance(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "path": self.path,
+                "sha256": self.sha256}
+
+
+def _fold(phrase: str) -> str:
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+def _alternation(phrases: list[str]) -> str:
+    # Longest first so "presidential elections" wins over "elections".
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+
+
+def _dates(info: dict[str, Any], where: str) -> tuple[date, date]:
+    start, end = info.get("start"), info.get("end", info.get("start"))
+    if not isinstance(start, date) or not isinstance(end, date) or end < start:
+        raise LexiconError("events need 'start' and 'end' as TOML dates (2022-01-02), end >= start",
+                           where)
+    return start, end
+
+
+def _strings(info: dict[str, Any], key: str, where: str, required: bool = True) -> tuple[str, ...]:
+    value = info.get(key, [] if not required else None)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) \
+            or (required and not value):
+        raise LexiconError(f"{key!r} must be a list of non-empty strings", where)
+    return tuple(value)
+
+
+def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazetteer:
+    """Validate a parsed gazetteer TOML; errors name the file and the entry."""
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in ("name", "version")):
+        raise LexiconError("missing [meta] table with 'name' and 'version'", where)
+    names: dict[str, tuple[str, str]] = {}
+    labels: dict[str, str] = {}
+    for kind, table in (("actor", "actors"), ("place", "places")):
+        for i, info in enumerate(data.get(table, []), 1):
+            here = f"{where}: [[{table}]] #{i}"
+            ident = info.get("id") if isinstance(info, dict) else None
+            if not isinstance(ident, str) or not _ID.fullmatch(ident):
+                raise LexiconError("'id' must look like \"actor:tokayev\" or \"place:almaty\"", here)
+            labels[ident] = str(info.get("name", ident))
+            for alias in _strings(info, "aliases", f"{here} {ident}"):
+                names.setdefault(alias, (ident, kind))
+    events: dict[str, Event] = {}
+    trigger_events: dict[str, list[str]] = {}
+    for i, info in enumerate(data.get("events", []), 1):
+        here = f"{where}: [[events]] #{i}"
+        ident = info.get("id") if isinstance(info, dict) else None
+        if not isinstance(ident, str) or not ident.startswith("event:") or not _ID.fullmatch(ident):
+            raise LexiconError("event 'id' must look like \"event:kz-jan-2022\"", here)
+        here = f"{where}: event {ident}"
+        start, end = _dates(info, here)
+        event = Event(ident, str(info.get("description", ident)), start, end,
+                      _strings(info, "triggers", here), _strings(info, "requires_any", here, False),
+                      str(info.get("provenance", "")))
+        events[ident] = event
+        labels[ident] = event.description
+        for trigger in event.triggers:
+            trigger_events.setdefault(_fold(trigger), []).append(ident)
+    quantities = []
+    for i, info in enumerate(data.get("quantities", []), 1):
+        here = f"{where}: [[quantities]] #{i}"
+        if not isinstance(info, dict) or not isinstance(info.get("id"), str):
+            raise LexiconError("quantities need an 'id'", here)
+        quantities.append(Quantity(info["id"], str(info.get("label", info["id"])),
+                                   tuple(w.lower() for w in _strings(info, "words", here))))
+    name_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(names)) + r")(?![\w-])") if names else None
+    trigger_re = (re.compile(r"(?<![\w-])(?:" + _alternation([t for e in events.values() for t in e.triggers])
+                             + r")(?![\w-])", re.IGNORECASE) if events else None)
+    return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
+                     tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
+                     name_re, trigger_re)
+
+
+def default_gazetteer_path() -> Path:
+    return Path(str(resources.files("framing").joinpath("lexicons", "gazetteers", DEFAULT_GAZETTEER)))
+
+
+@lru_cache(maxsize=8)
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Read and validate a gazetteer file (the packaged one by default); cached per path."""
+    path = Path(path) if path is not None else default_gazetteer_path()
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"cannot read gazetteer ({exc.strerror})", where) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"gazetteer is not valid UTF-8 TOML ({exc})", where) from None
+    return parse_gazetteer(data, where, hashlib.sha256(raw).hexdigest())
+
+
+# A run of two or more capitalised words ("Jawaharlal Nehru University"), allowing "of"/"de".
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w'’.-]*[a-z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)+")
+
+
+def find_capitalised_names(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Multi-word capitalised names not starting the sentence (a rule, not a model)."""
+    for m in _CAPITALISED_RUN.finditer(text, start, end):
+        s = m.start()
+        if s == start:
+            # The sentence's first word is capitalised anyway: drop it and keep the rest.
+            rest = m.group(0).split(None, 1)
+            if len(rest) < 2 or " " not in rest[1].strip():
+                continue
+            s = m.start() + m.group(0).index(rest[1])
+        yield s, m.end()

@@ -1,0 +1,237 @@
+"""The "facts" extractor: typed fact mentions per sentence, tied to the event they are about.
+
+For each sentence it finds dates, numbers (counts, money, percentages), named actors and
+places (gazetteer aliases plus a capitalised-sequence rule) and event triggers. A date or
+number is then tied to the nearest event trigger in its sentence, and gets a *slot*: the date
+of that event, its scheduled or end date, or the quantity it counts (deaths, arrests ...).
+A date tied to an event only through "after"/"before" is not a date OF the event; it keeps
+the relation so the consistency check can use it. Mentions are not findings: they are the
+evidence the corpus stage (:mod:`framing.facts.align`) aligns across outlets.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..document import Document, Span
+from ..pipeline import AnalysisConfig, register_extractor
+from .dates import DateMention, find_dates
+from .entities import Event, Gazetteer, find_capitalised_names, load_gazetteer
+from .numbers import NumberMention, find_numbers
+
+#: How far before an event's start a trigger may refer to it (elections are announced ahead).
+LEAD_DAYS = 180
+#: Most words between a date and the event trigger it is tied to.
+MAX_GAP_WORDS = 8
+_AFTER = re.compile(r"\b(after|following|since|in the wake of)\b", re.IGNORECASE)
+_BEFORE = re.compile(r"\b(before|ahead of|prior to|until|preceding)\b", re.IGNORECASE)
+_SOON = re.compile(r"\b(immediately|shortly|soon|just|right)\b", re.IGNORECASE)
+_SCHEDULED = re.compile(r"\b(scheduled|originally|planned|was due|were due|initially set)\b", re.IGNORECASE)
+_ENDING = re.compile(r"\b(withdraw\w*|left|leaving|ended|ending|end of|completed|pulled out|pull-out)\b",
+                     re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
+    """The gazetteer named by ``config.options['gazetteer']`` or the packaged one."""
+    path = config.options.get("gazetteer")
+    return load_gazetteer(Path(path) if path else None)
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(_WORD.findall(text[a:b])) if b > a else 0
+
+
+def _choose_event(candidates: tuple[str, ...], gazetteer: Gazetteer, names: set[str],
+                  published: date | None, near: DateMention | None) -> Event | None:
+    """The event a trigger names: the one whose date fits the nearby date, or the publication date."""
+    events = []
+    for ident in candidates:
+        event = gazetteer.events[ident]
+        if event.requires_any and not names.intersection(event.requires_any):
+            continue
+        if published is not None and published < event.start - timedelta(days=LEAD_DAYS):
+            continue  # an article cannot refer to an event that had not been announced
+        events.append(event)
+    if not events:
+        return None
+    if len(events) == 1:
+        return events[0]
+    if near is not None and near.low is not None and near.high is not None:
+        def gap_to_date(e: Event) -> int:
+            if near.high < e.start:  # type: ignore[operator]
+                return (e.start - near.high).days  # type: ignore[operator]
+            if near.low > e.end:  # type: ignore[operator]
+                return (near.low - e.end).days  # type: ignore[operator]
+            return 0
+        return min(events, key=lambda e: (gap_to_date(e), e.id))
+    if published is not None:
+        past = [e for e in events if e.start <= published + timedelta(days=LEAD_DAYS)]
+        return min(past or events, key=lambda e: (abs((published - e.start).days), e.id))
+    return None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+class FactExtractor:
+    """Fact mentions (date, number, money, percent, entity, event) with offsets and slots."""
+
+    name: ClassVar[str] = "facts"
+    requires: ClassVar[tuple[str, ...]] = ("sentences",)
+    assigns: ClassVar[str] = "facts"
+    findings: ClassVar[bool] = False
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+        self.gazetteer = gazetteer_for(config)
+
+    def __call__(self, doc: Document) -> list[Span]:
+        quotes = doc.get("quotes")
+        blocks = doc.body
+        spans: list[Span] = []
+        block, carried = -1, None
+        for index, sentence in enumerate(doc.sentences):
+            current = next((i for i in range(max(block, 0), len(blocks))
+                            if blocks[i].start <= sentence.start < blocks[i].end), block)
+            if current != block:  # a new paragraph starts a new topic
+                block, carried = current, None
+            found, last = self._sentence(doc, index, sentence, quotes, carried)
+            spans.extend(found)
+            carried = last or carried
+        return spans
+
+    def _voice(self, start: int, quotes: list[Span]) -> dict[str, Any]:
+        for q in quotes:
+            if q.start <= start < q.end:
+                return {"voice": "quoted", "speaker": q.attrs.get("speaker")}
+        return {"voice": "outlet", "speaker": None}
+
+    def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[Span],
+                  carried: Event | None) -> tuple[list[Span], Event | None]:
+        """Mentions of one sentence, and the last event it names (carried to the next sentence)."""
+        text, s, e = doc.text, sentence.start, sentence.end
+        gaz = self.gazetteer
+        meta = doc.meta
+        spans: list[Span] = []
+        names = list(gaz.find_names(text, s, e))
+        name_ids = {ident for *_, ident, _ in names}
+        for ns, ne, ident, kind in names:
+            spans.append(Span(ns, ne, "entity", {"id": ident, "kind": kind, "name": gaz.labels[ident],
+                                                  "sentence": index, "source": "gazetteer"}))
+        for cs, ce in find_capitalised_names(text, s, e):
+            if not any(ns < ce and cs < ne for ns, ne, *_ in names):
+                spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
+                                                     "sentence": index, "source": "capitalised-run"}))
+        dates = [d for d in find_dates(text, s, e, meta.published, meta.date_precision)]
+        triggers = list(gaz.find_triggers(text, s, e))
+
+        # Tie each date to the nearest trigger within MAX_GAP_WORDS; remember it per trigger.
+        date_links: dict[int, tuple[int, str]] = {}  # date index -> (trigger index, relation)
+        nearest_date: dict[int, DateMention] = {}
+        for di, d in enumerate(dates):
+            best: tuple[int, int, str] | None = None
+            for ti, (ts, te, _) in enumerate(triggers):
+                if te <= d.start:
+                    gap, between, relation = _words_between(text, te, d.start), text[te:d.start], "of"
+                elif ts >= d.end:
+                    gap, between = _words_between(text, d.end, ts), text[d.end:ts]
+                    relation = "after" if _AFTER.search(between) else "before" if _BEFORE.search(between) else "of"
+                else:
+                    continue
+                if gap > MAX_GAP_WORDS or ";" in between:
+                    continue
+                if best is None or gap < best[0]:
+                    best = (gap, ti, relation)
+            if best is not None:
+                date_links[di] = (best[1], best[2])
+                nearest_date.setdefault(best[1], d)
+        trigger_events: list[Event | None] = [
+            _choose_event(cands, gaz, name_ids, meta.published, nearest_date.get(ti))
+            for ti, (_, _, cands) in enumerate(triggers)]
+        for (ts, te, cands), event in zip(triggers, trigger_events):
+            if event is not None:
+                spans.append(Span(ts, te, "event", {"event": event.id, "description": event.description,
+                                                    "candidates": list(cands), "sentence": index}))
+
+        for di, d in enumerate(dates):
+            attrs: dict[str, Any] = {
+                "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
+                "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
+                "event": None, "relation": None, "slot": None, "sentence": index,
+                **self._voice(d.start, quotes)}
+            link = date_links.get(di)
+            event = trigger_events[link[0]] if link else None
+            phrase = text[d.start:d.end]
+            if link and event is not None:
+                ts, te, _ = triggers[link[0]]
+                relation = link[1]
+                context = text[min(ts, d.start):max(te, d.end)]
+                before_date = text[max(s, d.start - 30):d.start]
+                attrs["event"], attrs["relation"] = event.id, relation
+                if relation == "of":
+                    if _SCHEDULED.search(context) or _SCHEDULED.search(before_date):
+                        attrs["slot"] = "scheduled-date"
+                    elif _ENDING.search(context):
+                        attrs["slot"] = "end-date"
+                    else:
+                        attrs["slot"] = "date"
+                    attrs["explanation"] = (f"'{phrase}' gives the {attrs['slot'].replace('-', ' ')} of "
+                                            f"{event.description} ({d.value}).")
+                else:
+                    attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
+                    attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
+                                            f"{event.description}; it is not a date of that event.")
+            else:
+                attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
+            spans.append(Span(d.start, d.end, "date", attrs))
+
+        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates]):
+            spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, carried))
+        named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]
+        return spans, (max(named, key=lambda t: t[0])[1] if named else None)
+
+    def _number_span(self, doc: Document, n: NumberMention, index: int,
+                     triggers: list[tuple[int, int, tuple[str, ...]]],
+                     trigger_events: list[Event | None], quotes: list[Span],
+                     carried: Event | None) -> Span:
+        gaz = self.gazetteer
+        event = None
+        best = None
+        event_from = "same sentence"
+        for (ts, te, _), ev in zip(triggers, trigger_events):
+            if ev is None:
+                continue
+            gap = n.start - te if te <= n.start else ts - n.end
+            if best is None or gap < best:
+                best, event = gap, ev
+        quantity = gaz.quantity_of(list(n.counts.split()) or list(n.context_words)) \
+            or gaz.quantity_of(list(n.context_words))
+        if event is None and carried is not None and quantity is not None:
+            # Casualties and arrests belong to an event; when the sentence names none, the
+            # paragraph's event carries over from the sentence before ("Police detained ...").
+            event, event_from = carried, "earlier sentence of the paragraph"
+        if quantity is not None:
+            slot = quantity
+        elif n.counts_words:
+            slot = f"{n.unit or 'count'}:{' '.join(n.counts_words)}"
+        else:
+            slot = None
+        phrase = doc.text[n.start:n.end]
+        what = quantity or n.counts or "(nothing named)"
+        about = f" in {event.description}" if event else ""
+        range_note = f" (read as {n.display})" if n.approximate else ""
+        attrs = {"value": n.value, "low": n.low, "high": n.high, "display": n.display, "unit": n.unit,
+                 "approximate": n.approximate, "qualifier": n.qualifier, "counts": n.counts,
+                 "counts_words": list(n.counts_words), "quantity": quantity,
+                 "event": event.id if event else None, "event_from": event_from if event else None,
+                 "slot": slot, "sentence": index,
+                 **self._voice(n.start, quotes),
+                 "explanation": f"'{phrase}' counts {what}{about}{range_note}."}
+        return Span(n.start, n.end, n.kind, attrs)
+
+
+register_extractor("facts", order=500)(FactExtractor)

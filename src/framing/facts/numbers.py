@@ -1,0 +1,200 @@
+"""Numbers with what they count: "164 people dead", "nearly 10,000 arrested", "$160 billion".
+
+One compiled alternation finds figures, money, percentages, spelled-out small numbers and
+vague quantities ("hundreds of people"). Each becomes an interval ``[low, high]``:
+qualifiers turn a figure into a range ("nearly 10,000" is 9,000-10,000, "over 7,000" is
+7,000-10,500) and vague words are conventional ranges ("hundreds" is 200-999). What the
+number counts is read from the words after it (or, for money and percentages, the noun
+phrase before it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+                 "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12}
+#: Vague quantities as conventional ranges (documented in README "Shared facts").
+VAGUE = {"dozens": (24.0, 99.0), "hundreds": (200.0, 999.0), "several hundred": (300.0, 999.0),
+         "a few hundred": (200.0, 500.0), "thousands": (2000.0, 9999.0),
+         "several thousand": (3000.0, 9999.0), "tens of thousands": (20000.0, 99999.0),
+         "hundreds of thousands": (200000.0, 999999.0), "millions": (2e6, 999e6)}
+#: Qualifier -> (low factor, high factor) applied to the figure.
+QUALIFIERS = {"nearly": (0.9, 1.0), "almost": (0.9, 1.0), "just under": (0.9, 1.0),
+              "close to": (0.9, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
+              "approximately": (0.9, 1.1), "roughly": (0.9, 1.1), "some": (0.9, 1.1),
+              "an estimated": (0.9, 1.1), "over": (1.0, 1.5), "more than": (1.0, 1.5),
+              "just over": (1.0, 1.1), "upwards of": (1.0, 1.5), "at least": (1.0, float("inf")),
+              "less than": (0.0, 1.0), "fewer than": (0.0, 1.0), "under": (0.0, 1.0),
+              "up to": (0.0, 1.0), "at most": (0.0, 1.0)}
+_UNITS = {"km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km",
+          "miles": "mi", "mile": "mi", "tonnes": "t", "tons": "t", "barrels": "barrels",
+          "hectares": "ha", "mw": "MW", "gw": "GW", "years": "years", "year": "years"}
+_CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
+_CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "tenge": "KZT", "rubles": "RUB", "roubles": "RUB"}
+
+_qual = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_vague = "|".join(sorted(VAGUE, key=len, reverse=True))
+_words = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_NUMBER_PATTERN = re.compile(
+    rf"(?:(?P<qual>(?i:{_qual}))\s+)?"
+    r"(?:"
+    rf"(?:(?P<cur>US\$|\$|€|£)\s?)?(?<![\w.,-])(?<![A-Za-z]-)(?P<num>{_NUM})(?![\d])"
+    rf"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?"
+    rf"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
+    rf"|(?<![\w-])(?P<vague>(?i:{_vague}))(?=\s+of\b|\s+[a-z])"
+    rf"|(?<![\w-])(?P<word>(?i:{_words}))(?=[\s-]+[a-z])(?!\s+of\s+(?:the|them|these|those)\b)"
+    r")")
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|[.,;:!?()\"“”]")
+_STOP_AFTER = {"in", "on", "at", "for", "with", "from", "since", "and", "or", "but", "that", "which",
+               "who", "across", "during", "per", "by", "to", "than", "as", "after", "before", "over",
+               "under", "into", "while", "when", "where", "because", "this", "these", "those", "each"}
+FUNCTION_WORDS = {"a", "an", "the", "of", "to", "by", "at", "in", "on", "for", "with", "from", "and",
+                  "or", "its", "their", "his", "her", "our", "this", "that", "these", "those", "were",
+                  "was", "is", "are", "be", "been", "has", "have", "had", "total", "some", "all",
+                  "rose", "grew", "fell", "increased", "decreased", "declined", "dropped", "jumped",
+                  "rise", "risen", "grown", "fallen", "reached", "amounted", "estimates", "estimated",
+                  "put", "worth", "up", "down", "about", "around", "nearly", "almost", "over",
+                  "more", "than", "s", "people", "'s", "’s"}
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A quantity at ``[start, end)``: the interval it states and what it counts."""
+
+    start: int
+    end: int
+    kind: str                 # number, money, percent
+    value: float              # the figure as written (midpoint for vague words)
+    low: float
+    high: float | None        # None: open-ended ("at least 5")
+    unit: str | None          # USD, %, km, years ... or None for a plain count
+    approximate: bool
+    qualifier: str | None
+    counts: str               # what it counts, as written ("people dead")
+    counts_words: tuple[str, ...]   # content words of ``counts``, lower-cased
+    context_words: tuple[str, ...]  # words around the number (for quantity detection)
+
+    @property
+    def display(self) -> str:
+        if self.low == self.high:
+            return _fmt(self.value)
+        high = "open" if self.high is None else _fmt(self.high)
+        return f"{_fmt(self.low)}–{high}"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _words_after(text: str, pos: int, end: int, limit: int = 6) -> list[str]:
+    out = []
+    for tok in _tokens(text[pos:end]):
+        if not tok[0].isalpha():
+            break
+        out.append(tok)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _words_before(text: str, start: int, pos: int, limit: int = 6) -> list[str]:
+    out: list[str] = []
+    for tok in reversed(_tokens(text[start:pos])):
+        if not tok[0].isalpha():
+            break
+        out.insert(0, tok)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _content(words: list[str]) -> tuple[str, ...]:
+    cleaned = []
+    for w in words:
+        w = re.sub(r"['’]s$", "", w.lower())
+        if w in FUNCTION_WORDS or len(w) < 2:
+            continue
+        cleaned.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return tuple(cleaned)
+
+
+def find_numbers(text: str, start: int, end: int,
+                 skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
+    """Quantities in ``text[start:end]`` (one sentence); ``skip`` holds date spans to ignore."""
+    skip = skip or []
+    found = []
+    for m in _NUMBER_PATTERN.finditer(text, start, end):
+        core_start = m.start("num") if m.group("num") else m.start("vague") if m.group("vague") else m.start("word")
+        if any(a <= core_start < b for a, b in skip):
+            continue
+        after = text[m.end():m.end() + 3]
+        if m.group("num") and re.match(r"(st|nd|rd|th)\b|[A-Za-z]", after) and not m.group("scale") \
+                and not m.group("pct"):
+            continue  # 20th, 1990s, 3G
+        mention = _build(m, text, start, end)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention | None:
+    qualifier = m.group("qual").lower() if m.group("qual") else None
+    unit: str | None = None
+    kind = "number"
+    if m.group("vague"):
+        low, high = VAGUE[m.group("vague").lower()]
+        value, approximate = (low + high) / 2, True
+    else:
+        if m.group("num"):
+            value = float(m.group("num").replace(",", ""))
+        else:
+            value = float(_WORD_NUMBERS[m.group("word").lower()])
+        if m.group("scale") if m.group("num") else False:
+            value *= _SCALES[m.group("scale").lower()]
+        if m.group("num") and m.group("cur"):
+            kind, unit = "money", _CURRENCIES[m.group("cur").lower()]
+        if m.group("num") and m.group("pct"):
+            kind, unit = "percent", "%"
+        low = high = value
+        approximate = qualifier is not None
+        if qualifier:
+            f_low, f_high = QUALIFIERS[qualifier]
+            low, high = value * f_low, value * f_high
+    after_words = _words_after(text, m.end(), end)
+    lead = after_words[:1]
+    if unit is None and lead and lead[0].lower() in _UNITS:
+        unit = _UNITS[lead[0].lower()]
+        after_words = after_words[1:]
+    if unit is None and lead and lead[0].lower() in _CURRENCY_WORDS:
+        kind, unit = "money", _CURRENCY_WORDS[lead[0].lower()]
+        after_words = after_words[1:]
+    if after_words[:1] and after_words[0].lower() == "of":
+        after_words = after_words[1:]
+    counted: list[str] = []
+    for w in after_words:
+        if w.lower() in _STOP_AFTER and counted:
+            break
+        if w.lower() in _STOP_AFTER:
+            break
+        counted.append(w)
+    qual_start = m.start()
+    before_words = _words_before(text, start, qual_start, 7)
+    if kind in {"money", "percent"} and not _content(counted):
+        counted = before_words
+    elif not _content(counted) and unit is not None:
+        counted = before_words[-3:]
+    counts = " ".join(counted)
+    return NumberMention(
+        start=m.start(), end=m.end(), kind=kind, value=value, low=low,
+        high=None if high == float("inf") else high, unit=unit, approximate=approximate,
+        qualifier=qualifier if not m.group("vague") else m.group("vague").lower(),
+        counts=counts, counts_words=_content(counted),
+        context_words=tuple(before_words[-3:] + after_words[:6]))
