@@ -33,6 +33,8 @@ from .extract import gazetteer_for
 
 #: Exact counts are widened by this fraction each way before comparing (225 vs 238 agree).
 COUNT_TOLERANCE = 0.05
+#: Exact percentages are widened by this many points each way (differences up to 1 point agree).
+PERCENT_POINTS = 0.5
 #: Largest block compared pair by pair; bigger blocks use a sorted window of this size.
 WINDOW = 40
 #: Link threshold for numbers tied to no event (see :func:`link_score`).
@@ -125,10 +127,12 @@ class FactsSection:
             "summary": {"facts": len(self.facts), "shared": len(self.shared()), **statuses,
                         "mentions": self.mentions, "candidate_pairs": self.candidate_pairs,
                         "inconsistencies": len(self.inconsistencies)},
-            "method": {"count_tolerance": COUNT_TOLERANCE, "window": WINDOW,
+            "method": {"count_tolerance": COUNT_TOLERANCE, "percent_points": PERCENT_POINTS,
+                       "window": WINDOW,
                        "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
                        "gazetteer": self.gazetteer,
-                       "rules": "counts agree within about 10% (each widened by 5%); approximate "
+                       "rules": "counts agree within about 10% (each widened by 5%), percentages "
+                                "within 1 point; approximate "
                                 "quantities are ranges; dates of a multi-day event agree when both "
                                 "fall inside the event's known dates"},
             "facts": [f.to_dict() for f in self.facts],
@@ -292,7 +296,10 @@ def _interval(m: Mention) -> tuple[float, float]:
         return float(m.low.toordinal()), float(m.high.toordinal())  # type: ignore[union-attr]
     low, high = float(m.low), float("inf") if m.high is None else float(m.high)
     if not m.approximate:
-        low, high = low * (1 - COUNT_TOLERANCE), high * (1 + COUNT_TOLERANCE)
+        if m.unit == "%":  # shares are rounded to a point at most: 81.3% and 81% agree, 77% does not
+            low, high = low - PERCENT_POINTS, high + PERCENT_POINTS
+        else:
+            low, high = low * (1 - COUNT_TOLERANCE), high * (1 + COUNT_TOLERANCE)
     return low, high
 
 

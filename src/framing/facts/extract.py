@@ -25,6 +25,9 @@ from .numbers import NumberMention, find_numbers
 LEAD_DAYS = 180
 #: Most words between a date and the event trigger it is tied to.
 MAX_GAP_WORDS = 8
+#: ... when the trigger comes first ("CSTO troops began withdrawing from Kazakhstan on January 13").
+MAX_GAP_AFTER_TRIGGER = 5
+_CLAUSE_BREAK = re.compile(r"\b(who|whom|whose|which|while|whereas|but)\b|[;:()]", re.IGNORECASE)
 _AFTER = re.compile(r"\b(after|following|since|in the wake of)\b", re.IGNORECASE)
 _BEFORE = re.compile(r"\b(before|ahead of|prior to|until|preceding)\b", re.IGNORECASE)
 _SOON = re.compile(r"\b(immediately|shortly|soon|just|right)\b", re.IGNORECASE)
@@ -135,8 +138,14 @@ class FactExtractor:
         for di, d in enumerate(dates):
             best: tuple[int, int, str] | None = None
             for ti, (ts, te, _) in enumerate(triggers):
+                if ts <= d.start and d.end <= te:  # "the January events": the date names the event
+                    best = (0, ti, "of")
+                    break
                 if te <= d.start:
                     gap, between, relation = _words_between(text, te, d.start), text[te:d.start], "of"
+                    if gap > MAX_GAP_AFTER_TRIGGER or _CLAUSE_BREAK.search(between) \
+                            or between.count(",") > 1:
+                        continue  # "the war in Ukraine, Tokayev, who was first elected in 2019"
                 elif ts >= d.end:
                     gap, between = _words_between(text, d.end, ts), text[d.end:ts]
                     relation = "after" if _AFTER.search(between) else "before" if _BEFORE.search(between) else "of"

@@ -48,10 +48,12 @@ _NUMBER_PATTERN = re.compile(
     rf"|(?<![\w-])(?P<vague>(?i:{_vague}))(?=\s+of\b|\s+[a-z])"
     rf"|(?<![\w-])(?P<word>(?i:{_words}))(?=[\s-]+[a-z])(?!\s+of\s+(?:the|them|these|those)\b)"
     r")")
-_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|[.,;:!?()\"“”]")
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|[.,;:!?()\"“”–—]|(?<![\w])-(?![\w])")
 _STOP_AFTER = {"in", "on", "at", "for", "with", "from", "since", "and", "or", "but", "that", "which",
                "who", "across", "during", "per", "by", "to", "than", "as", "after", "before", "over",
-               "under", "into", "while", "when", "where", "because", "this", "these", "those", "each"}
+               "under", "into", "while", "when", "where", "because", "this", "these", "those", "each",
+               "will", "would", "can", "could", "should", "must", "may", "might", "not", "are", "is",
+               "have", "has", "had", "did", "do", "does", "worth"}
 FUNCTION_WORDS = {"a", "an", "the", "of", "to", "by", "at", "in", "on", "for", "with", "from", "and",
                   "or", "its", "their", "his", "her", "our", "this", "that", "these", "those", "were",
                   "was", "is", "are", "be", "been", "has", "have", "had", "total", "some", "all",
@@ -87,7 +89,11 @@ class NumberMention:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    """164 -> "164", 1.6e11 -> "160 billion", 8.6 -> "8.6"."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(x) >= size:
+            return f"{x / size:g} {word}"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
 def _tokens(text: str) -> list[str]:
@@ -122,8 +128,17 @@ def _content(words: list[str]) -> tuple[str, ...]:
         w = re.sub(r"['’]s$", "", w.lower())
         if w in FUNCTION_WORDS or len(w) < 2:
             continue
-        cleaned.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return tuple(cleaned)
+        cleaned.append(_singular(w))
+    return tuple(cleaned[-3:] if len(cleaned) > 3 else cleaned)
+
+
+def _singular(word: str) -> str:
+    """A crude singular so "countries"/"country" and "exports"/"export" share a key."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def find_numbers(text: str, start: int, end: int,
@@ -135,6 +150,9 @@ def find_numbers(text: str, start: int, end: int,
         core_start = m.start("num") if m.group("num") else m.start("vague") if m.group("vague") else m.start("word")
         if any(a <= core_start < b for a, b in skip):
             continue
+        if m.group("word") and re.search(r"\b(the|these|those|both|its|their|his|her|our)\s+$",
+                                         text[max(start, m.start() - 8):m.start()], re.IGNORECASE):
+            continue  # "the two countries", "its two neighbours": a set phrase, not a count
         after = text[m.end():m.end() + 3]
         if m.group("num") and re.match(r"(st|nd|rd|th)\b|[A-Za-z]", after) and not m.group("scale") \
                 and not m.group("pct"):
@@ -180,10 +198,8 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
         after_words = after_words[1:]
     counted: list[str] = []
     for w in after_words:
-        if w.lower() in _STOP_AFTER and counted:
-            break
-        if w.lower() in _STOP_AFTER:
-            break
+        if w.lower() in _STOP_AFTER or (counted and w[0].isupper()):
+            break  # a preposition, an auxiliary or a new name ends what is counted
         counted.append(w)
     qual_start = m.start()
     before_words = _words_before(text, start, qual_start, 7)
@@ -197,4 +213,5 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
         high=None if high == float("inf") else high, unit=unit, approximate=approximate,
         qualifier=qualifier if not m.group("vague") else m.group("vague").lower(),
         counts=counts, counts_words=_content(counted),
-        context_words=tuple(before_words[-3:] + after_words[:6]))
+        context_words=tuple(before_words[-3:] + after_words[:6]) if _content(counted)
+        else tuple(_words_before(text, start, qual_start, 10) + after_words[:6]))  # "death toll ... rose to 227"
