@@ -1,0 +1,165 @@
+"""The lexicon matcher: framing cues found in one pass over each document.
+
+Every match becomes a finding under the span key ``cues``: the category as label,
+and attrs saying which term and pack matched, why it matters (``rationale``), the
+neutral alternative, what it refers to (``referent``), whether it is ``loaded``,
+and who is speaking (``voice``, ``speaker``, from the ``quotes`` spans; a note a
+reprinter inserted keeps the outlet's voice and adds ``inserted_by``).
+
+Neutral labels (category ``label``, ``loaded: false``) are findings too, so the
+label map can set every outlet's wording for an event side by side; they are kept
+only when they can refer to the event (published after it began, and the term's
+context words nearby), otherwise "war" in "wars and conflicts" would count.
+"""
+from __future__ import annotations
+
+import bisect
+from datetime import date
+from typing import Any, ClassVar
+
+from .analysis import register_provenance
+from .document import Document, Span
+from .lexicon import LexiconSet, Match, load_lexicon_set, normalise_for_matching
+from .pipeline import AnalysisConfig, register_extractor
+from .voice import inserted_notes
+
+CATEGORY_PHRASES = {
+    "label": "a name for an event or actor",
+    "loaded-term": "a loaded term",
+    "evaluative": "an evaluative word",
+    "intensifier": "an intensifier",
+    "hedge": "a hedge",
+    "vague-attribution": "a vague attribution",
+    "name-calling": "name-calling",
+    "emotive-verb": "an emotive verb",
+}
+
+_CACHE: dict[tuple[tuple[str, ...], bool], LexiconSet] = {}
+
+
+def lexicon_set_for(config: AnalysisConfig) -> LexiconSet:
+    """The compiled packs of a configuration (compiled once per process)."""
+    key = (tuple(str(p) for p in config.lexicon_paths), config.use_default_lexicons)
+    if key not in _CACHE:
+        _CACHE[key] = load_lexicon_set(config.lexicon_paths, config.use_default_lexicons)
+    return _CACHE[key]
+
+
+@register_provenance
+def lexicon_provenance(config: AnalysisConfig) -> dict[str, Any]:
+    """Names, versions and sha256 of the packs used, so every count can be reproduced."""
+    return {"lexicons": lexicon_set_for(config).provenance()}
+
+
+class _Voices:
+    """Looks up the innermost quotation or reported speech around an offset."""
+
+    def __init__(self, quotes: list[Span]) -> None:
+        # direct quotations win over the reported speech that may contain them
+        self.spans = sorted(quotes, key=lambda s: (s.start, s.label != "direct"))
+        self.starts = [s.start for s in self.spans]
+
+    def around(self, start: int, end: int) -> Span | None:
+        i = bisect.bisect_right(self.starts, start)
+        best = None
+        for span in reversed(self.spans[max(0, i - 32):i]):
+            if span.start <= start and end <= span.end:
+                if best is None or (span.label == "direct" and best.label != "direct") \
+                        or (span.label == best.label and len(span) < len(best)):
+                    best = span
+        return best
+
+
+def explain(term_text: str, category: str, rationale: str, neutral: str | None,
+            voice: str, speaker: str | None, inserted_by: str | None) -> str:
+    """A sentence a student can read: what the cue is, why it matters, whose voice."""
+    what = CATEGORY_PHRASES.get(category, f"a '{category}' cue")
+    parts = [f"“{term_text}” is {what}. {rationale}"]
+    if inserted_by:
+        parts.append(f"It sits in a note inserted by {inserted_by}, so it is the reprinter's "
+                     "own voice, not the original author's.")
+    elif voice == "quoted":
+        who = speaker or "someone the article quotes"
+        parts.append(f"Here it is {who}'s word, quoted or reported by the outlet, so it shows "
+                     "the speaker's framing rather than the outlet's.")
+    else:
+        parts.append("Here the outlet uses it in its own voice.")
+    if neutral:
+        parts.append(f"A more neutral wording: {neutral}.")
+    return " ".join(parts)
+
+
+def _referent_ok(match: Match, doc: Document, lexicons: LexiconSet, context_text: str) -> bool:
+    term = match.term
+    if term.referent is None:
+        return False
+    referent = lexicons.referents.get(term.referent)
+    published: date | None = doc.meta.published
+    if referent is not None and referent.start and published and published < referent.start:
+        return False
+    if term.context is not None and not term.context.search(context_text):
+        return False
+    return True
+
+
+def _context(doc: Document, folded: str, start: int) -> str:
+    """The sentence around ``start`` and the one before it (bounded, so matching stays linear)."""
+    i = doc.sentence_index(start)
+    if i is None:
+        return folded[max(0, start - 300):start + 300]
+    first = doc.sentences[max(0, i - 1)]
+    return folded[first.start:doc.sentences[i].end]
+
+
+def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
+    """Lexicon findings in the kept body of ``doc``, with voice, speaker and explanation."""
+    folded = normalise_for_matching(doc.text)
+    voices = _Voices(doc.get("quotes"))
+    notes = inserted_notes(doc.text, doc.body)
+    spans: list[Span] = []
+    for block in doc.body:
+        for match in lexicons.find(doc.text, block.start, block.end, folded=folded):
+            term = match.term
+            referent = None
+            if term.referent is not None:
+                if _referent_ok(match, doc, lexicons, _context(doc, folded, match.start)):
+                    referent = term.referent
+                elif term.category == "label":
+                    continue
+            elif term.category == "label":
+                continue  # a blocker term ("civil war"): stops a shorter match, never reported
+            around = voices.around(match.start, match.end)
+            inserted_by = next((by for s, e, by in notes if s <= match.start and match.end <= e), None)
+            if around is not None and not inserted_by:
+                voice, speaker = "quoted", around.attrs.get("speaker")
+            else:
+                voice, speaker = "outlet", None
+            found = doc.text[match.start:match.end]
+            attrs: dict[str, Any] = {
+                "voice": voice, "speaker": speaker, "term": term.id, "lexicon": term.lexicon,
+                "rationale": term.rationale, "neutral": term.neutral, "referent": referent,
+                "loaded": term.loaded,
+                "explanation": explain(found, term.category, term.rationale, term.neutral,
+                                       voice, speaker, inserted_by),
+            }
+            if inserted_by:
+                attrs["inserted_by"] = inserted_by
+            spans.append(Span(match.start, match.end, term.category, attrs))
+    return spans
+
+
+@register_extractor("cues", order=300)
+class CueMatcher:
+    """Matches every lexicon term in one pass; voice comes from the ``quotes`` spans."""
+
+    name: ClassVar[str] = "cues"
+    requires: ClassVar[tuple[str, ...]] = ("body", "sentences", "quotes")
+    assigns: ClassVar[str] = "cues"
+    findings: ClassVar[bool] = True
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+        self.lexicons = lexicon_set_for(config)  # loads and validates the packs up front
+
+    def __call__(self, doc: Document) -> list[Span]:
+        return find_cues(doc, self.lexicons)

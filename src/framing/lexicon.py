@@ -1,0 +1,482 @@
+"""Lexicon packs: load and validate TOML term lists, and compile them into one matcher.
+
+A pack is data (``src/framing/lexicons/*.toml`` or any file given with ``--lexicon``):
+``[meta]`` says what it is (name, version, language, source, licence) and each
+``[[terms]]`` entry says what to look for and why (pattern, category, rationale,
+neutral alternative, referent, source). Loading checks every field and names the
+file and the term on error; there is no silent fallback.
+
+Inflected forms (coup -> coups, crush -> crushing) are generated at load time, and
+all literal forms of all packs become ONE trie-shaped regular expression, so a
+document is scanned once however many terms there are. Matching runs on a
+same-length normalised copy of the text (curly quotes, dashes and accents folded),
+so offsets are offsets into the original.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import LexiconError
+
+#: Categories of the packaged lexicons; packs may add their own (lowercase, hyphenated).
+KNOWN_CATEGORIES = ("label", "loaded-term", "evaluative", "intensifier", "hedge",
+                    "vague-attribution", "name-calling", "emotive-verb")
+INFLECTIONS = ("none", "noun", "verb", "auto")
+_DEFAULT_INFLECTION = {"label": "noun", "loaded-term": "noun", "name-calling": "noun",
+                       "emotive-verb": "verb"}
+_CATEGORY = re.compile(r"[a-z][a-z0-9-]{1,40}")
+_TERM_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,80}")
+_REFERENT = re.compile(r"(event|actor|place|org|topic):[a-z0-9][a-z0-9-]*")
+_META_FIELDS = ("name", "version", "language", "source", "licence")
+_TERM_FIELDS = {"id", "pattern", "patterns", "regex", "category", "rationale", "neutral",
+                "referent", "source", "loaded", "inflect", "case_sensitive", "context", "note"}
+_VOWELS = set("aeiou")
+
+
+@dataclass(frozen=True)
+class Referent:
+    """What a label refers to (``event:kz-jan-2022``), with the date it began."""
+
+    id: str
+    description: str
+    start: date | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry; ``forms`` are the literal variants matched (lowercase)."""
+
+    id: str
+    lexicon: str
+    category: str
+    rationale: str
+    forms: tuple[str, ...]
+    regexes: tuple[str, ...] = ()
+    #: for case-sensitive terms, the forms as spelled (folded, single spaces)
+    spellings: tuple[str, ...] = ()
+    neutral: str | None = None
+    referent: str | None = None
+    loaded: bool = True
+    case_sensitive: bool = False
+    context: re.Pattern[str] | None = None
+    source: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.lexicon}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One loaded pack."""
+
+    name: str
+    version: str
+    language: str
+    source: str
+    licence: str
+    path: str
+    sha256: str
+    terms: tuple[Term, ...]
+    referents: dict[str, Referent] = field(default_factory=dict)
+    description: str = ""
+
+    def provenance(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "language": self.language,
+                "source": self.source, "licence": self.licence, "path": self.path,
+                "sha256": self.sha256, "terms": len(self.terms)}
+
+
+# ---------------------------------------------------------------------------------------
+# Text normalisation (same length as the original, so offsets carry over)
+
+_FOLD = {
+    **{ord(c): "'" for c in "‘’‚‛ʼ`´′"},
+    **{ord(c): '"' for c in "“”„‟«»″"},
+    **{ord(c): "-" for c in "‐‑‒–—―−"},
+    **{ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003"},
+}
+
+
+def _fold_char(ch: str) -> str:
+    if ord(ch) in _FOLD:
+        return _FOLD[ord(ch)]
+    if ord(ch) < 128:
+        return ch
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base if len(base) == 1 and base.isascii() and base.isalpha() else ch
+
+
+def normalise_for_matching(text: str) -> str:
+    """Fold curly quotes, dashes, odd spaces and accents; the result has the same length."""
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if ord(ch) >= 128}
+    folded = text.translate(table) if table else text
+    assert len(folded) == len(text)
+    return folded
+
+
+def _key(text: str) -> str:
+    """The lookup key of a matched or listed form: folded, lowercase, single spaces."""
+    return " ".join(normalise_for_matching(text).lower().split())
+
+
+# ---------------------------------------------------------------------------------------
+# Inflection and pattern expansion
+
+def _double_final(word: str) -> bool:
+    return (len(word) >= 3 and word[-1] not in _VOWELS | set("wxy") and word[-2] in _VOWELS
+            and word[-3] not in _VOWELS and len(word) <= 4)
+
+
+def noun_forms(word: str) -> set[str]:
+    """Singular and plural forms of a noun (regular rules; list irregular ones as patterns)."""
+    if not word[-1:].isalpha():
+        return {word}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return {word, word + "es"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        return {word, word[:-1] + "ies"}
+    return {word, word + "s"}
+
+
+def verb_forms(word: str) -> set[str]:
+    """Base, -s, -ed and -ing forms of a regular verb."""
+    if not word[-1:].isalpha():
+        return {word}
+    forms = {word}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word + "es")
+    elif word.endswith("y") and word[-2] not in _VOWELS:
+        forms.add(word[:-1] + "ies")
+    else:
+        forms.add(word + "s")
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    elif word.endswith("y") and word[-2] not in _VOWELS:
+        forms |= {word[:-1] + "ied", word + "ing"}
+    elif _double_final(word):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing", word + "ed", word + "ing"}
+    else:
+        forms |= {word + "ed", word + "ing"}
+    return forms
+
+
+_OPTIONAL = re.compile(r"\(([^()\[\]]+)\)")
+_CHOICE = re.compile(r"\[([^()\[\]]+)\]")
+
+
+def _expand_groups(pattern: str) -> set[str]:
+    """``[a|b]`` picks one alternative, ``(a|b)`` picks one or none."""
+    done: set[str] = set()
+    todo = [pattern]
+    while todo:
+        v = todo.pop()
+        m = _CHOICE.search(v) or _OPTIONAL.search(v)
+        if not m:
+            done.add(v)
+            continue
+        options = m.group(1).split("|")
+        if m.group(0).startswith("("):
+            options.append("")
+        todo.extend(v[:m.start()] + option + v[m.end():] for option in options)
+    return done
+
+
+def expand_pattern(pattern: str, inflect: str) -> set[str]:
+    """All literal forms of a phrase pattern.
+
+    ``(word)`` marks optional words, ``[a|b]`` alternatives (``(a|b)``: optional
+    alternatives); a hyphen also matches a space or nothing (Anglo-Saxons, Anglo
+    Saxons); ``inflect`` inflects the head word: the last word for nouns, the first
+    for verbs (``lash out`` -> ``lashed out``).
+    """
+    variants = {" ".join(v.split()) for v in _expand_groups(pattern) if v.strip()}
+    inflected = set()
+    for v in variants:
+        words = v.split(" ")
+        if inflect == "noun":
+            inflected |= {" ".join(words[:-1] + [f]) for f in noun_forms(words[-1])}
+        elif inflect == "verb":
+            inflected |= {" ".join([f] + words[1:]) for f in verb_forms(words[0])}
+        else:
+            inflected.add(v)
+    forms = set()
+    for v in inflected:
+        forms.add(v)
+        if "-" in v:
+            forms.add(v.replace("-", " "))
+            forms.add(v.replace("-", ""))
+    return {" ".join(normalise_for_matching(f).split()) for f in forms if f.strip()}
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and validation
+
+def default_lexicon_paths() -> list[Path]:
+    """The packaged packs, in name order."""
+    folder = resources.files("framing").joinpath("lexicons")
+    return sorted(Path(str(p)) for p in folder.iterdir() if str(p).endswith(".toml"))
+
+
+def _require_str(table: dict[str, Any], name: str, where: str, allow_empty: bool = False) -> str:
+    value = table.get(name)
+    if not isinstance(value, str) or (not allow_empty and not value.strip()):
+        got = "missing" if value is None else f"{type(value).__name__} {value!r}"
+        raise LexiconError(f"field {name!r} must be a non-empty string, got {got}", where)
+    return value.strip()
+
+
+def _optional_str(table: dict[str, Any], name: str, where: str) -> str | None:
+    value = table.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise LexiconError(f"field {name!r} must be a string, got {type(value).__name__}", where)
+    return value.strip()
+
+
+def _compile_checked(regex: str, where: str, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(regex, re.IGNORECASE)
+    except re.error as exc:
+        raise LexiconError(f"{what} {regex!r} is not a valid regular expression ({exc})",
+                           where) from None
+
+
+def parse_term(raw: Any, lexicon: str, where: str, index: int = 0) -> Term:
+    """Validate one ``[[terms]]`` table; errors name the file and the term (or its index)."""
+    if not isinstance(raw, dict):
+        raise LexiconError("each [[terms]] entry must be a table", f"{where}: terms[{index}]")
+    term_id = raw.get("id")
+    if not isinstance(term_id, str) or not _TERM_ID.fullmatch(term_id):
+        raise LexiconError(f"term id must be lowercase letters, digits, '-', '_' or '.', "
+                           f"got {term_id!r}", f"{where}: terms[{index}]")
+    where = f"{where}: term {term_id!r}"
+    unknown = sorted(set(raw) - _TERM_FIELDS)
+    if unknown:
+        raise LexiconError(f"unknown fields {unknown}; allowed: {sorted(_TERM_FIELDS)}", where)
+    category = _require_str(raw, "category", where)
+    if not _CATEGORY.fullmatch(category):
+        raise LexiconError(f"category must be lowercase words joined by '-', got {category!r}",
+                           where)
+    rationale = _require_str(raw, "rationale", where)
+    patterns = raw.get("patterns", [])
+    if "pattern" in raw:
+        patterns = [raw["pattern"], *patterns]
+    if isinstance(patterns, str) or not isinstance(patterns, list) \
+            or not all(isinstance(p, str) and p.strip() for p in patterns):
+        raise LexiconError("'patterns' must be a list of non-empty strings", where)
+    regexes = raw.get("regex", [])
+    regexes = [regexes] if isinstance(regexes, str) else regexes
+    if not isinstance(regexes, list) or not all(isinstance(r, str) and r for r in regexes):
+        raise LexiconError("'regex' must be a string or a list of strings", where)
+    if not patterns and not regexes:
+        raise LexiconError("term has no 'pattern', 'patterns' or 'regex'", where)
+    for regex in regexes:
+        compiled = _compile_checked(regex, where, "regex")
+        if compiled.groups:
+            raise LexiconError(f"regex {regex!r} has capturing groups; use (?:...)", where)
+        if compiled.match(""):
+            raise LexiconError(f"regex {regex!r} matches the empty string", where)
+    for p in patterns:
+        if p.count("(") != p.count(")") or p.count("[") != p.count("]"):
+            raise LexiconError(f"pattern {p!r} has unbalanced brackets", where)
+        if len(_expand_groups(p)) > 5000:
+            raise LexiconError(f"pattern {p!r} expands to over 5000 forms; split it", where)
+    inflect = raw.get("inflect", "auto")
+    if inflect not in INFLECTIONS:
+        raise LexiconError(f"inflect must be one of {list(INFLECTIONS)}, got {inflect!r}", where)
+    if inflect == "auto":
+        inflect = _DEFAULT_INFLECTION.get(category, "none")
+    referent = _optional_str(raw, "referent", where)
+    if referent is not None and not _REFERENT.fullmatch(referent):
+        raise LexiconError(f"referent must look like 'event:kz-jan-2022', got {referent!r}", where)
+    loaded = raw.get("loaded", category != "label")
+    case_sensitive = raw.get("case_sensitive", False)
+    for name, value in (("loaded", loaded), ("case_sensitive", case_sensitive)):
+        if not isinstance(value, bool):
+            raise LexiconError(f"{name!r} must be true or false, got {value!r}", where)
+    context = _optional_str(raw, "context", where)
+    spelled: set[str] = set()
+    for p in patterns:
+        spelled |= expand_pattern(p, inflect)
+    return Term(
+        id=term_id, lexicon=lexicon, category=category, rationale=rationale,
+        forms=tuple(sorted({f.lower() for f in spelled})), regexes=tuple(regexes),
+        spellings=tuple(sorted(spelled)) if case_sensitive else (),
+        neutral=_optional_str(raw, "neutral", where), referent=referent, loaded=loaded,
+        case_sensitive=case_sensitive,
+        context=_compile_checked(context, where, "context") if context else None,
+        source=_optional_str(raw, "source", where))
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Read and validate one pack; raises :class:`LexiconError` naming file and term."""
+    path = Path(path)
+    where = str(path)
+    try:
+        data_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise LexiconError("lexicon file not found", where) from None
+    except OSError as exc:
+        raise LexiconError(f"cannot read lexicon file ({exc.strerror})", where) from None
+    try:
+        data = tomllib.loads(data_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise LexiconError("lexicon file is not UTF-8 text", where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"not valid TOML ({exc})", where) from None
+    meta = data.get("meta")
+    if not isinstance(meta, dict):
+        raise LexiconError("missing [meta] table (name, version, language, source, licence)",
+                           where)
+    values = {name: _require_str(meta, name, f"{where}: [meta]") for name in _META_FIELDS}
+    name = values["name"]
+    if not _TERM_ID.fullmatch(name):
+        raise LexiconError(f"[meta] name must be lowercase letters, digits and '-', got {name!r}",
+                           where)
+    referents: dict[str, Referent] = {}
+    for ref_id, info in (data.get("referents") or {}).items():
+        ref_where = f"{where}: [referents] {ref_id!r}"
+        if not _REFERENT.fullmatch(ref_id) or not isinstance(info, dict):
+            raise LexiconError("referents are tables keyed like \"event:kz-jan-2022\"", ref_where)
+        start = info.get("start")
+        if start is not None and not isinstance(start, date):
+            raise LexiconError(f"'start' must be a TOML date (2022-01-02), got {start!r}",
+                               ref_where)
+        referents[ref_id] = Referent(ref_id, _require_str(info, "description", ref_where), start)
+    raw_terms = data.get("terms")
+    if not isinstance(raw_terms, list) or not raw_terms:
+        raise LexiconError("no [[terms]] entries", where)
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_terms, 1):
+        term = parse_term(raw, name, where, i)
+        if term.id in seen:
+            raise LexiconError(f"term id {term.id!r} appears twice", where)
+        seen.add(term.id)
+        terms.append(term)
+    return Lexicon(name=name, version=values["version"], language=values["language"],
+                   source=values["source"], licence=values["licence"], path=where,
+                   sha256=hashlib.sha256(data_bytes).hexdigest(), terms=tuple(terms),
+                   referents=referents, description=str(meta.get("description", "")))
+
+
+def lexicon_paths_for(paths: tuple[Path, ...] | list[Path], use_defaults: bool) -> list[Path]:
+    return [*(default_lexicon_paths() if use_defaults else []), *map(Path, paths)]
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling: one trie-shaped alternation over every literal form, plus regex terms
+
+def _trie_regex(forms: list[str]) -> str:
+    """A regex matching exactly ``forms`` whose alternatives share prefixes (fast, longest)."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            branches.append(piece + render(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    term: Term
+
+
+class LexiconSet:
+    """Several packs compiled into one pattern; ``find`` scans a text once.
+
+    When two packs list the same form, the pack loaded later wins (a user pack
+    given with ``--lexicon`` overrides the defaults).
+    """
+
+    def __init__(self, lexicons: list[Lexicon]) -> None:
+        self.lexicons = tuple(lexicons)
+        self.referents: dict[str, Referent] = {}
+        by_form: dict[str, list[Term]] = {}
+        regex_terms: list[Term] = []
+        for lexicon in lexicons:
+            self.referents.update(lexicon.referents)
+            for term in lexicon.terms:
+                for form in term.forms:
+                    bucket = by_form.setdefault(form, [])
+                    bucket[:] = [t for t in bucket if t.case_sensitive != term.case_sensitive]
+                    bucket.insert(0, term)
+                if term.regexes:
+                    regex_terms.append(term)
+        self._by_form = by_form
+        self._regex_terms = {f"r{i}": t for i, t in enumerate(regex_terms)}
+        parts = []
+        if by_form:
+            parts.append(f"(?P<lit>{_trie_regex(sorted(by_form))})")
+        for group, term in self._regex_terms.items():
+            body = "|".join(f"(?:{r})" for r in term.regexes)
+            parts.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
+                         else f"(?P<{group}>{body})")
+        alternation = "|".join(parts) or r"(?!x)x"
+        self.pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+
+    @classmethod
+    def from_paths(cls, paths: list[Path]) -> "LexiconSet":
+        return cls([load_lexicon(p) for p in paths])
+
+    @property
+    def terms(self) -> list[Term]:
+        return [t for lex in self.lexicons for t in lex.terms]
+
+    def _term_for(self, found: str) -> Term | None:
+        candidates = self._by_form.get(_key(found), [])
+        folded = " ".join(found.split())
+        for term in candidates:
+            if not term.case_sensitive:
+                return term
+            if normalise_for_matching(folded) in term.spellings:
+                return term
+        return None
+
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             folded: str | None = None) -> Iterator[Match]:
+        """Non-overlapping matches in ``text[start:end]``, leftmost-longest, in order."""
+        folded = normalise_for_matching(text) if folded is None else folded
+        end = len(text) if end is None else end
+        for m in self.pattern.finditer(folded, start, end):
+            group = m.lastgroup
+            term = self._term_for(m.group()) if group == "lit" else self._regex_terms.get(group or "")
+            if term is not None:
+                yield Match(m.start(), m.end(), term)
+
+    def provenance(self) -> list[dict[str, Any]]:
+        return [lex.provenance() for lex in self.lexicons]
+
+
+def load_lexicon_set(paths: tuple[Path, ...] | list[Path], use_defaults: bool) -> LexiconSet:
+    """The packs of a configuration: defaults (unless disabled) then the user's, in order."""
+    paths = lexicon_paths_for(paths, use_defaults)
+    if not paths:
+        raise LexiconError("no lexicon packs: --no-default-lexicons needs at least one "
+                           "--lexicon FILE")
+    return LexiconSet.from_paths(paths)

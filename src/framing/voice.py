@@ -1,0 +1,480 @@
+"""Who is speaking: quotations, reported speech, scare quotes and inserted notes.
+
+A loaded word means one thing in the outlet's own sentence and another in a quoted
+official's mouth, so every finding needs a voice. This module finds:
+
+* direct quotations (straight, curly and guillemet quotes, nested, over several
+  lines), with the speaker from the attribution next to them ("...," X said);
+* reported speech ("according to X, ...", "X said that ...", "X described Y as Z"),
+  whose content span gets the speaker;
+* scare quotes: short quoted phrases that nobody is quoted as saying ("sovereign
+  Kazakhstan", "neutral"): the writer distancing itself from a word;
+* notes a reprinter inserted into the text ("(... - approx. InoSMI)").
+
+Rules are general English attribution patterns, never tied to a particular file.
+All scanning is over the kept body; every span has offsets into the original text.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+from .document import Document, Span
+from .pipeline import AnalysisConfig, register_extractor
+
+#: Longest quotation we accept; an opening quote without a close within this is a stray.
+MAX_QUOTE_CHARS = 3000
+#: A quoted phrase this short (in words) with no attribution is a scare-quote candidate.
+SCARE_MAX_WORDS = 5
+
+_OPENERS = "“«„"
+_CLOSERS = "”»"
+_QUOTE_CHARS = set(_OPENERS + _CLOSERS + '"')
+
+_SPEECH_VERBS = (
+    r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
+    r"emphasi[sz]ed|emphasi[sz]es|explained|explains|believes|believed|believe|thinks|think|"
+    r"argued|argues|argue|claimed|claims|claim|warned|warns|warn|reminds|reminded|insisted|insists|"
+    r"concluded|concludes|declared|declares|announced|announces|wrote|writes|agreed|agrees|agree|"
+    r"pointed out|points out|point out|assured|assures|recalled|recalls|admitted|admits|"
+    r"acknowledged|acknowledges|suggested|suggests|asserted|asserts|replied|replies|commented|"
+    r"comments|observed|observes|continued|continues|is convinced|is sure|is certain|considers|"
+    r"predicted|predicts|expects|hopes|fears|urged|urges|promised|promises|vowed|vows|"
+    r"accused|accuses|condemned|condemns|denied|denies|confirmed|confirms|asked|asks|"
+    r"complained|complains|reported|reports")
+_NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
+                r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
+_NAME_WORD = r"[A-Z][\w’'-]*\.?"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_NAME_WORD}){{0,5}}"
+_ROLE = (r"(?:[Tt]he\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+|[Tt]his\s+|[Hh]is\s+|[Hh]er\s+|[Ss]everal\s+)?"
+         r"(?:(?:political|independent|western|foreign|local|leading|senior|government|economic|"
+         r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]+)\s+){0,2}"
+         r"(?:experts?|observers?|analysts?|ministers?|president|officials?|deputy|ambassador|"
+         r"spokes(?:man|woman|person)|researchers?|professor|scientists?|leaders?|government|"
+         r"ministry|authorities|commentators?|critics|sources?|diplomats?|politicians?|"
+         r"journalists?|reporters?|residents?|witnesses|activists?|lawyers?)")
+_PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e"
+_SUBJECT = rf"(?P<subj>{_ROLE}|{_NAME}|{_PRONOUN})"
+#: Bare verb forms ("experts say") need a plural subject; "think tank" is not speech.
+_BARE_VERBS = {"say", "believe", "think", "argue", "claim", "warn", "agree", "point out"}
+_PLURAL_SUBJECT = re.compile(r"(?:.*s|[Tt]hey|[Ww]e)")
+_ROLE_ONLY = re.compile(_ROLE)
+_LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
+#: Reported content stops where the writer turns to another voice ("..., while critics ...").
+_CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
+_APPOSITION = r"(?:\s*,\s*[^,.;:\"“”]{1,120}?,)?"
+_AUX = r"(?:\s+(?:has|have|had|also|repeatedly|once|again|previously|then|later|himself|herself))*"
+
+_REPORTED = re.compile(
+    rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
+    r"(?P<that>(?:[^.;:\"“”]{0,80}?\s)?that\b)?")
+_NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
+_ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
+_AS = re.compile(r"\bas\s")
+_OBJECT_THEN_COMPLEMENT = re.compile(
+    r"\s+(?:the|this|these|those|his|her|its|their|it|them)\s+(?:[\w-]+\s+){0,3}?(?=an?\s)")
+_SPEECH_NOUN_BEFORE = re.compile(
+    r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
+    r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
+
+_BEFORE_QUOTE = re.compile(rf"(?P<verb>{_SPEECH_VERBS})(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
+_BEFORE_NAMING = re.compile(
+    rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERBS}|branding|labell?ing|calling|"
+    rf"describing|dubbing)(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
+_AFTER_QUOTE = re.compile(
+    rf"^[\s,.!?]*(?:[-–—]\s*)?(?:(?P<v1>{_SPEECH_VERBS})\b(?P<after>[^.;\n]{{1,160}})"
+    rf"|(?P<before>[^.;,\n\"“”]{{1,80}}?)\s+(?:has\s+|had\s+|also\s+)*(?P<v2>{_SPEECH_VERBS})\b)")
+_TITLES = {"President", "Prime", "Minister", "Deputy", "Foreign", "Dr", "Dr.", "Mr", "Mr.",
+           "Mrs", "Mrs.", "Ms", "Ms.", "Professor", "Prof.", "Ambassador", "Chairman",
+           "Senator", "General", "Secretary", "Director", "The", "Chief", "Head", "According",
+           "In", "For", "But", "And", "As", "However", "Meanwhile", "Speaker", "Former",
+           "Political", "Analyst", "Expert", "Observer", "Though", "Although", "While", "When",
+           "If", "Since", "Because", "Then", "Thus", "So", "Yet", "Even", "Also", "This", "That",
+           "These", "Those", "It", "Its", "There", "Here", "What", "Now", "Today", "Still"}
+_NAME_SEQ = re.compile(_NAME)
+_RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scholar|researcher|"
+                         r"professor|diplomat|politician|minister|official|president|deputy|"
+                         r"ambassador|speaker))", re.IGNORECASE)
+_WORDS = re.compile(r"[\w’'-]+")
+_SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
+_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘](?P<inner>[A-Za-z][^'‘’\"“”\n]{0,48}?[\w.!?])['’](?![\w])")
+_INSERTED_NOTE = re.compile(
+    r"\((?P<body>[^()]{3,1200}?)\s*[-–—]\s*(?:approx\.?|ed\.|editor'?s? note|note|прим\.)\s*"
+    r"(?P<by>[^\s()][^()]{0,40}?)?\s*\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str | None
+    start: int | None = None
+    end: int | None = None
+
+
+def _strip_titles(text: str, start: int) -> tuple[str, int]:
+    words = list(re.finditer(r"\S+", text))
+    kept = [w for w in words]
+    while kept and kept[0].group().rstrip(",") in _TITLES:
+        kept.pop(0)
+    if not kept:
+        return text, start
+    if kept[0].group() in ("of", "of the"):
+        return text, start  # "Deputy Foreign Minister of Kazakhstan": a role is all we have
+    if len(kept) >= 3:
+        kept = kept[-2:]
+    return text[kept[0].start():kept[-1].end()], start + kept[0].start()
+
+
+def pick_name(text: str, offset: int) -> Speaker | None:
+    """The last proper-name sequence in ``text`` (titles stripped), with its offsets."""
+    cut = re.search(r",\s*(?:who|which|whose)\b", text)
+    if cut:
+        text = text[:cut.start()]
+    found = None
+    for m in _NAME_SEQ.finditer(text):
+        if m.group().rstrip(".") in _TITLES and len(m.group().split()) == 1:
+            continue
+        found = m
+    if found is None:
+        return None
+    name, start = _strip_titles(found.group().rstrip("."), offset + found.start())
+    return Speaker(name, start, start + len(name))
+
+
+def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
+    """A speaker for an attribution phrase: a name, else a resolved pronoun or role."""
+    phrase_stripped = phrase.strip(" ,")
+    named = pick_name(phrase, offset)
+    if named is not None:
+        return named
+    if _RESOLVABLE.fullmatch(phrase_stripped) and last is not None and last.name:
+        return last
+    return Speaker(phrase_stripped or None) if phrase_stripped and not _RESOLVABLE.fullmatch(
+        phrase_stripped) else Speaker(None)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    start: int
+    end: int
+    depth: int
+
+
+def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
+    """Pair double quotation marks inside ``regions`` (a stack, so nesting works).
+
+    A straight quote opens when it follows a space or the start of a line and a
+    character follows it, otherwise it closes. An opening quote at the start of a
+    paragraph while a quotation is still open continues it (the convention for
+    quotations over several paragraphs). Unclosed or overlong quotes are dropped.
+    """
+    quotes: list[Quotation] = []
+    stack: list[int] = []
+    for region in regions:
+        for i in range(region.start, region.end):
+            ch = text[i]
+            if ch not in _QUOTE_CHARS:
+                continue
+            prev = text[i - 1] if i > 0 else "\n"
+            nxt = text[i + 1] if i + 1 < len(text) else "\n"
+            if ch in _OPENERS:
+                opening = True
+            elif ch in _CLOSERS:
+                opening = False
+            else:
+                opening = (prev.isspace() or prev in "([{—–-/" or prev in _QUOTE_CHARS) \
+                    and not nxt.isspace()
+            if opening:
+                line_start = i == region.start or text[i - 1] == "\n" or \
+                    text[max(region.start, i - 2):i].strip() == "" and "\n" in text[max(0, i - 3):i]
+                if stack and line_start and i - stack[-1] < MAX_QUOTE_CHARS:
+                    continue  # a quotation going on into a new paragraph
+                stack.append(i)
+            elif stack:
+                s = stack.pop()
+                if i + 1 - s <= MAX_QUOTE_CHARS:
+                    quotes.append(Quotation(s, i + 1, len(stack)))
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def inserted_notes(text: str, regions: Iterable[Span]) -> list[tuple[int, int, str]]:
+    """Parenthesised notes a reprinter added, as ``(start, end, inserted_by)``."""
+    notes = []
+    for region in regions:
+        for m in _INSERTED_NOTE.finditer(text, region.start, region.end):
+            by = (m.group("by") or "editor").strip()
+            notes.append((m.start(), m.end(), by))
+    return notes
+
+
+@dataclass(frozen=True)
+class VoiceAnalysis:
+    quotes: list[Span]
+    scare_quotes: list[Span]
+
+
+def _sentence_bounds(doc: Document, offset: int) -> tuple[int, int]:
+    i = doc.sentence_index(offset)
+    if i is None:
+        return offset, offset
+    s = doc.sentences[i]
+    return s.start, s.end
+
+
+def _block_of(doc: Document, offset: int) -> str | None:
+    i = doc.sentence_index(offset)
+    return None if i is None else doc.sentences[i].attrs.get("block")
+
+
+def analyse_voice(doc: Document) -> VoiceAnalysis:
+    """Quotations, reported speech and scare quotes of one document."""
+    text = doc.text
+    body = doc.body
+    quotations = pair_quotes(text, body)
+    quote_starts = [q.start for q in quotations]
+    reported: list[Span] = []
+    last: Speaker | None = None
+
+    # Reported speech, sentence by sentence.
+    for sentence in doc.sentences:
+        s_text = text[sentence.start:sentence.end]
+        for m in _ACCORDING.finditer(s_text):
+            who = m.group("who")
+            speaker = _speaker_from(who, sentence.start + m.start("who"), last)
+            before = s_text[:m.start()]
+            if before.strip(" \"“”«»'‘’") == "":
+                start, end = sentence.start + m.end(), sentence.end
+                comma = s_text.find(",", m.end())
+                if 0 <= comma - m.end() <= 2:
+                    start = sentence.start + comma + 1
+            else:
+                clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+                start, end = sentence.start + clause + 1, sentence.start + m.start()
+            if before.strip(" \"“”«»'‘’") == "":
+                apposition = re.match(r"\s*,\s*an?\s[^,.;:]{1,100},", s_text[m.end():])
+                if apposition:
+                    start = sentence.start + m.end() + apposition.end()
+            start, end = _trim(text, start, end)
+            if end > start:
+                reported.append(_reported_span(start, end, speaker, "according-to"))
+                last = speaker if speaker.name and speaker.start is not None else last
+        for pattern, kind in ((_REPORTED, "speech-verb"), (_NAMING, "naming-verb")):
+            for m in pattern.finditer(s_text):
+                subj, verb = m.group("subj"), m.group("verb")
+                if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
+                    continue
+                if _follows_closing_quote(text, sentence.start + m.start()):
+                    continue  # '..." X said': the attribution of a direct quotation
+                if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
+                    continue
+                start = sentence.start + m.end()
+                if kind == "naming-verb":
+                    rest = s_text[m.end():]
+                    as_match = _AS.search(rest)
+                    obj = _OBJECT_THEN_COMPLEMENT.match(rest)
+                    if as_match and (verb.startswith(("descri", "character", "referred"))
+                                     or as_match.start() < 60):
+                        start = sentence.start + m.end() + as_match.end()
+                    elif obj:
+                        start = sentence.start + m.end() + obj.end()
+                    else:
+                        continue  # "called an election": not naming anything
+                if _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
+                    lead = _LEADING_CONJUNCTION.match(subj)
+                    skip = lead.end() if lead else 0
+                    speaker = Speaker(subj[skip:], sentence.start + m.start("subj") + skip,
+                                      sentence.start + m.end("subj"))
+                else:
+                    speaker = _speaker_from(subj, sentence.start + m.start("subj"), last)
+                end = sentence.end
+                contrast = _CONTRAST.search(text, start, end)
+                if contrast:
+                    end = contrast.start()
+                start, end = _trim(text, start, end)
+                if end > start:
+                    reported.append(_reported_span(start, end, speaker, kind))
+                    if speaker.name and speaker.start is not None:
+                        last = speaker
+
+    # Direct quotations: attribution after, before, or from the reported speech around them.
+    quotes: list[Span] = list(reported)
+    scare: list[Span] = []
+    last = None
+    previous_direct: Span | None = None
+    reported_sorted = sorted(reported, key=lambda sp: sp.start)
+    named_reported = [sp for sp in reported_sorted if sp.attrs["speaker_start"] is not None]
+    next_reported = 0
+    for q in quotations:
+        if q.depth > 0:
+            continue
+        while next_reported < len(named_reported) and named_reported[next_reported].start < q.start:
+            sp = named_reported[next_reported]
+            last = Speaker(sp.attrs["speaker"], sp.attrs["speaker_start"], sp.attrs["speaker_end"])
+            next_reported += 1
+        inner = text[q.start + 1:q.end - 1]
+        words = _WORDS.findall(inner)
+        if not words:
+            continue
+        after = text[q.end:min(len(text), q.end + 200)]
+        sent_start, _ = _sentence_bounds(doc, q.start)
+        before = text[max(sent_start, q.start - 200):q.start]
+        speaker: Speaker | None = None
+        how = None
+        m = _AFTER_QUOTE.match(after)
+        if m and "\n" not in after[:m.start("v1") if m.group("v1") else m.start("before")]:
+            if m.group("v1"):
+                speaker = _speaker_from(m.group("after"), q.end + m.start("after"), last)
+            else:
+                subject = m.group("before")
+                if len(_WORDS.findall(subject)) <= 10:
+                    speaker = _speaker_from(subject, q.end + m.start("before"), last)
+            how = "after" if speaker else None
+        if speaker is None:
+            mb = _BEFORE_QUOTE.search(before)
+            if mb:
+                lead = before[:mb.start()]
+                speaker = pick_name(lead, q.start - len(before)) or _speaker_from(
+                    lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
+                if re.search(r"\b(?:is|are|was|were)\s+(?:said|reported|believed)\b", before[mb.start() - 8:]):
+                    speaker = Speaker(None)
+                how = "before"
+            elif _SPEECH_NOUN_BEFORE.search(before):
+                speaker, how = Speaker(None), "speech-noun"
+            else:
+                mn = _BEFORE_NAMING.search(before)
+                if mn:
+                    subj = mn.group("subj") or ""
+                    enclosing = _enclosing(reported_sorted, q.start)
+                    if subj and _RESOLVABLE.fullmatch(subj) and enclosing is not None:
+                        speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
+                                          enclosing.attrs["speaker_end"])
+                    else:
+                        speaker = _speaker_from(subj, q.start - len(before) + mn.start(), last)
+                    how = "naming"
+        if speaker is None:
+            enclosing = _enclosing(reported_sorted, q.start)
+            if enclosing is not None:
+                speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
+                                  enclosing.attrs["speaker_end"])
+                how = "reported-around"
+        sentence_like = len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner))
+        if how is None and not sentence_like:
+            if _is_title_case(words) and _block_of(doc, q.start) != "title":
+                continue  # a name in quotes ("New Kazakhstan", a programme), not a finding
+            scare.append(_scare_span(q.start, q.end, inner, None))
+            continue
+        if how is None and previous_direct is not None and q.start - previous_direct.end < 400:
+            speaker = Speaker(previous_direct.attrs["speaker"], previous_direct.attrs["speaker_start"],
+                              previous_direct.attrs["speaker_end"])
+            how = "continues"
+        speaker = speaker or Speaker(None)
+        span = Span(q.start, q.end, "direct", {
+            "speaker": speaker.name, "speaker_start": speaker.start, "speaker_end": speaker.end,
+            "attribution": how or "none"})
+        quotes.append(span)
+        previous_direct = span
+        if speaker.name and speaker.start is not None:
+            last = speaker
+
+    # Short single-quoted phrases ('sovereign democracy') are scare quotes too.
+    taken = [(q.start, q.end) for q in quotations]
+    for region in body:
+        for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
+            inner = m.group("inner")
+            words = _WORDS.findall(inner)
+            if len(words) > SCARE_MAX_WORDS - 1 or _is_title_case(words) \
+                    or any(s < m.start() < e for s, e in taken):
+                continue
+            scare.append(_scare_span(m.start(), m.end(), inner, None))
+
+    # A scare quote inside reported speech belongs to the reported speaker.
+    resolved = []
+    for sq in scare:
+        enclosing = _enclosing(reported_sorted, sq.start)
+        if enclosing is not None and enclosing.end >= sq.end:
+            resolved.append(_scare_span(sq.start, sq.end, text[sq.start + 1:sq.end - 1],
+                                        enclosing.attrs["speaker"] or ""))
+        else:
+            resolved.append(sq)
+    return VoiceAnalysis(quotes=quotes, scare_quotes=resolved)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n,:;":
+        start += 1
+    while end > start and text[end - 1] in " \t\n.,;:":
+        end -= 1
+    return start, end
+
+
+def _follows_closing_quote(text: str, pos: int) -> bool:
+    gap = text[max(0, pos - 4):pos]
+    return any(c in gap for c in "\"”»")
+
+
+def _inside_quotation(starts: list[int], quotations: list[Quotation], offset: int) -> bool:
+    i = bisect.bisect_right(starts, offset)
+    return any(q.start <= offset < q.end for q in quotations[max(0, i - 8):i])
+
+
+def _enclosing(spans: list[Span], offset: int) -> Span | None:
+    """The last-starting span that contains ``offset`` (spans sorted by start)."""
+    i = bisect.bisect_right([s.start for s in spans], offset)
+    for span in reversed(spans[max(0, i - 8):i]):
+        if span.start <= offset < span.end:
+            return span
+    return None
+
+
+def _is_title_case(words: list[str]) -> bool:
+    letters = [w for w in words if w[:1].isalpha()]
+    return bool(letters) and all(w[0].isupper() for w in letters)
+
+
+def _reported_span(start: int, end: int, speaker: Speaker, how: str) -> Span:
+    return Span(start, end, "reported", {"speaker": speaker.name, "speaker_start": speaker.start,
+                                         "speaker_end": speaker.end, "attribution": how})
+
+
+def _scare_span(start: int, end: int, inner: str, speaker: str | None) -> Span:
+    if speaker is None:
+        voice, who = "outlet", "the writer"
+    else:
+        voice, who = "quoted", speaker or "the person reported"
+    explanation = (f"“{inner}” is put in quotation marks although nobody is quoted saying it: "
+                   f"a scare quote, by which {who} keeps a distance from the phrase or mocks it.")
+    return Span(start, end, "scare-quote", {"voice": voice, "speaker": speaker or None,
+                                            "explanation": explanation})
+
+
+@register_extractor("quotes", order=200)
+class QuoteFinder:
+    """Direct quotations and reported speech, with speakers (not findings themselves)."""
+
+    name: ClassVar[str] = "quotes"
+    requires: ClassVar[tuple[str, ...]] = ("body", "sentences")
+    assigns: ClassVar[str] = "quotes"
+    findings: ClassVar[bool] = False
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+
+    def __call__(self, doc: Document) -> list[Span]:
+        return analyse_voice(doc).quotes
+
+
+@register_extractor("scare_quotes", order=210)
+class ScareQuoteFinder:
+    """Short quoted phrases that are not speech: the writer's distance from a word."""
+
+    name: ClassVar[str] = "scare_quotes"
+    requires: ClassVar[tuple[str, ...]] = ("body", "sentences")
+    assigns: ClassVar[str] = "scare_quotes"
+    findings: ClassVar[bool] = True
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+
+    def __call__(self, doc: Document) -> list[Span]:
+        return analyse_voice(doc).scare_quotes
