@@ -63,7 +63,9 @@ def run_analyze(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    result = analyze(args.corpus, config_from_args(args), progress=not args.quiet)
+    config = config_from_args(args)
+    check_output_dir(args.out)  # before the analysis, not after it
+    result = analyze(args.corpus, config, progress=not args.quiet)
     for path in write_report(result, args.out, title=args.title):
         print(path)
     return 0

@@ -21,7 +21,8 @@ CATEGORY_COLOURS: dict[str, str] = {
     "loaded-term": "#f4a3a3", "name-calling": "#e57373", "evaluative": "#f7c873",
     "emotive-verb": "#f2a0d4", "intensifier": "#c9b3f2", "hedge": "#a9d8f5",
     "vague-attribution": "#9fe0c8", "scare-quote": "#ffe066", "anonymous-source": "#b8e28f",
-    "named-source": "#d3d3d3", "editorial-note": "#8fd3e0", "other": "#dddddd",
+    "named-source": "#d3d3d3", "editorial-note": "#8fd3e0", "reprint-marker": "#8fd3e0",
+    "label": "#ececec", "other": "#dddddd",
 }
 KNOWN_CATEGORIES = tuple(c for c in CATEGORY_COLOURS if c != "other")
 
@@ -96,6 +97,8 @@ class Segment:
     closing: tuple[Mark, ...] = ()
     #: "junk", "title", "byline" ... from cleaning, or None for kept body text.
     zone: str | None = None
+    #: True when a position anchor (e.g. a fact mention the report links to) starts here.
+    anchored: bool = False
 
     @property
     def primary(self) -> Mark | None:
@@ -141,15 +144,18 @@ def build_marks(doc: Document, findings: Iterable[tuple[str, Span]]) -> list[Mar
     return marks
 
 
-def segment_text(text: str, marks: Sequence[Mark], zones: Sequence[Span] = ()) -> list[Segment]:
+def segment_text(text: str, marks: Sequence[Mark], zones: Sequence[Span] = (),
+                 anchors: Iterable[int] = ()) -> list[Segment]:
     """Cut ``text`` into pieces at every mark and zone boundary.
 
     The pieces cover the whole text in order, never overlap, and concatenate back to
     ``text``. Each piece lists the marks covering it (outermost first) and the zone
     label (junk reason collapsed to "junk", or the layout label) it lies in. Runs in
-    O((n + m) log m) for a text with m boundaries: one sort, one sweep.
+    O((n + m) log m) for a text with m boundaries: one sort, one sweep. ``anchors`` are
+    extra offsets where a piece must start so the report can link to that place.
     """
-    cuts = {0, len(text)}
+    anchor_set = {a for a in anchors if 0 <= a < len(text)}
+    cuts = {0, len(text), *anchor_set}
     for m in marks:
         cuts.update((m.start, m.end))
     for z in zones:
@@ -177,7 +183,7 @@ def segment_text(text: str, marks: Sequence[Mark], zones: Sequence[Span] = ()) -
         opening = tuple(sorted(starts.get(left, ()), key=lambda m: m.number))
         closing = tuple(sorted((m for m in active if m.end == right), key=lambda m: m.number))
         segments.append(Segment(left, right, text[left:right], tuple(active), opening, closing,
-                                zone_label(zone) if zone is not None else None))
+                                zone_label(zone) if zone is not None else None, left in anchor_set))
     return segments
 
 
@@ -186,7 +192,8 @@ def zone_label(span: Span) -> str:
     return span.label if span.label in ("title", "byline") else "junk"
 
 
-def document_segments(doc: Document, marks: Sequence[Mark]) -> list[Segment]:
+def document_segments(doc: Document, marks: Sequence[Mark],
+                      anchors: Iterable[int] = ()) -> list[Segment]:
     """The whole original text of ``doc``, with junk and layout as zones."""
     zones = [*(Span(s.start, s.end, "junk") for s in doc.get("junk")), *doc.get("layout")]
     zones.sort(key=lambda s: (s.start, s.end))
@@ -195,4 +202,4 @@ def document_segments(doc: Document, marks: Sequence[Mark]) -> list[Segment]:
     for z in zones:
         if not kept or z.start >= kept[-1].end:
             kept.append(z)
-    return segment_text(doc.text, marks, kept)
+    return segment_text(doc.text, marks, kept, anchors)

@@ -7,11 +7,11 @@ mean, and what they do not, is stated once in :data:`STATEMENT` and printed with
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from .document import Document, Span
+from .profiles import body_words, counted_findings
 from .results import AnalysisResult
 
 STATEMENT = (
@@ -31,7 +31,6 @@ LOADED_CATEGORIES = ("loaded-term", "name-calling", "evaluative", "emotive-verb"
 #: Sourcing labels and cue categories counted as unnamed attribution.
 UNNAMED_SOURCE_LABELS = ("anonymous-source", "vague-attribution")
 NAMED_SOURCE_LABELS = ("named-source",)
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +43,12 @@ class Evidence:
     text: str
     start: int | None = None
     end: int | None = None
+    #: What the span is evidence of, when the category does not say it (e.g. which fact).
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article_id, "key": self.key, "category": self.category,
-                "text": self.text, "start": self.start, "end": self.end}
+                "text": self.text, "start": self.start, "end": self.end, "note": self.note}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +124,40 @@ class IndicatorReport:
 FactAgreement = Callable[[AnalysisResult], dict[str, tuple[list[Evidence], list[Evidence]]] | None]
 
 
+def fact_agreement_from_section(result: AnalysisResult
+                                ) -> dict[str, tuple[list[Evidence], list[Evidence]]] | None:
+    """Per outlet, its mentions of shared facts that agree, and those that conflict.
+
+    Reads the ``facts`` section's JSON form. A mention counts as conflicting when any
+    outlet pair of that fact involving this outlet is judged a conflict; otherwise, in a
+    fact stated by two or more outlets, it agrees. Single-source facts are not counted.
+    """
+    section = result.sections.get("facts")
+    if section is None:
+        return None
+    per_outlet: dict[str, tuple[list[Evidence], list[Evidence]]] = {}
+    for fact in section.to_dict().get("facts", []):
+        if fact.get("status") not in ("agree", "conflict") or len(fact.get("outlets", [])) < 2:
+            continue
+        conflicting = {o for pair in fact.get("pairs", []) if pair.get("relation") == "conflict"
+                       for o in pair.get("outlets", [])}
+        for m in fact.get("mentions", []):
+            relation = "conflict" if m["outlet"] in conflicting else "agree"
+            ev = Evidence(m["article"], "facts", relation, m["text"], m["start"], m["end"],
+                          note=str(fact.get("description") or fact["id"]))
+            agree, conflict = per_outlet.setdefault(m["outlet"], ([], []))
+            (conflict if relation == "conflict" else agree).append(ev)
+    return per_outlet
+
+
 def count_words(doc: Document) -> int:
-    """Words in the kept body (title, headings, paragraphs); junk is not counted."""
-    return sum(len(_WORD.findall(doc.text_of(span))) for span in doc.body)
+    """Words in the kept body (title, headings, paragraphs), counted as the profiles count them."""
+    return body_words(doc)
+
+
+def body_findings(doc: Document, key: str) -> list[Span]:
+    """Spans under ``key`` that start inside the kept body (the profiles' counting rule)."""
+    return [span for _, span in counted_findings(doc, (key,))]
 
 
 def outlet_documents(result: AnalysisResult) -> dict[str, list[Document]]:
@@ -179,6 +211,7 @@ def transparency(docs: Sequence[Document], outlet_names: dict[str, str]) -> Indi
     reprints = [d for d in docs if d.meta.kind == "reprint" or d.meta.original_outlet]
     if reprints:
         named_ev = []
+        named = sum(1 for d in reprints if d.meta.original_outlet)
         for doc in reprints:
             if not doc.meta.original_outlet:
                 continue
@@ -189,16 +222,17 @@ def transparency(docs: Sequence[Document], outlet_names: dict[str, str]) -> Indi
             else:
                 named_ev.append(Evidence(doc.id, "meta", "original_outlet",
                                          f"original outlet (manifest only): {name}"))
-        in_text = sum(e.key == "text" for e in named_ev)
+        named_ev += [span_evidence(d, "sourcing", sp) for d in reprints for sp in d.get("sourcing")
+                     if sp.label == "reprint-marker"]
+        in_text = len({e.article_id for e in named_ev if e.key != "meta"})
         points.append(Point(
-            "reprint-source", f"original outlet named for {_of(len(named_ev), len(reprints), 'reprint')} "
-            f"({in_text} in the text itself)", _status(len(named_ev), len(reprints)),
+            "reprint-source", f"original outlet named for {_of(named, len(reprints), 'reprint')} "
+            f"({in_text} marked as a reprint in the text itself)", _status(named, len(reprints)),
             tuple(named_ev)))
     else:
         points.append(Point("reprint-source", "no reprints from this outlet", "n/a"))
-    notes = [span_evidence(doc, key, span) for doc in docs for key in ("sourcing", "cues")
-             for span in doc.get(key)
-             if span.label == "editorial-note" or (key == "cues" and span.attrs.get("inserted_by"))]
+    notes = [span_evidence(doc, "sourcing", span) for doc in docs for span in doc.get("sourcing")
+             if span.label == "editorial-note"]
     if notes:
         points.append(Point("editorial-notes", f"{len(notes)} passage(s) inserted by the publisher "
                             "are marked as its own notes", "yes", tuple(notes)))
@@ -217,14 +251,15 @@ def sourcing(docs: Sequence[Document], available: bool) -> Indicator:
     if not available:
         return Indicator("sourcing", "Sourcing", "not available: no sourcing extractor has run "
                          "in this analysis", None, "share", (), available=False)
-    named = [span_evidence(d, "sourcing", s) for d in docs for s in d.get("sourcing")
+    named = [span_evidence(d, "sourcing", s) for d in docs for s in body_findings(d, "sourcing")
              if s.label in NAMED_SOURCE_LABELS]
     unnamed = [span_evidence(d, key, s) for d in docs for key in ("sourcing", "cues")
-               for s in d.get(key) if s.label in UNNAMED_SOURCE_LABELS]
+               for s in body_findings(d, key) if s.label in UNNAMED_SOURCE_LABELS]
     total = len(named) + len(unnamed)
     share = len(named) / total if total else None
     points = [
-        Point("named", f"{len(named)} named source(s)", "yes" if named else "no", tuple(named)),
+        Point("named", f"{len(named)} citation(s) of a named source", "yes" if named else "no",
+              tuple(named)),
         Point("unnamed", f"{len(unnamed)} anonymous or vague attribution(s)",
               "no" if unnamed else "yes", tuple(unnamed)),
     ]
@@ -235,6 +270,15 @@ def sourcing(docs: Sequence[Document], available: bool) -> Indicator:
         points.append(Point("quote-speakers", "speaker identified for "
                             f"{_of(len(with_speaker), len(quotes), 'quotation')}", _status(len(with_speaker), len(quotes)),
                             tuple(with_speaker + without)))
+    stats = [d.metrics["sourcing"] for d in docs if isinstance(d.metrics.get("sourcing"), dict)]
+    if stats:
+        attributed = sum(int(x.get("attributed_sentences", 0)) for x in stats)
+        sentences = sum(int(x.get("sentences", 0)) for x in stats)
+        share_text = f" ({attributed / sentences:.0%})" if sentences else ""
+        points.append(Point("attributed-share", f"{_of(attributed, sentences, 'sentence')}{share_text} "
+                            "attribute what they say to a source", "n/a" if not sentences else
+                            "yes" if attributed else "no",
+                            tuple(named + unnamed)))
     summary = (f"{len(named)} of {total} attributions name their source" if total
                else "no attributions found")
     return Indicator("sourcing", "Sourcing", summary, share, "share", tuple(points))
@@ -269,13 +313,13 @@ def language_neutrality(docs: Sequence[Document], words: int, available: bool) -
     points = []
     total = 0
     for category in LOADED_CATEGORIES:
-        ev = [span_evidence(d, "cues", s) for d in docs for s in d.get("cues")
+        ev = [span_evidence(d, "cues", s) for d in docs for s in body_findings(d, "cues")
               if s.label == category and s.attrs.get("voice", "outlet") == "outlet"]
         total += len(ev)
         rate = 1000 * len(ev) / words if words else 0.0
         points.append(Point(category, f"{len(ev)} {category} cue(s) in its own voice "
                             f"({rate:.1f} per 1,000 words)", "yes" if not ev else "no", tuple(ev)))
-    quoted = sum(1 for d in docs for s in d.get("cues")
+    quoted = sum(1 for d in docs for s in body_findings(d, "cues")
                  if s.label in LOADED_CATEGORIES and s.attrs.get("voice") == "quoted")
     rate = 1000 * total / words if words else None
     summary = (f"{total} loaded or evaluative cue(s) in its own voice in {words:,} words"
@@ -290,7 +334,7 @@ def compute_indicators(result: AnalysisResult,
     outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
     has_sourcing = any("sourcing" in d.spans for d in result.documents)
     has_cues = any("cues" in d.spans for d in result.documents)
-    fact_map = facts(result) if facts is not None else None
+    fact_map = (facts or fact_agreement_from_section)(result)
     outlets = []
     for outlet, docs in outlet_documents(result).items():
         words = sum(count_words(d) for d in docs)

@@ -26,8 +26,8 @@ from .charts import PALETTE, bar_chart, heatmap, scatter_plot, stacked_bar_chart
 from .document import Document
 from .highlight import (CATEGORY_COLOURS, Mark, Segment, build_marks, category_colour,
                         css_token, document_segments)
-from .indicators import (Evidence, IndicatorReport, LOADED_CATEGORIES, compute_indicators,
-                         count_words, outlet_documents, rank_by_loaded_language)
+from .indicators import (Evidence, IndicatorReport, LOADED_CATEGORIES, body_findings,
+                         compute_indicators, count_words, outlet_documents, rank_by_loaded_language)
 from .output import write_files_atomically
 from .results import AnalysisResult
 
@@ -123,6 +123,44 @@ class SimilarityView:
 
 
 @dataclass(frozen=True)
+class MentionView:
+    """One outlet's statement of a fact, with the sentence it sits in."""
+
+    outlet_name: str
+    article: str
+    href: str
+    value: str
+    before: str
+    text: str
+    after: str
+    start: int
+    end: int
+    voice: str | None
+
+
+@dataclass(frozen=True)
+class FactView:
+    id: str
+    status: str
+    description: str
+    explanation: str
+    outlets: tuple[str, ...]
+    mentions: tuple[MentionView, ...]
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactsView:
+    summary: Mapping[str, Any]
+    shared: tuple[FactView, ...]
+    single: tuple[FactView, ...]
+    inconsistencies: tuple[tuple[MentionView, str], ...]
+    matrix_chart: Markup
+    matrix_rows: tuple[tuple[str, str, int, int, int], ...]
+    rules: str
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     corpus_name: str
@@ -136,6 +174,10 @@ class ReportModel:
     sections: Mapping[str, Any]
     unavailable: Mapping[str, Unavailable]
     provenance: Mapping[str, Any]
+    lexicons: tuple[dict[str, Any], ...]
+    facts: FactsView | None
+    #: Outlet rows of the profiles section (sourcing totals, readability), as its JSON gives them.
+    outlet_profiles: tuple[Mapping[str, Any], ...]
     skipped: tuple[Any, ...]
     warnings: tuple[str, ...]
     category_colours: Mapping[str, str]
@@ -156,17 +198,52 @@ def _date_text(doc: Document) -> str:
     return text + (" (approx.)" if doc.meta.date_precision == "approximate" else "")
 
 
-def build_article(result: AnalysisResult, doc: Document, outlet_names: Mapping[str, str]) -> ArticleView:
+def article_title(doc: Document) -> str:
+    """The manifest title, else the title cleaning found in the text, else the id."""
+    if doc.meta.title:
+        return doc.meta.title
+    titles = [s for s in doc.get("layout") if s.label == "title"]
+    return " ".join(doc.text_of(titles[0]).split()) if titles else doc.id
+
+
+def relative_source(source: str, root: Path) -> str:
+    """The article's file relative to the corpus folder (reports should not leak home paths)."""
+    try:
+        return Path(source).resolve().relative_to(Path(root).resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(source).name or source
+
+
+def lexicon_rows(provenance: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The lexicon packs used (name, version, licence, terms, hash), without local paths."""
+    packs = provenance.get("lexicons")
+    if not isinstance(packs, list):
+        return ()
+    keep = ("name", "version", "language", "licence", "terms", "sha256", "source")
+    return tuple({k: pack.get(k) for k in keep} for pack in packs if isinstance(pack, Mapping))
+
+
+def article_anchor(article_id: str) -> str:
+    return f"art-{css_token(article_id)}"
+
+
+def position_href(article_id: str, offset: int) -> str:
+    """Link to a place in an article's text (a segment starts there)."""
+    return f"#{article_anchor(article_id)}-at{offset}"
+
+
+def build_article(result: AnalysisResult, doc: Document, outlet_names: Mapping[str, str],
+                  anchors: Sequence[int] = ()) -> ArticleView:
     marks = build_marks(doc, result.findings(doc))
     counts = Counter(m.category for m in marks)
     original = doc.meta.original_outlet
     return ArticleView(
-        id=doc.id, anchor=f"art-{css_token(doc.id)}", title=doc.meta.title or doc.id,
+        id=doc.id, anchor=article_anchor(doc.id), title=article_title(doc),
         outlet=doc.meta.outlet, outlet_name=outlet_names.get(doc.meta.outlet, doc.meta.outlet),
         published=_date_text(doc), kind=doc.meta.kind, author=doc.meta.author,
         original_outlet=outlet_names.get(original, original) if original else None,
-        source=doc.meta.source, words=count_words(doc),
-        segments=tuple(document_segments(doc, marks)), marks=tuple(marks),
+        source=relative_source(doc.meta.source, result.corpus.root), words=count_words(doc),
+        segments=tuple(document_segments(doc, marks, anchors)), marks=tuple(marks),
         category_counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
@@ -185,9 +262,15 @@ def build_outlets(result: AnalysisResult) -> tuple[OutletView, ...]:
     return tuple(views)
 
 
+#: Span keys whose findings make up the framing profile (sourcing has its own section).
+PROFILE_KEYS = ("cues", "scare_quotes")
+#: Neutral names recorded for the label map; shown there, not counted as framing cues.
+NOT_PROFILED = ("label",)
+
+
 def build_profile(result: AnalysisResult, indicators: IndicatorReport,
                   outlet_names: Mapping[str, str]) -> ProfileView:
-    """Cue categories per outlet, own voice against quoted, per 1,000 words."""
+    """Cue categories per outlet, own voice against quoted, per 1,000 words of kept body."""
     if not any("cues" in d.spans for d in result.documents):
         return ProfileView(False, "Not available: no lexicon cues were extracted in this analysis "
                                   "(the cue extractor is not installed or did not run).")
@@ -195,21 +278,25 @@ def build_profile(result: AnalysisResult, indicators: IndicatorReport,
     for outlet, docs in outlet_documents(result).items():
         counts: dict[str, list[int]] = {}
         for doc in docs:
-            for span in doc.get("cues"):
-                pair = counts.setdefault(span.label, [0, 0])
-                pair[0 if span.attrs.get("voice", "outlet") == "outlet" else 1] += 1
-                categories[span.label] += 1
+            for key in PROFILE_KEYS:
+                for span in body_findings(doc, key):
+                    if span.label in NOT_PROFILED:
+                        continue
+                    pair = counts.setdefault(span.label, [0, 0])
+                    pair[0 if span.attrs.get("voice", "outlet") == "outlet" else 1] += 1
+                    categories[span.label] += 1
         rows.append(ProfileRow(outlet, outlet_names.get(outlet, outlet),
                                sum(count_words(d) for d in docs),
                                {k: (v[0], v[1]) for k, v in counts.items()}))
     ordered = tuple(sorted(categories, key=lambda c: (-categories[c], c)))
     chart = stacked_bar_chart(
         [(r.outlet_name, [r.own_rate(c) for c in ordered]) for r in rows], ordered,
-        "Cues in the outlet's own voice, per 1,000 words", [category_colour(c) for c in ordered])
+        "All framing cues in the outlet's own voice, per 1,000 words, by category",
+        [category_colour(c) for c in ordered])
     ranking = tuple(rank_by_loaded_language(indicators))
     loaded_chart = bar_chart([(outlet_names.get(o, o), v) for o, v in ranking],
                              "Loaded and evaluative language in the outlet's own voice, per 1,000 words",
-                             colour=category_colour("loaded-term"))
+                             colour=category_colour("name-calling"))
     if ranking and ranking[0][1] > 0:
         top, rate = ranking[0]
         headline = (f"{outlet_names.get(top, top)} uses the most loaded or evaluative language in its "
@@ -256,26 +343,93 @@ def build_similarity(result: AnalysisResult, outlet_names: Mapping[str, str]) ->
 def _evidence_linker(articles: Sequence[ArticleView]) -> Callable[[Sequence[Evidence]], list[EvidenceLink]]:
     by_span = {(a.id, m.start, m.end, m.category): m for a in articles for m in a.marks}
     anchors = {a.id: a for a in articles}
+    positions = {a.id: {seg.start for seg in a.segments if seg.anchored} for a in articles}
 
     def link(evidence: Sequence[Evidence]) -> list[EvidenceLink]:
         links = []
         for ev in evidence:
             article = anchors.get(ev.article_id)
             mark = by_span.get((ev.article_id, ev.start, ev.end, ev.category))
-            href = f"#{mark.anchor}" if mark else f"#{article.anchor}" if article else ""
+            if mark:
+                href = f"#{mark.anchor}"
+            elif article and ev.start is not None and ev.start in positions.get(ev.article_id, ()):
+                href = position_href(ev.article_id, ev.start)
+            else:
+                href = f"#{article.anchor}" if article else ""
             where = (f"{ev.article_id} [{ev.start}:{ev.end}]" if ev.start is not None
                      else f"{ev.article_id} ({ev.key})")
             label = f"{ev.article_id} #{mark.number}" if mark else where
-            links.append(EvidenceLink(href, label, ev.text, where))
+            text = f"{ev.note}: {ev.text}" if ev.note else ev.text
+            links.append(EvidenceLink(href, label, text, where))
         return links
     return link
+
+
+def fact_anchor_offsets(result: AnalysisResult) -> dict[str, set[int]]:
+    """Per article, the offsets of fact mentions the report links to."""
+    offsets: dict[str, set[int]] = {}
+    if "facts" in result.sections:
+        data = result.sections["facts"].to_dict()
+        for fact in data.get("facts", []):
+            for m in fact.get("mentions", []):
+                offsets.setdefault(m["article"], set()).add(m["start"])
+        for item in data.get("inconsistencies", []):
+            offsets.setdefault(item["article"], set()).add(item["start"])
+    return offsets
+
+
+def _mention_view(m: Mapping[str, Any], outlet_names: Mapping[str, str]) -> MentionView:
+    sentence, s0 = m.get("sentence") or m["text"], m.get("sentence_start", m["start"])
+    a, b = m["start"] - s0, m["end"] - s0
+    if not (0 <= a <= b <= len(sentence)) or sentence[a:b] != m["text"]:
+        sentence, a, b = m["text"], 0, len(m["text"])
+    return MentionView(outlet_names.get(m["outlet"], m["outlet"]), m["article"],
+                       position_href(m["article"], m["start"]), str(m.get("value", "")),
+                       sentence[:a], sentence[a:b], sentence[b:], m["start"], m["end"], m.get("voice"))
+
+
+def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str]) -> FactsView | None:
+    """Shared facts, single-source facts, inconsistencies and the agreement matrix."""
+    if "facts" not in result.sections:
+        return None
+    data = result.sections["facts"].to_dict()
+    views = []
+    for fact in data.get("facts", []):
+        views.append(FactView(
+            id=fact["id"], status=fact["status"], description=fact.get("description") or fact["id"],
+            explanation=fact.get("explanation", ""),
+            outlets=tuple(outlet_names.get(o, o) for o in fact.get("outlets", [])),
+            mentions=tuple(_mention_view(m, outlet_names) for m in fact.get("mentions", [])),
+            why=tuple(p.get("why", "") for p in fact.get("pairs", []) if p.get("relation") == "conflict")))
+    shared = tuple(v for v in views if len(v.outlets) >= 2)
+    single = tuple(v for v in views if len(v.outlets) < 2)
+    inconsistencies = tuple((_mention_view(item, outlet_names), item.get("explanation", ""))
+                            for item in data.get("inconsistencies", []))
+    outlets = list(outlet_documents(result))
+    index = {o: i for i, o in enumerate(outlets)}
+    grid: list[list[float | None]] = [[None] * len(outlets) for _ in outlets]
+    rows = []
+    for cell in data.get("agreement", []):
+        a, b = cell["outlets"]
+        if cell.get("shared"):
+            share = cell["agree"] / cell["shared"]
+            if a in index and b in index:
+                grid[index[a]][index[b]] = grid[index[b]][index[a]] = share
+            rows.append((outlet_names.get(a, a), outlet_names.get(b, b), cell["shared"],
+                         cell["agree"], cell["conflict"]))
+    labels = [outlet_names.get(o, o) for o in outlets]
+    chart = heatmap(grid, labels, labels, "Share of shared facts on which two outlets agree")
+    rules = str(data.get("method", {}).get("rules", ""))
+    return FactsView(data.get("summary", {}), shared, single, inconsistencies, chart, tuple(rows), rules)
 
 
 def build_report(result: AnalysisResult, title: str | None = None) -> ReportModel:
     outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
     for doc in result.documents:
         outlet_names.setdefault(doc.meta.outlet, doc.meta.outlet)
-    articles = tuple(build_article(result, d, outlet_names) for d in result.documents)
+    anchors = fact_anchor_offsets(result)
+    articles = tuple(build_article(result, d, outlet_names, sorted(anchors.get(d.id, ())))
+                     for d in result.documents)
     indicators = compute_indicators(result)
     unavailable = {name: Unavailable(title_, message) for name, (title_, message) in {
         "profiles": ("Sourcing and readability profiles", "Not available: the profiles stage has "
@@ -292,7 +446,10 @@ def build_report(result: AnalysisResult, title: str | None = None) -> ReportMode
         profile=build_profile(result, indicators, outlet_names),
         similarity=build_similarity(result, outlet_names), indicators=indicators,
         sections=dict(result.sections), unavailable=unavailable,
-        provenance=dict(result.provenance), skipped=tuple(result.skipped),
+        provenance={k: v for k, v in result.provenance.items() if k not in ("lexicons", "gazetteer")},
+        lexicons=lexicon_rows(result.provenance), facts=build_facts(result, outlet_names),
+        outlet_profiles=tuple(result.sections["profiles"].to_dict().get("outlets", ()))
+        if "profiles" in result.sections else (), skipped=tuple(result.skipped),
         warnings=tuple(result.corpus.warnings), category_colours=dict(CATEGORY_COLOURS),
         evidence_links=_evidence_linker(articles), outlet_names=outlet_names)
 
@@ -315,6 +472,12 @@ def markdown_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
 
 
+#: How a point's status reads in the report.
+STATUS_WORDS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable",
+                "unavailable": "not available"}
+STATUS_SYMBOLS = {"yes": "✓", "partial": "◐", "no": "✗", "n/a": "–", "unavailable": "?"}
+
+
 def _json_pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, default=str)
 
@@ -328,6 +491,8 @@ def _environment(markdown: bool) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=1: "–" if v is None else f"{v:.{d}f}"
+    env.filters["status_word"] = lambda s: STATUS_WORDS.get(s, s)
+    env.filters["status_symbol"] = lambda s: STATUS_SYMBOLS.get(s, s)
     env.filters["css"] = css_token
     env.filters["json"] = _json_pretty
     env.filters["md"] = markdown_escape
@@ -354,7 +519,11 @@ def report_files(result: AnalysisResult, title: str | None = None) -> dict[str, 
     """Every output file's name and content; nothing is written here."""
     model = build_report(result, title)
     files = {"report.html": render_html(model), "report.md": render_markdown(model),
-             "analysis.json": json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"}
+             "analysis.json": "".join(result.iter_json())}
+    if "facts" in result.sections:
+        from .facts.table import facts_to_csv
+
+        files["facts.csv"] = facts_to_csv(result.sections["facts"])
     return files
 
 

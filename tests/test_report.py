@@ -1,0 +1,147 @@
+"""The comparison report: golden Markdown on the fixture corpus, escaping, links, the CLI.
+
+Set FRAMING_UPDATE_GOLDEN=1 to rewrite fixtures/report/expected_report.md (then read the diff).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import warnings
+from html.parser import HTMLParser
+
+import pytest
+
+import framing
+from framing.cli import main
+from framing.report import build_report, markdown_escape, render_html, render_markdown
+
+from conftest import FIXTURES
+
+CORPUS = FIXTURES / "report" / "corpus"
+GOLDEN = FIXTURES / "report" / "expected_report.md"
+
+
+@pytest.fixture(scope="module")
+def fixture_result():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return framing.analyze(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def html(fixture_result):
+    return render_html(build_report(fixture_result))
+
+
+@pytest.fixture(scope="module")
+def markdown(fixture_result):
+    return render_markdown(build_report(fixture_result))
+
+
+class Collector(HTMLParser):
+    """Element ids, local link targets, tag counts and text of the report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.tags: dict[str, int] = {}
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if attrs.get("href", "").startswith("#"):
+            self.hrefs.append(attrs["href"][1:])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def collect(html: str) -> Collector:
+    parser = Collector()
+    parser.feed(html)
+    return parser
+
+
+def test_markdown_matches_the_golden_file(markdown):
+    if os.environ.get("FRAMING_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(markdown, "utf-8")
+    assert GOLDEN.exists(), "no golden file: run with FRAMING_UPDATE_GOLDEN=1 and read the result"
+    assert markdown == GOLDEN.read_text("utf-8")
+
+
+def test_article_markup_is_shown_as_text_never_run(html, markdown):
+    parsed = collect(html)
+    assert "script" not in parsed.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" in "".join(parsed.text)  # the reader sees it as text
+    assert "Steppe Daily &amp; Co" in html
+    # the manifest title carries stray markup: inert in both outputs
+    assert "i" not in parsed.tags and "&lt;i&gt;order&lt;/i&gt;" in html
+    assert "<i>" not in markdown and "&lt;i&gt;order&lt;/i&gt;" in markdown
+
+
+def test_every_local_link_has_a_target_and_ids_are_unique(html):
+    parsed = collect(html)
+    assert len(parsed.ids) == len(set(parsed.ids))
+    missing = sorted(set(parsed.hrefs) - set(parsed.ids))
+    assert not missing
+
+
+def test_html_is_self_contained(html):
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html
+
+
+def test_highlights_cover_every_finding_with_a_footnote(fixture_result, html):
+    model = build_report(fixture_result)
+    parsed = collect(html)
+    for article in model.articles:
+        for mark in article.marks:
+            assert mark.anchor in parsed.ids and f"{mark.anchor}-note" in parsed.ids
+    total = sum(len(fixture_result.findings(d)) for d in fixture_result.documents)
+    assert total > 0 and html.count('class="fn"') == total
+
+
+def test_article_text_is_reproduced_exactly(fixture_result):
+    model = build_report(fixture_result)
+    for article, doc in zip(model.articles, fixture_result.documents):
+        assert "".join(s.text for s in article.segments) == doc.text
+
+
+def test_missing_sections_are_reported_as_not_available(fixture_result, html, markdown):
+    for name in ("label_map", "facts"):
+        if name not in fixture_result.sections:
+            assert "Not available" in markdown and "Not available" in html
+
+
+def test_reliability_statement_is_printed(html, markdown):
+    assert "What these indicators mean" in html and "do NOT" in html
+    assert "do NOT" in markdown
+
+
+def test_markdown_escape_neutralises_markup_and_table_breaks():
+    assert markdown_escape("a | b <i>x</i> *y* [z](u)") == \
+        r"a \| b &lt;i&gt;x&lt;/i&gt; \*y\* \[z\](u)"
+    assert markdown_escape("line\nbreak") == "line break"
+    assert markdown_escape("Q&A &amp;") == "Q&A &amp;amp;"
+
+
+def test_cli_report_writes_three_files(tmp_path, capsys):
+    assert main(["-q", "report", str(CORPUS), "--out", str(tmp_path)]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert {"report.html", "report.md", "analysis.json"} <= set(names)
+    data = json.loads((tmp_path / "analysis.json").read_text("utf-8"))
+    assert data["schema"].startswith("framing.analysis/")
+    assert (tmp_path / "report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_report_on_bad_input_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["-q", "report", str(tmp_path / "missing"), "--out", str(out)]) == 1
+    assert "error E101" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
