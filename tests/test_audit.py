@@ -117,3 +117,80 @@ def test_rendered_reports_carry_the_same_findings(tmp_path: Path) -> None:
     assert json.loads(files["audit.json"])["articles"][0]["findings"][0]["text"] == "disastrous"
     assert "&lt;b&gt;" in files["audit.html"] and "<b>disastrous" not in files["audit.html"]
     assert "disastrous" in files["audit.md"] and "Nearest outlets" in files["audit.md"]
+
+
+# --- the fixtures of fixtures/audit against the seed corpus (expectations in expected.toml) -----
+
+@pytest.fixture(scope="module")
+def seed_result() -> AnalysisResult:
+    return framing.analyze(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def fixture_audit(seed_result: AnalysisResult) -> AuditResult:
+    names = ("reprint_style", "experts_style", "neutral_wire", "planted_fact")
+    return audit([FIXTURES / f"{n}.txt" for n in names], seed_result)
+
+
+@pytest.mark.parametrize("name", ["reprint_style", "experts_style"])
+def test_an_article_in_one_outlets_style_is_nearest_that_outlet(fixture_audit: AuditResult,
+                                                                 name: str) -> None:
+    nearest = fixture_audit.article(name).nearest_outlets
+    assert nearest[0].outlet == EXPECTED[name]["nearest_outlet"]
+    assert len(nearest) == 5  # every outlet with articles is ranked
+
+
+def test_neutral_wire_copy_sits_low_in_the_corpus(fixture_audit: AuditResult) -> None:
+    wire = fixture_audit.article("neutral_wire")
+    cue_rows = [c for c in wire.categories if c.key in ("cues", "scare_quotes") and c.category != "hedge"]
+    assert {c.category for c in cue_rows} >= {"loaded-term", "evaluative", "scare-quote"}
+    limit = EXPECTED["neutral_wire"]["max_cue_percentile"]
+    assert all(c.percentile <= limit for c in cue_rows), [(c.category, c.percentile) for c in cue_rows]
+    reprint = fixture_audit.article("reprint_style")
+    assert reprint.category("loaded-term").percentile > 80
+    assert reprint.category("scare-quote").percentile > 80
+
+
+@pytest.mark.xfail(strict=True, reason="cues false positive: 'a president may serve a single "
+                   "seven-year term' is a permission, not a hedge (reported to the cues engineer)")
+def test_neutral_wire_hedges_are_low_too(fixture_audit: AuditResult) -> None:
+    hedge = fixture_audit.article("neutral_wire").category("hedge")
+    assert hedge.percentile <= EXPECTED["neutral_wire"]["max_cue_percentile"]
+
+
+def test_planted_facts_are_flagged_as_conflicts(fixture_audit: AuditResult) -> None:
+    planted = fixture_audit.article("planted_fact")
+    conflicts = {f.text for f in planted.facts if f.status == "conflict"}
+    for text in EXPECTED["planted_fact"]["conflicts"]:
+        assert text in conflicts
+    assert any(t.startswith(expected.split()[0]) for t in conflicts
+               for expected in EXPECTED["planted_fact"]["also_conflicting"])
+    election = next(f for f in planted.facts if f.text == "November 27, 2022")
+    assert {c["outlet"] for c in election.corpus} == {"caliber-az", "vpk-name"}
+    text = (FIXTURES / "planted_fact.txt").read_text(encoding="utf-8")
+    assert text[election.start:election.end] == election.text
+    # The wire copy states the election date correctly: no conflict there.
+    assert all(f.status != "conflict" for f in fixture_audit.article("neutral_wire").facts)
+
+
+def test_labels_for_referents_are_compared_with_the_corpus(fixture_audit: AuditResult) -> None:
+    labels = {l.referent: l for l in fixture_audit.article("reprint_style").labels}
+    war = labels["event:ru-ukraine-war"]
+    assert "special operation" in war.audited and "vpk-name" in war.shared_with
+    assert "riots" in labels["event:kz-jan-2022"].audited
+
+
+def test_cli_audit_fails_above_a_threshold_and_writes_reports(tmp_path: Path, capsys) -> None:
+    store = tmp_path / "corpus.sqlite"
+    article = str(FIXTURES / "reprint_style.txt")
+    common = [article, "--corpus", str(SEEDS), "--store", str(store), "--out", str(tmp_path / "out")]
+    assert main(["audit", *common, "--fail-above", "loaded-term=5"]) == 1
+    err = capsys.readouterr().err
+    assert "audit failed: reprint_style: loaded-term" in err and "above the limit 5" in err
+    assert "store" in err and "created" in err
+    assert main(["audit", *common, "--fail-above", "loaded-term=500"]) == 0
+    assert "reused" in capsys.readouterr().err
+    data = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "framing.audit/1" and data["breaches"] == []
+    assert (tmp_path / "out" / "audit.html").is_file() and (tmp_path / "out" / "audit.md").is_file()
+    assert main(["audit", *common, "--fail-above", "loaded-term"]) == 2

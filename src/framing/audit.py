@@ -31,7 +31,9 @@ from .document import ArticleMeta, Document, Span
 from .errors import FramingError, InputError, UsageError
 from .pipeline import AnalysisConfig
 from .results import AnalysisResult, SkippedArticle
-from .store import DEFAULT_STORE, count_words, load_or_analyse
+from .profiles import body_words, counted_findings
+from .store import DEFAULT_STORE, load_or_analyse
+from .vectorizer import CueVectorizer
 
 AUDIT_SCHEMA = "framing.audit/1"
 #: Span keys whose findings are framing cues (the rest, e.g. sourcing, are reported apart).
@@ -231,23 +233,13 @@ def _median(values: Sequence[float]) -> float:
 
 
 def finding_counts(result_keys: Iterable[str], doc: Document) -> Counter[tuple[str, str]]:
-    """Count of findings per (span key, category) in one document."""
-    return Counter((key, span.label) for key in result_keys for span in doc.get(key))
+    """Findings per (span key, category) in the kept body (as the profiles section counts)."""
+    return Counter((key, span.label) for key, span in counted_findings(doc, tuple(result_keys)))
 
 
 def rate(count: int, words: int) -> float:
     """Findings per 1,000 body words (0 for an empty body)."""
     return 1000.0 * count / words if words else 0.0
-
-
-def cue_profile(doc_counts: Counter[tuple[str, str]], words: int,
-                categories: Sequence[tuple[str, str]]) -> list[float]:
-    """Square-rooted rate per cue category (damps one very frequent category)."""
-    return [math.sqrt(rate(doc_counts.get(c, 0), words)) for c in categories]
-
-
-def _distance(a: Sequence[float], b: Sequence[float]) -> float:
-    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
 
 
 # --- audit ---------------------------------------------------------------------------------
@@ -347,12 +339,12 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
     if not corpus_docs:
         raise FramingError("the corpus has no analysed articles to compare with",
                            reference.corpus.name)
-    corpus_words = {d.id: count_words(d) for d in corpus_docs}
+    corpus_words = {d.id: body_words(d) for d in corpus_docs}
     corpus_counts = {d.id: finding_counts(keys, d) for d in corpus_docs}
-    audited_words = {d.id: count_words(d) for d in documents}
+    audited_words = {d.id: body_words(d) for d in documents}
     audited_counts = {d.id: finding_counts(keys, d) for d in documents}
     categories = sorted(set().union(*corpus_counts.values(), *audited_counts.values()))
-    profile = NearestOutlets(reference, corpus_counts, corpus_words)
+    profile = NearestOutlets(reference, corpus_words)
     fact_checks = judge_facts(documents, reference)
     labels_by_outlet = corpus_labels(corpus_docs)
     audits = []
@@ -375,7 +367,7 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
         audits.append(ArticleAudit(
             id=doc.id, source=doc.meta.source, outlet=doc.meta.outlet,
             title=_title(doc), words=words, categories=tuple(placements),
-            nearest_outlets=profile.rank(audited_counts[doc.id], words),
+            nearest_outlets=profile.rank(doc),
             labels=compare_labels(doc, labels_by_outlet),
             facts=tuple(fact_checks.get(doc.id, ())),
             sourcing=summarise_sourcing(doc),
@@ -437,33 +429,51 @@ def _title(doc: Document) -> str | None:
 class NearestOutlets:
     """Ranks corpus outlets by the distance of their cue profile to an article's.
 
-    An outlet's profile pools its articles (counts over words), so a long article does
-    not count for more than its words. Only cue categories (not sourcing) shape style.
+    Profiles are :class:`~framing.vectorizer.CueVectorizer` rates per 1,000 words by
+    category and voice (a loaded term in the outlet's own voice is another habit than
+    quoting one), over the cue keys only: sourcing is reported on its own. An outlet's
+    profile pools its articles weighted by their words, so one long article does not
+    count for more than its words. Rates are square-rooted before the Euclidean
+    distance, so one very frequent category does not decide alone.
     """
 
-    method = "euclidean distance between square-rooted rates per cue category (per 1,000 words)"
+    method = ("euclidean distance between square-rooted CueVectorizer rates per 1,000 words "
+              "(features: category and voice; cue findings only)")
 
-    def __init__(self, reference: AnalysisResult, counts: Mapping[str, Counter[tuple[str, str]]],
-                 words: Mapping[str, int]) -> None:
-        cue_categories = {c for doc_counts in counts.values() for c in doc_counts if c[0] in CUE_KEYS}
-        self.categories = sorted(cue_categories)
-        pooled: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-        pooled_words: Counter[str] = Counter()
-        articles: Counter[str] = Counter()
-        for doc in reference.documents:
-            pooled[doc.meta.outlet].update(counts[doc.id])
-            pooled_words[doc.meta.outlet] += words[doc.id]
-            articles[doc.meta.outlet] += 1
-        self.outlets = {o: cue_profile(c, pooled_words[o], self.categories) for o, c in pooled.items()}
-        self.articles = articles
+    def __init__(self, reference: AnalysisResult, words: Mapping[str, int]) -> None:
+        keys = tuple(k for k in reference.finding_keys if k in CUE_KEYS)
         self.names = {o.id: o.name for o in reference.corpus.outlets.values()}
+        self.vectorizer: CueVectorizer | None = None
+        self.outlets: dict[str, list[float]] = {}
+        self.articles: Counter[str] = Counter(d.meta.outlet for d in reference.documents)
+        if not keys:
+            return
+        vectorizer = CueVectorizer(features="category_voice", keys=keys, config=reference.config)
+        matrix = vectorizer.fit_transform(list(reference.documents))
+        if matrix.shape[1] == 0:
+            return
+        self.vectorizer = vectorizer
+        pooled: dict[str, list[float]] = {}
+        pooled_words: Counter[str] = Counter()
+        for row, doc in zip(matrix, reference.documents):
+            weight = words[doc.id]
+            acc = pooled.setdefault(doc.meta.outlet, [0.0] * matrix.shape[1])
+            for j, value in enumerate(row):
+                acc[j] += float(value) * weight
+            pooled_words[doc.meta.outlet] += weight
+        self.outlets = {o: [math.sqrt(v / pooled_words[o]) if pooled_words[o] else 0.0 for v in acc]
+                        for o, acc in pooled.items()}
 
-    def rank(self, doc_counts: Counter[tuple[str, str]], words: int) -> tuple[OutletDistance, ...]:
-        if not self.categories:
+    def rank(self, doc: Document) -> tuple[OutletDistance, ...]:
+        if self.vectorizer is None:
             return ()
-        vector = cue_profile(doc_counts, words, self.categories)
+        vector = [math.sqrt(float(v)) for v in self.vectorizer.transform([doc])[0]]
         ranked = sorted((_distance(vector, v), o) for o, v in self.outlets.items())
         return tuple(OutletDistance(o, self.names.get(o, o), d, self.articles[o]) for d, o in ranked)
+
+
+def _distance(a: Sequence[float], b: Sequence[float]) -> float:
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
 
 
 # --- labels for referents ------------------------------------------------------------------
@@ -534,22 +544,45 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
                 ) -> dict[str, list[FactCheck]]:
     """Facts each audited document states that the corpus also states: agree or conflict.
 
-    Uses the facts stage's alignment over corpus + audited documents together, and keeps
-    only the groups that contain an audited mention and at least one corpus mention.
+    The facts stage aligns corpus and audited mentions together (:func:`align_facts`);
+    each group holding an audited mention and a corpus mention is judged with the
+    stage's own :func:`compatible` rule, audited mention against each corpus mention.
     """
-    try:
-        from . import facts as facts_module
-    except ImportError:
-        return {}
-    align = getattr(facts_module, "align_facts", None)
-    if align is None or not any(d.get("facts") for d in documents):
-        return {}
-    return _judge_with(align, documents, reference)
+    from .facts.align import align_facts, compatible, describe
+    from .facts.extract import gazetteer_for
 
-
-def _judge_with(align: Any, documents: Sequence[Document], reference: AnalysisResult
-                ) -> dict[str, list[FactCheck]]:
-    raise NotImplementedError  # replaced once the facts stage's API is known
+    if not any(d.get("facts") for d in documents):
+        return {}
+    gazetteer = gazetteer_for(reference.config)
+    audited = {d.id for d in documents}
+    section = align_facts([*reference.documents, *documents], gazetteer)
+    checks: dict[str, list[FactCheck]] = defaultdict(list)
+    for fact in section.facts:
+        ours = [m for m in fact.mentions if m.article in audited]
+        theirs = [m for m in fact.mentions if m.article not in audited]
+        if not ours or not theirs:
+            continue
+        event = gazetteer.events.get(fact.event) if fact.event else None
+        for mine in ours:
+            clashes = [m for m in theirs if not compatible(mine, m, event)]
+            shown = clashes or theirs
+            what = describe(mine, event, gazetteer)
+            values = "; ".join(f"{m.outlet} says '{m.text}' ({m.value})" for m in shown)
+            if clashes:
+                explanation = (f"This article gives '{mine.text}' ({mine.value}) for {what}, "
+                               f"which does not fit the corpus: {values}.")
+            else:
+                explanation = f"This article's '{mine.text}' for {what} agrees with the corpus: {values}."
+            checks[mine.article].append(FactCheck(
+                status="conflict" if clashes else "agree", text=mine.text, start=mine.start,
+                end=mine.end, kind=mine.kind, value=mine.value,
+                corpus=tuple({"outlet": m.outlet, "article_id": m.article, "text": m.text,
+                              "start": m.start, "end": m.end, "value": m.value,
+                              "compatible": m not in clashes} for m in shown),
+                explanation=explanation))
+    for items in checks.values():
+        items.sort(key=lambda c: (c.status != "conflict", c.start))
+    return dict(checks)
 
 
 # --- rendering -----------------------------------------------------------------------------
