@@ -1,0 +1,129 @@
+"""The label map: for each referent (an event or actor), which words each outlet used for it.
+
+Lexicon terms carry a ``referent`` id (``event:kz-jan-2022``, ``event:ru-ukraine-war``,
+``actor:west`` ...), so "unrest", "riots", "attempted coup" and "Bloody January" all
+point at the same event. The label map groups every such span in the kept body by
+referent, outlet, term and voice, and keeps each use as evidence (article, offsets,
+text, speaker), so "outlet X calls it a coup" links to the sentences that do.
+The outlet's own voice and quoted speech are kept apart: quoting a government that
+says "riots" is not the same as saying it.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from typing import Any, Mapping, Sequence
+
+from .analysis import CorpusContext, register_corpus_stage
+from .document import Document, Span
+from .profiles import counted_findings
+
+
+@dataclass(frozen=True, slots=True)
+class LabelUse:
+    """One use of a label: where it is and who says it."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text,
+                "speaker": self.speaker}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    """How often one outlet called one referent by one term, in one voice."""
+
+    referent: str
+    outlet: str
+    outlet_name: str
+    term: str
+    label: str  # the commonest wording, lowercased ("riots")
+    lexicon: str | None
+    category: str
+    voice: str
+    uses: tuple[LabelUse, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.uses)
+
+    @property
+    def forms(self) -> dict[str, int]:
+        """Each wording (lowercased) and how often it was used, commonest first."""
+        counts = Counter(" ".join(u.text.lower().split()) for u in self.uses)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"referent": self.referent, "outlet": self.outlet, "outlet_name": self.outlet_name,
+                "label": self.label, "term": self.term, "lexicon": self.lexicon,
+                "category": self.category, "voice": self.voice, "count": self.count,
+                "forms": self.forms, "articles": sorted({u.article for u in self.uses}),
+                "evidence": [u.to_dict() for u in self.uses]}
+
+
+@dataclass(frozen=True)
+class LabelMap:
+    """The ``label_map`` section: one row per (referent, outlet, term, voice)."""
+
+    rows: tuple[LabelRow, ...]
+
+    @property
+    def referents(self) -> list[str]:
+        return sorted({r.referent for r in self.rows})
+
+    def for_referent(self, referent: str, voice: str | None = None) -> dict[str, list[tuple[str, int]]]:
+        """``outlet -> [(label, count), ...]`` for one referent, commonest first."""
+        table: dict[str, Counter[str]] = defaultdict(Counter)
+        for row in self.rows:
+            if row.referent == referent and (voice is None or row.voice == voice):
+                table[row.outlet][row.label] += row.count
+        return {outlet: counts.most_common() for outlet, counts in table.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        summary = []
+        for referent in self.referents:
+            rows = [r for r in self.rows if r.referent == referent]
+            summary.append({"referent": referent, "outlets": sorted({r.outlet for r in rows}),
+                            "labels": sorted({r.label for r in rows}),
+                            "uses": sum(r.count for r in rows)})
+        return {"referents": summary, "labels": [r.to_dict() for r in self.rows]}
+
+
+def referent_spans(doc: Document) -> list[tuple[str, Span]]:
+    """Spans in the kept body (any key) that name a referent."""
+    keys = [k for k, spans in doc.spans.items() if any(s.attrs.get("referent") for s in spans)]
+    return [(k, s) for k, s in counted_findings(doc, keys) if s.attrs.get("referent")]
+
+
+def build_label_map(documents: Sequence[Document],
+                    outlet_names: Mapping[str, str] | None = None) -> LabelMap:
+    """Group every referent-bearing span by referent, outlet, term and voice (a pure function)."""
+    outlet_names = outlet_names or {}
+    grouped: dict[tuple[str, str, str, str], list[tuple[Span, LabelUse]]] = defaultdict(list)
+    outlet_order: dict[str, int] = {}
+    for doc in documents:
+        outlet_order.setdefault(doc.meta.outlet, len(outlet_order))
+        for _, span in referent_spans(doc):
+            term = str(span.attrs.get("term") or doc.text_of(span).lower())
+            voice = str(span.attrs.get("voice") or "unknown")
+            use = LabelUse(doc.id, span.start, span.end, doc.text_of(span), span.attrs.get("speaker"))
+            grouped[(str(span.attrs["referent"]), doc.meta.outlet, term, voice)].append((span, use))
+    rows = []
+    for (referent, outlet, term, voice), items in grouped.items():
+        first = items[0][0]
+        row = LabelRow(referent, outlet, outlet_names.get(outlet, outlet), term, "",
+                       first.attrs.get("lexicon"), first.label, voice, tuple(u for _, u in items))
+        rows.append(replace(row, label=next(iter(row.forms))))
+    rows.sort(key=lambda r: (r.referent, outlet_order[r.outlet], -r.count, r.label, r.voice))
+    return LabelMap(tuple(rows))
+
+
+@register_corpus_stage("label_map", order=110)
+def label_map_stage(context: CorpusContext) -> LabelMap:
+    names = {o.id: o.name for o in context.corpus.outlets.values()}
+    return build_label_map(context.documents, names)
