@@ -62,13 +62,13 @@ def build_pool(include_fixtures: bool = True) -> SentencePool:
     framing's own cleaning and sentence splitting pick them, so page junk in
     the sources does not leak into the pool except where we add it on purpose.
     """
-    import framing
     from framing.corpus import load_corpus
     from framing.errors import FramingError
-    from framing.pipeline import AnalysisConfig
+    from framing.pipeline import AnalysisConfig, Pipeline
 
-    config = AnalysisConfig(extractors=("junk", "layout", "body", "sentences"),
-                            use_default_lexicons=False)
+    # Cleaning and sentences only: no lexicons, corpus stages or measures are needed here.
+    pipeline = Pipeline.from_config(AnalysisConfig(extractors=("junk", "layout", "body",
+                                                               "sentences")))
     sources = [SEEDS]
     if include_fixtures and FIXTURES.is_dir():
         sources += sorted(p for p in FIXTURES.rglob("*.txt") if p.is_file())
@@ -80,11 +80,11 @@ def build_pool(include_fixtures: bool = True) -> SentencePool:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = framing.analyze(load_corpus(source), config)
+                documents = [pipeline(doc) for doc in load_corpus(source).iter_documents()]
         except FramingError:
             continue  # fixtures include deliberately broken files
         used.append(str(source.relative_to(ROOT)))
-        for doc in result.documents:
+        for doc in documents:
             for span in doc.sentences:
                 text = " ".join(doc.text_of(span).split())
                 if len(text) < 25 or text in seen:

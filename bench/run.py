@@ -90,6 +90,14 @@ def _instrument(stage_times: dict[str, float]) -> None:
         def timed_factory(config: Any, _factory: Any = factory) -> Any:
             return _TimedExtractor(_factory(config), stage_times)
         pipeline._REGISTRY[name] = (timed_factory, order)
+    for name, (measure_fn, needs) in list(getattr(pipeline, "_MEASURES", {}).items()):
+        def timed_measure(doc: Any, _fn: Any = measure_fn, _name: str = f"measure:{name}") -> Any:
+            t = time.perf_counter()
+            try:
+                return _fn(doc)
+            finally:
+                stage_times[_name] = stage_times.get(_name, 0.0) + time.perf_counter() - t
+        pipeline._MEASURES[name] = (timed_measure, needs)
     for name, (stage, order) in list(analysis._CORPUS_STAGES.items()):
         def timed_stage(context: Any, _stage: Any = stage, _name: str = name) -> Any:
             t = time.perf_counter()
@@ -127,15 +135,23 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None) -
         result = analyze(corpus, config)
     t_analyse = time.perf_counter()
     rss_analysed = _rss_now_mib()
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
-    write_files_atomically(out_dir, {"analysis.json": text})
+    digest, size = hashlib.sha256(), 0
+
+    def hashed_chunks():  # what `framing analyze` writes, hashed on the way through
+        nonlocal size
+        for chunk in result.iter_json():
+            data = chunk.encode("utf-8")
+            digest.update(data)
+            size += len(data)
+            yield chunk
+    write_files_atomically(out_dir, {"analysis.json": hashed_chunks()})
     t_write = time.perf_counter()
     cpu = _cpu_seconds() - cpu0
     chars = sum(len(d.text) for d in result.documents)
     text_bytes = sum(len(d.text.encode("utf-8")) for d in result.documents)
     findings = sum(len(result.findings(d)) for d in result.documents)
     sentences = sum(len(d.sentences) for d in result.documents)
-    audit = time_audit(result, corpus_path, out_dir)
+    audit = time_audit(result, corpus_path, config, out_dir)
     total = t_write - t0
     return {
         "corpus": str(corpus_path), "jobs": jobs, "articles": len(result.documents),
@@ -151,10 +167,21 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None) -
         "stage_seconds": dict(sorted(stage_times.items(), key=lambda kv: -kv[1])),
         "sections": sorted(result.sections),
         "extractors": [e for e in _extractor_names()],
-        "output_bytes": len(text.encode("utf-8")),
-        "output_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "audit": audit, "framing_version": framing.__version__,
+        "output_bytes": size, "output_sha256": digest.hexdigest(),
+        "audit": audit, "framing_version": framing.__version__, "code_sha256": code_digest(),
+        "load_average": os.getloadavg(),
     }
+
+
+def code_digest() -> str:
+    """Hash of framing's installed code and data, to tell if it changed between two runs."""
+    import framing
+    package = Path(framing.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in
+                       (".py", ".toml", ".j2", ".html", ".css", ".json")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _extractor_names() -> list[str]:
@@ -162,22 +189,40 @@ def _extractor_names() -> list[str]:
     return registered_extractors()
 
 
-def time_audit(result: Any, corpus_path: Path, out_dir: Path) -> dict[str, Any]:
-    """Time auditing one article against the stored corpus, once ``framing.audit`` exists."""
-    import framing
+def time_audit(result: Any, corpus_path: Path, config: Any, out_dir: Path) -> dict[str, Any]:
+    """Time auditing one new article against the stored corpus, once ``framing.audit`` exists.
 
-    audit = getattr(framing, "audit", None)
-    if audit is None:
-        return {"available": False, "note": "framing.audit not available in this build"}
+    Writes the store (SQLite) for the analysed corpus, then runs ``framing.audit`` as
+    ``framing audit ARTICLE --corpus CORPUS --store STORE`` does: fingerprint the
+    corpus, find the store fresh, load it, analyse the article, place it.
+    """
     try:
-        import inspect
-        params = list(inspect.signature(audit).parameters)
-        doc = result.documents[len(result.documents) // 2]
+        from framing.audit import audit
+        from framing.store import corpus_fingerprint, save_store
+    except ImportError:
+        return {"available": False, "note": "framing.audit not available in this build"}
+    if not result.documents:
+        return {"available": True, "note": "no documents to audit"}
+    probe = out_dir.parent / f"{out_dir.name}-audit-probe.txt"
+    probe.write_text(result.documents[len(result.documents) // 2].text, encoding="utf-8")
+    store = out_dir / "corpus.sqlite"
+    try:
         t = time.perf_counter()
-        audit(doc.text, result) if len(params) >= 2 else audit(doc.text)
-        return {"available": True, "seconds": time.perf_counter() - t, "signature": params}
+        save_store(result, store, corpus_fingerprint(result.corpus, config))
+        t_store = time.perf_counter() - t
+        t = time.perf_counter()
+        audited = audit([probe], corpus_path, config=config, store=store)
+        t_audit = time.perf_counter() - t
+        t = time.perf_counter()
+        audit([probe], result, config=config, store=None)
+        t_memory = time.perf_counter() - t
     except Exception as exc:  # the API is young: record what happened, do not fail the run
         return {"available": True, "error": f"{type(exc).__name__}: {exc}"}
+    return {"available": True, "store_write_seconds": t_store,
+            "store_mb": store.stat().st_size / 1e6,
+            "audit_from_store_seconds": t_audit,
+            "store_status": getattr(audited, "store_status", None),
+            "audit_in_memory_seconds": t_memory}
 
 
 # --- corpora ------------------------------------------------------------------------------
@@ -243,8 +288,9 @@ def run_nela(python: str, corpus: Path, out: Path) -> dict[str, Any]:
         return {"ran": False, "reason": f"{type(exc).__name__}: {exc}"}
     if proc.returncode != 0:
         last = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
-        reason = next((line for line in last if "not found" in line or "Error" in line),
-                      last[-1] if last else f"exit {proc.returncode}")
+        reason = next((line for line in last if "not found" in line),
+                      next((line for line in reversed(last) if "Error" in line),
+                           last[-1] if last else f"exit {proc.returncode}"))
         return {"ran": False, "reason": reason}
     return {"ran": True, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
@@ -268,9 +314,11 @@ def machine() -> dict[str, Any]:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or None
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
+                           capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "git_commit": commit, "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "git_commit": commit, "uncommitted_src_changes": bool(dirty), "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
 def run_child(corpus: Path, jobs: int, out: Path, profile: bool) -> dict[str, Any]:
@@ -310,23 +358,21 @@ def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def render_markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python "
-             f"{m['python']}, framing commit {m['git_commit']}, {m['when']}.", "",
-             "| corpus | articles | MB text | jobs | seconds (load / analyse / write) | "
+             f"{m['python']}, framing commit {m['git_commit']}"
+             f"{' plus uncommitted changes in src/' if m.get('uncommitted_src_changes') else ''}, "
+             f"{m['when']}.", "",
+             "| corpus | articles | MB text | jobs | seconds (load / analyse / write) | CPU s | "
              "articles/s | MB/s | cores used | peak RSS MiB (main / worker) | same output as jobs 1 |",
-             "|---|---:|---:|---:|---|---:|---:|---:|---|---|"]
+             "|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|"]
     for r in report["runs"]:
         s = r["seconds"]
         worker = r["rss_mib"]["peak_worker"]
+        memory = f"{r['rss_mib']['peak_main']:.0f}" + (f" / {worker:.0f}" if worker else "")
         lines.append(
             f"| {r['label']} | {r['articles']} | {r['text_mb']:.1f} | {r['jobs']} | "
             f"{s['total']:.1f} ({s['load']:.1f} / {s['analyse']:.1f} / {s['write_json']:.1f}) | "
-            f"{r['articles_per_s']:.0f} | {r['mb_per_s']:.2f} | {r['cores_used']:.2f} | "
-            f"{r['rss_mib']['peak_main']:.0f} / {worker:.0f} | {r.get('same_as_jobs1', '—')} |"
-            if worker else
-            f"| {r['label']} | {r['articles']} | {r['text_mb']:.1f} | {r['jobs']} | "
-            f"{s['total']:.1f} ({s['load']:.1f} / {s['analyse']:.1f} / {s['write_json']:.1f}) | "
-            f"{r['articles_per_s']:.0f} | {r['mb_per_s']:.2f} | {r['cores_used']:.2f} | "
-            f"{r['rss_mib']['peak_main']:.0f} | {r.get('same_as_jobs1', '—')} |")
+            f"{r['cpu_seconds']:.1f} | {r['articles_per_s']:.1f} | {r['mb_per_s']:.3f} | "
+            f"{r['cores_used']:.2f} | {memory} | {r.get('same_as_jobs1', '—')} |")
     biggest = max((r for r in report["runs"] if r["jobs"] == 1), key=lambda r: r["articles"],
                   default=None)
     if biggest and biggest["stage_seconds"]:
@@ -339,9 +385,22 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", f"Scaling (jobs 1): ms per article {sc['ms_per_article']}; largest/smallest "
                       f"= {sc['ratio_largest_to_smallest']} (1.0 = linear); peak RSS grows "
                       f"{sc['rss_mib_per_1000_articles']} MiB per 1000 articles."]
-    audits = [r["audit"] for r in report["runs"] if r["audit"].get("available")]
-    lines += ["", "Audit of one article against the stored corpus: " +
-              (json.dumps(audits[-1]) if audits else "not available (framing.audit not in this build).")]
+    audits = [(r, r["audit"]) for r in report["runs"] if r["jobs"] == 1]
+    if any(a.get("available") for _, a in audits):
+        lines += ["", "Audit of one new article against the stored corpus (`framing.audit` with "
+                      "a fresh SQLite store; jobs 1):", "",
+                  "| corpus | store write s | store MB | audit from store s | audit in memory s |",
+                  "|---|---:|---:|---:|---:|"]
+        for r, a in audits:
+            if "audit_from_store_seconds" in a:
+                lines.append(f"| {r['label']} | {a['store_write_seconds']:.2f} | {a['store_mb']:.1f} "
+                             f"| {a['audit_from_store_seconds']:.2f} | "
+                             f"{a['audit_in_memory_seconds']:.2f} |")
+            else:
+                lines.append(f"| {r['label']} | {a.get('error') or a.get('note')} | | | |")
+    else:
+        lines += ["", "Audit of one article against the stored corpus: not available "
+                      "(framing.audit not in this build)."]
     nela = report["nela"]
     if nela.get("ran"):
         ours = next(r for r in report["runs"] if r["kind"] == "seeds" and r["jobs"] == 1)
@@ -400,13 +459,15 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = []
     for kind, label, path in corpora:
-        first_sha = None
+        first_sha = first_code = None
         for j in jobs:
             profile = args.profile and j == 1 and path == corpora[-1][2]
             print(f"bench: {label}, --jobs {j} ...", file=sys.stderr, flush=True)
             row = {"kind": kind, "label": label, **run_child(path, j, args.out, profile)}
             if j == jobs[0]:
-                first_sha = row["output_sha256"]
+                first_sha, first_code = row["output_sha256"], row["code_sha256"]
+            elif row["code_sha256"] != first_code:
+                row["same_as_jobs1"] = "n/a (framing's code changed between the two runs)"
             else:
                 row["same_as_jobs1"] = "yes" if row["output_sha256"] == first_sha else "NO"
             runs.append(row)
@@ -426,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = render_markdown(report)
     (args.out / "results.md").write_text(markdown, encoding="utf-8")
     print(markdown)
-    return 0 if all(r.get("same_as_jobs1", "yes") == "yes" for r in runs) else 1
+    return 1 if any(r.get("same_as_jobs1") == "NO" for r in runs) else 0
 
 
 if __name__ == "__main__":
