@@ -71,7 +71,7 @@ def test_kinds_and_answers_on_hand_built_corpus() -> None:
     lesson = build_lesson(_result(), seed=0, per_kind=10)
     kinds = {e.kind for e in lesson.exercises}
     assert kinds == {"spot-the-loaded-term", "same-event-different-words", "quote-or-outlet-voice"}
-    assert lesson.missing == {"fact-conflict": "no conflicting facts: the corpus has no facts section"}
+    assert lesson.missing == {"fact-conflict": "no conflicting facts: the corpus has no fact mentions"}
     spots = [a for a in lesson.answers if a.kind == "spot-the-loaded-term"]
     # Outlet-voice cues of side-taking categories, one item per sentence: a1 s1, a1 s3, c1 s2.
     assert sorted(a.answer for a in spots) == [
@@ -117,3 +117,24 @@ def test_voice_items_mix_quoted_and_outlet_answers() -> None:
         answers = [a.answer for a in lesson.answers if a.kind == "quote-or-outlet-voice"]
         assert len(answers) == 2
         assert sum(a.startswith("Quoted") for a in answers) == 1
+
+
+def test_lesson_on_the_seed_corpus_cites_real_sentences_for_every_kind() -> None:
+    import framing
+
+    seeds = Path(__file__).parent.parent / "seeds"
+    result = framing.analyze(seeds)
+    lesson = build_lesson(result, seed=0, per_kind=3)
+    assert {e.kind for e in lesson.exercises} == {
+        "spot-the-loaded-term", "same-event-different-words", "quote-or-outlet-voice", "fact-conflict"}
+    texts = {d.id: d.text for d in result.documents}
+    for exercise, answer in zip(lesson.exercises, lesson.answers, strict=True):
+        assert exercise.number == answer.number and exercise.kind == answer.kind
+        for x in exercise.excerpts:
+            assert texts[x.article_id][x.start:x.end] == x.text
+        for ev in answer.evidence:
+            assert texts[ev.article_id][ev.start:ev.end] == ev.text
+            assert any(x.start <= ev.start and ev.end <= x.end and x.article_id == ev.article_id
+                       for x in exercise.excerpts)
+    same = [a for a in lesson.answers if a.kind == "same-event-different-words"]
+    assert all(len({e.outlet for e in a.evidence}) == 2 for a in same)

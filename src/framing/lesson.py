@@ -177,7 +177,7 @@ def _usable_sentence(doc: Document, span: Span) -> Span | None:
 
 def _explain(span: Span) -> str:
     parts = [str(span.attrs.get("explanation") or span.attrs.get("rationale") or "")]
-    if span.attrs.get("neutral"):
+    if span.attrs.get("neutral") and str(span.attrs["neutral"]) not in parts[0]:
         parts.append(f"A more neutral choice: “{span.attrs['neutral']}”.")
     return " ".join(p for p in parts if p)
 
@@ -214,7 +214,9 @@ def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str
     for doc in documents:
         for span in _cues(doc):
             referent = span.attrs.get("referent")
-            sentence = _usable_sentence(doc, span) if referent else None
+            # Only the outlet's own words: a quoted label is the speaker's choice, not the outlet's.
+            own = referent and span.attrs.get("voice") == "outlet"
+            sentence = _usable_sentence(doc, span) if own else None
             if sentence is not None:
                 label = " ".join(doc.text_of(span).lower().split())
                 uses[referent][doc.meta.outlet].append((doc, span, sentence, label))
@@ -287,51 +289,48 @@ def voice_candidates(documents: Sequence[Document], names: Mapping[str, str]) ->
 
 def fact_conflict_candidates(result: AnalysisResult, documents: Sequence[Document],
                              names: Mapping[str, str]) -> list[_Candidate]:
-    """Fact groups the facts stage judged ``conflict``: two outlets, two values."""
-    section = result.sections.get("facts")
-    if section is None:
+    """Facts the facts stage judges ``conflict``: two outlets, two incompatible values.
+
+    The facts are aligned again from the documents' fact mentions with the stage's own
+    :func:`align_facts`, so a stored corpus (whose sections are plain JSON) works too, and
+    the clashing pair is picked with the stage's :func:`compatible` rule.
+    """
+    if not any(d.get("facts") for d in documents):
         return []
-    data = section.to_dict()
-    groups = data.get("groups", []) if isinstance(data, dict) else []
+    from .facts.align import align_facts, compatible
+    from .facts.extract import gazetteer_for
+
+    gazetteer = gazetteer_for(result.config)
     by_id = {d.id: d for d in documents}
     out = []
-    for group in groups:
-        if group.get("status") != "conflict":
+    for fact in align_facts(documents, gazetteer).facts:
+        if fact.status != "conflict":
             continue
-        mentions = [m for m in group.get("mentions", []) if m.get("article_id") in by_id]
-        pair = _conflicting_pair(mentions)
+        event = gazetteer.events.get(fact.event) if fact.event else None
+        pair = next(((x, y) for i, x in enumerate(fact.mentions) for y in fact.mentions[i + 1:]
+                     if x.outlet != y.outlet and not compatible(x, y, event)), None)
         if pair is None:
             continue
         excerpts, evidence = [], []
         for mention in pair:
-            doc = by_id[mention["article_id"]]
-            span = Span(int(mention["start"]), int(mention["end"]), str(mention.get("kind", "fact")))
-            sentence = doc.sentence_of(span)
-            if sentence is None or len(sentence) > MAX_SENTENCE_CHARS * 2:
-                break
+            doc = by_id[mention.article]
+            sentence = Span(mention.sentence_start, mention.sentence_end, "sentence")
             excerpts.append(_excerpt(doc, sentence, names[doc.meta.outlet]))
-            evidence.append(_evidence(doc, span, f"value: {mention.get('value')}"))
-        else:
-            subject = group.get("subject") or group.get("key") or "the same fact"
-            out.append(_Candidate(
-                kind="fact-conflict",
-                question=f"These two outlets both state {subject}. Find where they disagree. "
-                         "How could you check which one is right?",
-                excerpts=tuple(excerpts),
-                answer=" versus ".join(f"“{e.text}” ({names[e.outlet]})" for e in evidence),
-                rationale=str(group.get("explanation") or "The values differ.") + (
-                    " Check a primary source (an official statement, the election commission, "
-                    "the prosecutor's figures) and note the date each figure was given."),
-                evidence=tuple(evidence)))
+            evidence.append(Evidence(doc.text[mention.start:mention.end], doc.id, doc.meta.outlet,
+                                     mention.start, mention.end, f"value: {mention.value}"))
+        if any(len(x.text) > MAX_SENTENCE_CHARS * 2 for x in excerpts):
+            continue
+        out.append(_Candidate(
+            kind="fact-conflict",
+            question=f"These two outlets both state {fact.description}. Find where they "
+                     "disagree. How could you check which one is right?",
+            excerpts=tuple(excerpts),
+            answer=" versus ".join(f"“{e.text}” ({names[e.outlet]}, {e.note})" for e in evidence),
+            rationale=fact.explanation + " Check a primary source (an official statement, the "
+                      "election commission, the prosecutor's figures) and note when each figure "
+                      "was given: early counts are often revised.",
+            evidence=tuple(evidence)))
     return out
-
-
-def _conflicting_pair(mentions: list[Mapping[str, Any]]):
-    for i, a in enumerate(mentions):
-        for b in mentions[i + 1:]:
-            if a.get("outlet") != b.get("outlet") and a.get("value") != b.get("value"):
-                return a, b
-    return None
 
 
 # --- the lesson ----------------------------------------------------------------------------
@@ -383,7 +382,8 @@ def _choose(kind: str, pool: list[_Candidate], count: int, rng: random.Random) -
 
 def _why_missing(kind: str, result: AnalysisResult) -> str:
     if kind == "fact-conflict":
-        return ("no conflicting facts: the corpus has no facts section" if "facts" not in result.sections
+        return ("no conflicting facts: the corpus has no fact mentions"
+                if not any(d.get("facts") for d in result.documents)
                 else "the facts stage found no conflicting facts between outlets")
     if kind == "same-event-different-words":
         return "no event or actor is named with different words by two outlets"
