@@ -371,7 +371,7 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
             labels=compare_labels(doc, labels_by_outlet),
             facts=tuple(fact_checks.get(doc.id, ())),
             sourcing=summarise_sourcing(doc),
-            findings=tuple(_finding_dict(k, s, doc) for k, s in _findings(keys, doc)),
+            findings=tuple(_finding_dict(k, s, doc) for k, s in counted_findings(doc, tuple(keys))),
             notes=tuple(notes)))
     breaches = tuple(
         Breach(a.id, name, c.rate, limit)
@@ -398,11 +398,6 @@ def _combined(audit_: ArticleAudit, category: str) -> CategoryPlacement | None:
     count = sum(c.count for c in rows)
     return CategoryPlacement(rows[0].key, category, count, rate(count, audit_.words),
                              rows[0].percentile, rows[0].corpus_median, rows[0].corpus_max)
-
-
-def _findings(keys: Sequence[str], doc: Document) -> list[tuple[str, Span]]:
-    pairs = [(key, span) for key in keys for span in doc.get(key)]
-    return sorted(pairs, key=lambda kv: (kv[1].start, kv[1].end))
 
 
 def _finding_dict(key: str, span: Span, doc: Document, width: int = 70) -> dict[str, Any]:
@@ -479,12 +474,15 @@ def _distance(a: Sequence[float], b: Sequence[float]) -> float:
 # --- labels for referents ------------------------------------------------------------------
 
 def _referent_labels(doc: Document) -> list[tuple[str, str, Span]]:
-    """(referent, label as written, span) for every cue tied to a known referent."""
+    """(referent, label as written, span) for every cue tied to a known referent.
+
+    Only the outlet's own voice counts: a quoted label is the speaker's choice of words.
+    """
     out = []
     for key in CUE_KEYS:
         for span in doc.get(key):
             referent = span.attrs.get("referent")
-            if referent:
+            if referent and span.attrs.get("voice") == "outlet":
                 out.append((referent, " ".join(doc.text_of(span).lower().split()), span))
     return out
 
@@ -525,11 +523,10 @@ def summarise_sourcing(doc: Document) -> SourcingSummary:
     quotes = doc.get(QUOTES_KEY)
     speakers = sorted({str(q.attrs["speaker"]) for q in quotes if q.attrs.get("speaker")})
     notes = []
-    for key in (SOURCING_KEY, *CUE_KEYS):
-        for span in doc.get(key):
-            if span.attrs.get("inserted_by"):
-                notes.append({"text": doc.text_of(span), "start": span.start, "end": span.end,
-                              "inserted_by": span.attrs["inserted_by"], "key": key})
+    for span in doc.get(SOURCING_KEY):
+        if span.attrs.get("inserted_by"):
+            notes.append({"text": doc.text_of(span), "start": span.start, "end": span.end,
+                          "inserted_by": span.attrs["inserted_by"], "category": span.label})
     return SourcingSummary(
         counts=dict(sorted(counts.items())),
         quotes_direct=sum(1 for q in quotes if q.label == "direct"),
