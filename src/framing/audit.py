@@ -33,7 +33,6 @@ from .pipeline import AnalysisConfig
 from .results import AnalysisResult, SkippedArticle
 from .profiles import body_words, counted_findings
 from .store import DEFAULT_STORE, load_or_analyse
-from .vectorizer import CueVectorizer
 
 AUDIT_SCHEMA = "framing.audit/1"
 #: Span keys whose findings are framing cues (the rest, e.g. sourcing, are reported apart).
@@ -436,9 +435,11 @@ class NearestOutlets:
               "(features: category and voice; cue findings only)")
 
     def __init__(self, reference: AnalysisResult, words: Mapping[str, int]) -> None:
+        from .vectorizer import CueVectorizer  # sklearn: imported only when an audit runs
+
         keys = tuple(k for k in reference.finding_keys if k in CUE_KEYS)
         self.names = {o.id: o.name for o in reference.corpus.outlets.values()}
-        self.vectorizer: CueVectorizer | None = None
+        self.vectorizer: Any = None
         self.outlets: dict[str, list[float]] = {}
         self.articles: Counter[str] = Counter(d.meta.outlet for d in reference.documents)
         if not keys:
