@@ -54,7 +54,8 @@ _ROLE = (r"(?:[Tt]he\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+|[Tt]his\s+|[Hh]is\s+|[H
          r"(?:experts?|observers?|analysts?|ministers?|president|officials?|deputy|ambassador|"
          r"spokes(?:man|woman|person)|researchers?|professor|scientists?|leaders?|government|"
          r"ministry|authorities|commentators?|critics|sources?|diplomats?|politicians?|"
-         r"journalists?|reporters?|residents?|witnesses|activists?|lawyers?)")
+         r"journalists?|reporters?|residents?|witnesses|activists?|lawyers?|television|media|"
+         r"newspapers?|agency|channel|press|ministry|office|embassy|kremlin)")
 _PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e"
 _SUBJECT = rf"(?P<subj>{_ROLE}|{_NAME}|{_PRONOUN})"
 #: Bare verb forms ("experts say") need a plural subject; "think tank" is not speech.
@@ -65,7 +66,10 @@ _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
 #: Reported content stops where the writer turns to another voice ("..., while critics ...").
 _CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
 _APPOSITION = r"(?:\s*,\s*[^,.;:\"“”]{1,120}?,)?"
-_AUX = r"(?:\s+(?:has|have|had|also|repeatedly|once|again|previously|then|later|himself|herself))*"
+_AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]+ly))*"
+#: Verb forms that are also common nouns ("Central Asian states"): speech only before "that".
+_NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes", "fears",
+                    "promises", "vows", "calls", "terms", "brands", "labels", "remarks"}
 
 _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
@@ -99,7 +103,9 @@ _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scho
                          r"ambassador|speaker))", re.IGNORECASE)
 _WORDS = re.compile(r"[\w’'-]+")
 _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
-_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘](?P<inner>[A-Za-z][^'‘’\"“”\n]{0,48}?[\w.!?])['’](?![\w])")
+_SINGLE_QUOTED = re.compile(
+    r"(?<![\w'’])['‘](?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
+_SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 _INSERTED_NOTE = re.compile(
     r"\((?P<body>[^()]{3,1200}?)\s*[-–—]\s*(?:approx\.?|ed\.|editor'?s? note|note|прим\.)\s*"
     r"(?P<by>[^\s()][^()]{0,40}?)?\s*\)", re.IGNORECASE)
@@ -264,6 +270,8 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
                     continue
+                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not m.group("that"):
+                    continue
                 if _follows_closing_quote(text, sentence.start + m.start()):
                     continue  # '..." X said': the attribution of a direct quotation
                 if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
@@ -359,6 +367,8 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                                   enclosing.attrs["speaker_end"])
                 how = "reported-around"
         sentence_like = len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner))
+        if not sentence_like and _SO_CALLED.search(before):
+            speaker, how = None, None  # "so-called": the writer's distance, whoever speaks
         if how is None and not sentence_like:
             if _is_title_case(words) and _block_of(doc, q.start) != "title":
                 continue  # a name in quotes ("New Kazakhstan", a programme), not a finding

@@ -1,0 +1,120 @@
+"""Lexicon packs: the packaged ones are valid, bad ones fail clearly, forms are inflected."""
+from __future__ import annotations
+
+import pytest
+
+from framing.errors import LexiconError
+from framing.lexicon import (KNOWN_CATEGORIES, LexiconSet, default_lexicon_paths, expand_pattern,
+                             load_lexicon, load_lexicon_set, normalise_for_matching)
+
+META = '[meta]\nname = "mini"\nversion = "0.1"\nlanguage = "en"\nsource = "test"\nlicence = "CC0-1.0"\n'
+TERM = ('[[terms]]\nid = "junta"\npattern = "junta"\ncategory = "loaded-term"\n'
+        'rationale = "Denies legitimacy."\n')
+
+
+def write(tmp_path, body: str, name: str = "pack.toml"):
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_packaged_packs_load_and_every_term_explains_itself():
+    paths = default_lexicon_paths()
+    assert {p.stem for p in paths} >= {"general", "russia-central-asia"}
+    for path in paths:
+        lexicon = load_lexicon(path)
+        assert lexicon.version and lexicon.licence and len(lexicon.sha256) == 64
+        for term in lexicon.terms:
+            assert term.category in KNOWN_CATEGORIES, term.key
+            assert len(term.rationale) > 20, term.key
+            assert term.forms or term.regexes, term.key
+
+
+def test_label_terms_carry_referents_or_block():
+    topic = load_lexicon(next(p for p in default_lexicon_paths() if p.stem == "russia-central-asia"))
+    referents = {t.referent for t in topic.terms if t.referent}
+    assert {"event:kz-jan-2022", "event:ru-ukraine-war", "event:csto-deployment-2022",
+            "actor:west"} <= referents
+    assert all(not t.loaded for t in topic.terms if t.category == "label")
+    assert all(t.loaded for t in topic.terms if t.category == "loaded-term")
+
+
+@pytest.mark.parametrize("pattern, inflect, expected", [
+    ("coup", "noun", {"coup", "coups"}),
+    ("crisis", "none", {"crisis"}),
+    ("crush", "verb", {"crush", "crushes", "crushed", "crushing"}),
+    ("lash out", "verb", {"lash out", "lashed out", "lashing out", "lashes out"}),
+    ("special (military) operation", "none", {"special operation", "special military operation"}),
+    ("[experts|analysts] say", "none", {"experts say", "analysts say"}),
+    ("Anglo-Saxon", "none", {"Anglo-Saxon", "Anglo Saxon", "AngloSaxon"}),
+])
+def test_expand_pattern(pattern, inflect, expected):
+    assert expand_pattern(pattern, inflect) == expected
+
+
+def test_normalising_keeps_length_and_folds_quotes_dashes_accents():
+    text = "coup d’état — “Anglo‑Saxons”"
+    folded = normalise_for_matching(text)
+    assert len(folded) == len(text)
+    assert folded == "coup d'etat - \"Anglo-Saxons\""
+
+
+@pytest.mark.parametrize("body, message, term", [
+    ("[meta]\nname = 'x'\n" + TERM, "'version'", None),
+    (TERM, "missing [meta]", None),
+    (META, "no [[terms]]", None),
+    (META + TERM.replace('rationale = "Denies legitimacy."\n', ""), "'rationale'", "junta"),
+    (META + TERM + TERM, "appears twice", None),
+    (META + TERM.replace('pattern = "junta"', 'regex = "junta(("'), "not a valid regular expression",
+     "junta"),
+    (META + TERM.replace('pattern = "junta"', 'regex = "(junta)"'), "capturing groups", "junta"),
+    (META + TERM.replace('pattern = "junta"', 'pattern = "junta (x"'), "unbalanced", "junta"),
+    (META + TERM + 'colour = "red"\n', "unknown fields", "junta"),
+    (META + TERM.replace('"loaded-term"', '"Loaded Term"'), "category", "junta"),
+    (META + TERM + 'referent = "kz jan"\n', "referent", "junta"),
+    (META + "[[terms]]\nid = 'x'\n", "category", "x"),
+    ("[meta\n", "not valid TOML", None),
+])
+def test_bad_packs_fail_naming_file_and_term(tmp_path, body, message, term):
+    path = write(tmp_path, body)
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(path)
+    text = str(info.value)
+    assert text.startswith("error E103: ") and str(path) in text
+    assert message in text
+    if term:
+        assert f"term {term!r}" in text
+
+
+def test_missing_file_and_no_packs(tmp_path):
+    with pytest.raises(LexiconError, match="not found"):
+        load_lexicon(tmp_path / "nope.toml")
+    with pytest.raises(LexiconError, match="at least one"):
+        load_lexicon_set((), use_defaults=False)
+
+
+def test_one_compiled_pattern_for_all_packs(tmp_path):
+    user = write(tmp_path, META + TERM)
+    lexicons = load_lexicon_set((user,), use_defaults=True)
+    assert [lex.name for lex in lexicons.lexicons][-1] == "mini"
+    text = "The juntas and the Collective West crushed it."
+    found = [(text[m.start:m.end], m.term.key) for m in lexicons.find(text)]
+    assert found == [("juntas", "mini:junta"), ("Collective West", "russia-central-asia:collective-west"),
+                     ("crushed", "general:emotive-verb")]
+
+
+def test_longest_form_wins_and_case_sensitive_terms():
+    lexicons = load_lexicon_set((), use_defaults=True)
+    text = "an attempted coup d'etat; May 2021 we may see; the West; a west wind"
+    found = [text[m.start:m.end] for m in lexicons.find(text)]
+    assert "attempted coup d'etat" in found
+    assert found.count("may") == 1 and "May" not in found
+    assert "West" in found and "west" not in found
+
+
+def test_user_pack_overrides_a_default_form(tmp_path):
+    body = META + TERM.replace('"junta"', '"regime"').replace("loaded-term", "evaluative")
+    lexicons = LexiconSet([*(load_lexicon(p) for p in default_lexicon_paths()),
+                           load_lexicon(write(tmp_path, body))])
+    (match,) = list(lexicons.find("the regime"))
+    assert match.term.lexicon == "mini" and match.term.category == "evaluative"
