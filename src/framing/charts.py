@@ -54,7 +54,9 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
     bar_h, gap, top = 22, 8, 30
     label_w = max([_text_width(label) for label, _ in rows] + [60]) + 10
     plot_w = width - label_w - 70
-    legend_rows = math.ceil(len(series) / 4) if len(series) > 1 else 0
+    legend_w = max([_text_width(name) for name in series] + [60]) + 26
+    legend_cols = max(1, int((width - 10) // legend_w))
+    legend_rows = math.ceil(len(series) / legend_cols) if len(series) > 1 else 0
     height = top + len(rows) * (bar_h + gap) + legend_rows * 20 + 10
     peak = max([sum(values) for _, values in rows] + [0]) or 1.0
     out = [_svg_open(width, height, title),
@@ -76,7 +78,7 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
     if legend_rows:
         y0 = top + len(rows) * (bar_h + gap) + 4
         for j, name in enumerate(series):
-            x, y = label_w + (j % 4) * 150, y0 + (j // 4) * 20
+            x, y = 10 + (j % legend_cols) * legend_w, y0 + (j // legend_cols) * 20
             out.append(f'<rect x="{_num(x)}" y="{y}" width="12" height="12" '
                        f'fill="{escape(colours[j % len(colours)])}"/>'
                        f'<text x="{_num(x + 16)}" y="{y + 10}">{escape(name)}</text>')

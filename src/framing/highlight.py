@@ -59,6 +59,16 @@ class Mark:
     inserted_by: str | None = None
 
     @property
+    def extra_rationale(self) -> str | None:
+        """The rationale, unless the explanation already says it."""
+        return None if not self.rationale or self.rationale in self.explanation else self.rationale
+
+    @property
+    def extra_neutral(self) -> str | None:
+        """The neutral alternative, unless the explanation already gives it."""
+        return None if not self.neutral or self.neutral in self.explanation else self.neutral
+
+    @property
     def css_class(self) -> str:
         category = css_token(self.category)
         known = category if category in KNOWN_CATEGORIES else "other"
@@ -75,10 +85,10 @@ class Mark:
         parts = [f"[{self.number}] {self.category} ({who})"]
         if self.explanation:
             parts.append(self.explanation)
-        if self.rationale and self.rationale != self.explanation:
-            parts.append(f"Why: {self.rationale}")
-        if self.neutral:
-            parts.append(f"Neutral alternative: {self.neutral}")
+        if self.extra_rationale:
+            parts.append(f"Why: {self.extra_rationale}")
+        if self.extra_neutral:
+            parts.append(f"Neutral alternative: {self.extra_neutral}")
         return "\n".join(parts)
 
 

@@ -123,6 +123,32 @@ class SimilarityView:
 
 
 @dataclass(frozen=True)
+class LabelChip:
+    """One word an outlet used for a referent, in one voice, with a link to its first use."""
+
+    label: str
+    category: str
+    voice: str
+    count: int
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReferentRow:
+    referent: str
+    name: str
+    #: One tuple of chips per outlet, in the order of ``LabelMapView.outlets``.
+    cells: tuple[tuple[LabelChip, ...], ...]
+
+
+@dataclass(frozen=True)
+class LabelMapView:
+    outlets: tuple[str, ...]
+    rows: tuple[ReferentRow, ...]
+
+
+@dataclass(frozen=True)
 class MentionView:
     """One outlet's statement of a fact, with the sentence it sits in."""
 
@@ -176,6 +202,7 @@ class ReportModel:
     provenance: Mapping[str, Any]
     lexicons: tuple[dict[str, Any], ...]
     facts: FactsView | None
+    label_map: LabelMapView | None
     #: Outlet rows of the profiles section (sourcing totals, readability), as its JSON gives them.
     outlet_profiles: tuple[Mapping[str, Any], ...]
     skipped: tuple[Any, ...]
@@ -322,8 +349,11 @@ def build_similarity(result: AnalysisResult, outlet_names: Mapping[str, str]) ->
     from sklearn.decomposition import PCA
 
     docs = list(result.documents)
-    matrix = CueVectorizer().fit_transform(docs)
-    matrix = matrix.toarray() if hasattr(matrix, "toarray") else np.asarray(matrix, dtype=float)
+    vectorizer = CueVectorizer(features="category_voice", keys=PROFILE_KEYS, config=result.config)
+    matrix = np.asarray(vectorizer.fit_transform(docs), dtype=float)
+    names = [str(n) for n in vectorizer.get_feature_names_out()]
+    keep = [i for i, n in enumerate(names) if n.split("/")[0] not in NOT_PROFILED]
+    matrix = matrix[:, keep] if keep else np.zeros((len(docs), 0))
     outlets = list(groups)
     rows = np.vstack([matrix[[i for i, d in enumerate(docs) if d.meta.outlet == o]].mean(axis=0)
                       for o in outlets])
@@ -334,7 +364,7 @@ def build_similarity(result: AnalysisResult, outlet_names: Mapping[str, str]) ->
     coords = pca.fit_transform(rows)
     points = tuple((outlet_names.get(o, o), float(x), float(y)) for o, (x, y) in zip(outlets, coords))
     explained = tuple(float(v) for v in pca.explained_variance_ratio_)
-    chart = scatter_plot(points, "Outlets by cue profile (PCA)",
+    chart = scatter_plot(points, "Outlets by framing-cue profile (PCA of cue rates by category and voice)",
                          f"component 1 ({explained[0]:.0%} of variance)",
                          f"component 2 ({explained[1]:.0%} of variance)")
     return SimilarityView(True, "", chart, explained, points)
@@ -363,6 +393,54 @@ def _evidence_linker(articles: Sequence[ArticleView]) -> Callable[[Sequence[Evid
             links.append(EvidenceLink(href, label, text, where))
         return links
     return link
+
+
+#: Readable names of the shared event and actor ids (unknown ids are shown as they are).
+REFERENT_NAMES = {
+    "event:kz-jan-2022": "the January 2022 unrest in Kazakhstan",
+    "event:csto-deployment-2022": "CSTO troops in Kazakhstan, January 2022",
+    "event:ru-ukraine-war": "Russia's war in Ukraine (from 24 February 2022)",
+    "event:kz-pres-election-2022": "presidential election, 20 November 2022",
+    "event:kz-parl-election-2016": "parliamentary elections, 20 March 2016",
+    "event:kz-power-transfer-2019": "Nazarbayev hands power to Tokayev, March 2019",
+    "event:kz-referendum-2022": "constitutional referendum, June 2022",
+    "actor:west": "the West",
+    "actor:protesters": "the protesters of January 2022",
+}
+#: The label map's first row: the question readers ask first.
+FIRST_REFERENTS = ("event:kz-jan-2022", "actor:protesters", "event:csto-deployment-2022")
+
+
+def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
+                    articles: Sequence[ArticleView]) -> LabelMapView | None:
+    """Referents down, outlets across; each cell the words that outlet used, own voice first."""
+    if "label_map" not in result.sections:
+        return None
+    data = result.sections["label_map"].to_dict()
+    marks = {(a.id, m.start, m.end): m for a in articles for m in a.marks}
+    outlets = list(outlet_documents(result))
+    cells: dict[tuple[str, str], list[LabelChip]] = {}
+    for row in data.get("labels", []):
+        uses = row.get("evidence") or []
+        first = uses[0] if uses else None
+        mark = marks.get((first["article"], first["start"], first["end"])) if first else None
+        href = (f"#{mark.anchor}" if mark else position_href(first["article"], first["start"])
+                if first else "")
+        quotes = "; ".join(f"“{u['text']}” ({u['article']} [{u['start']}:{u['end']}]"
+                           + (f", said by {u['speaker']})" if u.get("speaker") else ")") for u in uses[:5])
+        chip = LabelChip(str(row["label"]), str(row.get("category", "label")),
+                         str(row.get("voice", "outlet")), int(row.get("count", len(uses))), href,
+                         f"{row.get('category')} · {row.get('voice')} voice · {quotes}")
+        cells.setdefault((row["referent"], row["outlet"]), []).append(chip)
+    referents = [r["referent"] for r in data.get("referents", [])]
+    referents.sort(key=lambda r: (FIRST_REFERENTS.index(r) if r in FIRST_REFERENTS else len(FIRST_REFERENTS), r))
+    rows = []
+    for ref in referents:
+        row_cells = tuple(tuple(sorted(cells.get((ref, o), []),
+                                       key=lambda c: (c.voice != "outlet", -c.count, c.label)))
+                          for o in outlets)
+        rows.append(ReferentRow(ref, REFERENT_NAMES.get(ref, ref), row_cells))
+    return LabelMapView(tuple(outlet_names.get(o, o) for o in outlets), tuple(rows))
 
 
 def fact_anchor_offsets(result: AnalysisResult) -> dict[str, set[int]]:
@@ -448,6 +526,7 @@ def build_report(result: AnalysisResult, title: str | None = None) -> ReportMode
         sections=dict(result.sections), unavailable=unavailable,
         provenance={k: v for k, v in result.provenance.items() if k not in ("lexicons", "gazetteer")},
         lexicons=lexicon_rows(result.provenance), facts=build_facts(result, outlet_names),
+        label_map=build_label_map(result, outlet_names, articles),
         outlet_profiles=tuple(result.sections["profiles"].to_dict().get("outlets", ()))
         if "profiles" in result.sections else (), skipped=tuple(result.skipped),
         warnings=tuple(result.corpus.warnings), category_colours=dict(CATEGORY_COLOURS),
