@@ -156,3 +156,13 @@ def test_extractor_is_deterministic_and_does_not_mutate() -> None:
     extractor = SourcingExtractor(AnalysisConfig())
     assert extractor(doc) == extractor(doc)
     assert doc.spans == before
+
+
+@pytest.mark.parametrize("speaker", ["Often", "Central Asian", "Most observers"])
+def test_a_quotation_speaker_that_is_not_a_person_is_not_a_source(speaker: str) -> None:
+    text = f"Calm returned. {speaker} described it as a turning point for the region.\n"
+    start = text.index(speaker)
+    quote = Span(text.index("a turning"), len(text) - 2, "reported",
+                 {"speaker": speaker, "speaker_start": start, "speaker_end": start + len(speaker)})
+    doc = analysed(text, {"quotes": [quote]})
+    assert [s for s in doc.get("sourcing") if s.label == "named-source"] == []

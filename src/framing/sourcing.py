@@ -66,7 +66,10 @@ _NOT_NAMES = frozenset("""
     this that these those it he she they we i you there here one some many most all each both
     everyone nobody somebody anyone who which what the a an but and however thus therefore
     also moreover meanwhile experts observers analysts officials sources critics residents
+    often though although various several another other such
     """.split())
+# Demonyms and adjectives ("Central Asian", "Turkic") are not people's names.
+_DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
 # "Seitkali said", "The head of ..., Aliya Nurova, told", "President Tokayev says".
 _WHO_THEN_VERB = re.compile(
     rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
@@ -233,7 +236,8 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
             return None  # "experts said": a vague group, left to the cue lexicons
         return Attribution(span_start, end, None, role, anonymous=True)
     name = " ".join(t[2] for t in name_tokens).rstrip(".,")  # also folds no-break spaces
-    if name.lower() in _NOT_NAMES:
+    if any(not _is_capitalised(t[2]) or t[2].lower() in _NOT_NAMES for t in name_tokens) \
+            or _DEMONYM.search(name_tokens[-1][2]) and len(name_tokens[-1][2]) > 3:
         return None
     return Attribution(span_start, name_tokens[-1][1], name, role, anonymous=False)
 
@@ -307,7 +311,9 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
         if quote.attrs.get("speaker") and isinstance(start, int) and isinstance(end, int) and end > start:
             sentence = doc.sentence_of(Span(start, end, "speaker"))
-            found = split_role_and_name(doc.text, start, end, sentence.start if sentence else start)
+            if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
+                continue
+            found = split_role_and_name(doc.text, start, end, sentence.start)
             if found:
                 yield found
 
@@ -349,7 +355,13 @@ def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | N
 
 def source_spans(doc: Document) -> list[Span]:
     """Named and anonymous source findings of ``doc``."""
-    candidates = list(find_attributions(doc)) + list(_from_quotes(doc))
+    own = list(find_attributions(doc))
+    # A quotation's speaker is taken when it looks like a person: a role, a full name,
+    # or a surname this article already cites.
+    surnames = {a.name.split()[-1] for a in own if a.name}
+    quoted = [a for a in _from_quotes(doc) if a.role or a.anonymous is False and a.name
+              and (len(a.name.split()) >= 2 or a.name in surnames)]
+    candidates = own + quoted
     chosen = select_attributions(candidates)
     speakers = resolve_speakers(chosen)
     spans = []
@@ -454,7 +466,8 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
     notes = [s for s in findings if s.label == "editorial-note"]
     vague = [s for s in doc.get("cues") if s.label == "vague-attribution"]
     quotes = doc.get("quotes")
-    evidence = [s for s in findings if s.label in _SOURCE_LABELS] + vague + list(quotes)
+    evidence = [s for s in findings if s.label in _SOURCE_LABELS] + vague + \
+        [q for q in quotes if q.attrs.get("speaker")]
     sentences = [s for s in doc.sentences if s.attrs.get("block") not in {"title", "heading"}]
     attributed = 0
     for sentence in sentences:
