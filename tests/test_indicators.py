@@ -131,3 +131,34 @@ def test_most_loaded_outlet_matches_the_hand_label(fixture_result):
     ranking = rank_by_loaded_language(compute_indicators(fixture_result))
     assert ranking[0][0] == LABELS["language"]["most_loaded_own_voice"]
     assert ranking[-1][0] == LABELS["language"]["least_loaded_own_voice"] or ranking[-1][1] == 0.0
+
+
+class FakeFacts:
+    """A facts section as its JSON gives it: one conflict, one agreement, one single-source."""
+
+    def to_dict(self):
+        mention = lambda a, o, start: {"article": a, "outlet": o, "text": "w1", "start": start,  # noqa: E731
+                                       "end": start + 2}
+        return {"facts": [
+            {"id": "f1", "status": "conflict", "description": "troops", "outlets": ["a", "b", "c"],
+             "pairs": [{"outlets": ["a", "b"], "relation": "agree"},
+                       {"outlets": ["a", "c"], "relation": "conflict"},
+                       {"outlets": ["b", "c"], "relation": "conflict"}],
+             "mentions": [mention("a1", "a", 3), mention("b1", "b", 3), mention("c1", "c", 3)]},
+            {"id": "f2", "status": "agree", "description": "date", "outlets": ["a", "c"],
+             "pairs": [{"outlets": ["a", "c"], "relation": "agree"}],
+             "mentions": [mention("a1", "a", 6), mention("c1", "c", 6)]},
+            {"id": "f3", "status": "single-source", "description": "x", "outlets": ["b"], "pairs": [],
+             "mentions": [mention("b1", "b", 9)]},
+        ]}
+
+
+def test_factual_agreement_counts_each_outlets_side_of_shared_facts():
+    docs = [make_doc(f"{o}1", o, 20, []) for o in "abc"]
+    report = compute_indicators(make_result(docs, sections={"facts": FakeFacts()}))
+    values = {o.outlet: o.indicator("factual-agreement").value for o in report.outlets}
+    # a: agrees with b on f1 but c conflicts with it there -> a conflicts on f1, agrees on f2
+    assert values == pytest.approx({"a": 0.5, "b": 0.0, "c": 0.5})
+    conflict = next(p for p in report.outlet("b").indicator("factual-agreement").points
+                    if p.name == "conflict")
+    assert [(e.article_id, e.start, e.note) for e in conflict.evidence] == [("b1", 3, "troops")]

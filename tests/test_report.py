@@ -4,6 +4,7 @@ Set FRAMING_UPDATE_GOLDEN=1 to rewrite fixtures/report/expected_report.md (then 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,7 +15,8 @@ import pytest
 
 import framing
 from framing.cli import main
-from framing.report import build_report, markdown_escape, render_html, render_markdown
+from framing.report import (build_report, markdown_escape, render_html, render_markdown,
+                            report_files)
 
 from conftest import FIXTURES
 
@@ -113,10 +115,24 @@ def test_article_text_is_reproduced_exactly(fixture_result):
         assert "".join(s.text for s in article.segments) == doc.text
 
 
-def test_missing_sections_are_reported_as_not_available(fixture_result, html, markdown):
-    for name in ("label_map", "facts"):
-        if name not in fixture_result.sections:
-            assert "Not available" in markdown and "Not available" in html
+def test_missing_sections_are_reported_as_not_available(fixture_result):
+    bare = dataclasses.replace(fixture_result, sections={})
+    model = build_report(bare)
+    assert set(model.unavailable) == {"profiles", "label_map", "facts"}
+    assert model.facts is None and model.label_map is None
+    md, html = render_markdown(model), render_html(model)
+    for unavailable in model.unavailable.values():
+        assert unavailable.message in md and unavailable.message in html
+    assert "facts.csv" not in report_files(bare)
+
+
+def test_similarity_map_needs_three_outlets(fixture_result):
+    two = [d for d in fixture_result.documents if d.meta.outlet in ("northwire", "steppe-daily")]
+    model = build_report(dataclasses.replace(fixture_result, documents=tuple(two)))
+    assert not model.similarity.available and "at least 3 outlets" in model.similarity.message
+    full = build_report(fixture_result)
+    if full.similarity.available:
+        assert len(full.similarity.points) == 4 and "<svg" in full.similarity.chart
 
 
 def test_reliability_statement_is_printed(html, markdown):
