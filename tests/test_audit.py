@@ -194,3 +194,17 @@ def test_cli_audit_fails_above_a_threshold_and_writes_reports(tmp_path: Path, ca
     assert data["schema"] == "framing.audit/1" and data["breaches"] == []
     assert (tmp_path / "out" / "audit.html").is_file() and (tmp_path / "out" / "audit.md").is_file()
     assert main(["audit", *common, "--fail-above", "loaded-term"]) == 2
+
+
+def test_a_new_outlet_folder_is_audited_article_by_article(seed_result: AnalysisResult) -> None:
+    folder = ROOT / "fixtures" / "store"  # a two-article manifest stands in for a new outlet
+    result = audit([folder], seed_result, outlet="newcomer")
+    assert [a.id for a in result.articles] == ["alpha-1", "beta-1"]
+    assert {a.outlet for a in result.articles} == {"newcomer"}
+
+
+def test_auditing_a_corpus_article_is_refused(seed_result: AnalysisResult) -> None:
+    with pytest.raises(UsageError, match="is corpus article 'caliber-2022-11-19'"):
+        audit([SEEDS / "001_a846d8bc31b51c0a.txt"], seed_result)
+    with pytest.raises(framing.errors.InputError, match="no such file"):
+        audit([FIXTURES / "missing.txt"], seed_result)

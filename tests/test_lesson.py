@@ -138,3 +138,17 @@ def test_lesson_on_the_seed_corpus_cites_real_sentences_for_every_kind() -> None
                        for x in exercise.excerpts)
     same = [a for a in lesson.answers if a.kind == "same-event-different-words"]
     assert all(len({e.outlet for e in a.evidence}) == 2 for a in same)
+
+
+def test_cli_lesson_writes_worksheet_and_key(tmp_path: Path, capsys) -> None:
+    from framing.cli import main
+
+    corpus = Path(__file__).parent.parent / "fixtures" / "store"
+    out = tmp_path / "lesson"
+    assert main(["lesson", str(corpus), "--out", str(out), "--store", str(tmp_path / "c.sqlite"),
+                 "--seed", "2"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "answers.html", "answers.md", "lesson.json", "worksheet.html", "worksheet.md"]
+    data = json.loads((out / "lesson.json").read_text(encoding="utf-8"))
+    assert data["seed"] == 2 and len(data["exercises"]) == len(data["answers"])
+    assert main(["lesson", str(corpus), "--out", str(out), "--items", "0"]) == 2

@@ -62,3 +62,14 @@ def test_cli_search_prints_lines_and_explains_an_empty_term(db: Path, capsys) ->
     assert out.count("[coup]") + out.count("[Coup]") == 5 and "beta-1" in out
     assert main(["search", "!!!", "--store", str(db)]) == 1
     assert "no words" in capsys.readouterr().err
+
+
+def test_cli_search_with_corpus_builds_the_store_then_reuses_it(tmp_path: Path, capsys) -> None:
+    store_path = tmp_path / "c.sqlite"
+    args = ["search", "coup", "--corpus", str(FIXTURE), "--store", str(store_path), "--json"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "created" in captured.err
+    assert len(__import__("json").loads(captured.out)["lines"]) == 5
+    assert main(args) == 0
+    assert "reused" in capsys.readouterr().err

@@ -323,6 +323,11 @@ def audit(paths: Sequence[str | Path], corpus: str | Path | AnalysisResult, *,
     if clash:
         raise UsageError(f"audited article {sorted(clash)[0]!r} has the id of a corpus article; "
                          "audit a file that is not in the corpus, or rename it")
+    corpus_texts = {d.text: d.id for d in reference.documents}
+    for doc in documents:
+        if doc.text in corpus_texts:
+            raise UsageError(f"{doc.meta.source} is corpus article {corpus_texts[doc.text]!r}; it "
+                             "would be compared with itself. Audit a text that is not in the corpus")
     return audit_documents(documents, reference, thresholds=thresholds, store_path=store_path,
                            store_status=status, skipped=tuple(skipped))
 
