@@ -535,6 +535,7 @@ def build_report(result: AnalysisResult, title: str | None = None) -> ReportMode
 
 # --- rendering ---------------------------------------------------------------------------
 
+_WHITESPACE = re.compile(r"\s+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 #: An ampersand that would start a character reference; a lone "&" is left readable.
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -546,7 +547,7 @@ def markdown_escape(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
-    text = " ".join(str(value).split())
+    text = _WHITESPACE.sub(" ", str(value))  # one line; edge spaces kept (they join pieces)
     text = _MD_ENTITY.sub("&amp;", text)
     return _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
 
