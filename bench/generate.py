@@ -13,6 +13,7 @@ is printed and recorded so a figure can be tied to its input.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import random
@@ -56,6 +57,7 @@ class SentencePool:
         return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=2)
 def build_pool(include_fixtures: bool = True) -> SentencePool:
     """Body sentences and headlines of the seeds (and readable fixture articles).
 

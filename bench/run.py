@@ -108,7 +108,8 @@ def _instrument(stage_times: dict[str, float]) -> None:
         analysis._CORPUS_STAGES[name] = (timed_stage, order)
 
 
-def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None) -> dict[str, Any]:
+def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None,
+            audit: bool = True) -> dict[str, Any]:
     """Load, analyse and write one corpus; return timings and memory."""
     import framing
     from framing.analysis import analyze
@@ -151,7 +152,8 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None) -
     text_bytes = sum(len(d.text.encode("utf-8")) for d in result.documents)
     findings = sum(len(result.findings(d)) for d in result.documents)
     sentences = sum(len(d.sentences) for d in result.documents)
-    audit = time_audit(result, corpus_path, config, out_dir)
+    audit_times = (time_audit(result, corpus_path, config, out_dir) if audit and jobs == 1 else
+                   {"available": False, "note": "not timed in this run"})
     total = t_write - t0
     return {
         "corpus": str(corpus_path), "jobs": jobs, "articles": len(result.documents),
@@ -168,7 +170,7 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None) -
         "sections": sorted(result.sections),
         "extractors": [e for e in _extractor_names()],
         "output_bytes": size, "output_sha256": digest.hexdigest(),
-        "audit": audit, "framing_version": framing.__version__, "code_sha256": code_digest(),
+        "audit": audit_times, "framing_version": framing.__version__, "code_sha256": code_digest(),
         "load_average": os.getloadavg(),
     }
 
@@ -321,10 +323,12 @@ def machine() -> dict[str, Any]:
             "git_commit": commit, "uncommitted_src_changes": bool(dirty), "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
-def run_child(corpus: Path, jobs: int, out: Path, profile: bool) -> dict[str, Any]:
+def run_child(corpus: Path, jobs: int, out: Path, profile: bool, audit: bool) -> dict[str, Any]:
     write_to = out / "runs" / f"{corpus.stem}-j{jobs}"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", str(corpus),
            "--jobs", str(jobs), "--write", str(write_to)]
+    if not audit:
+        cmd.append("--no-audit")
     if profile:
         cmd += ["--profile-to", str(out / f"profile-{corpus.stem}.pstats")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -431,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nela-python", metavar="PYTHON",
                         help="interpreter of a venv with nela-features installed")
     parser.add_argument("--no-nela", action="store_true", help="skip the NELA comparison")
+    parser.add_argument("--no-audit", action="store_true", help="skip the audit timing")
     parser.add_argument("--profile", action="store_true",
                         help="also save a cProfile of the largest jobs-1 run")
     # Internal: one measurement in this process (the driver starts these).
@@ -440,7 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.measure:
-        print(json.dumps(measure(args.measure, int(args.jobs), args.write, args.profile_to)))
+        print(json.dumps(measure(args.measure, int(args.jobs), args.write, args.profile_to,
+                                 audit=not args.no_audit)))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -463,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         for j in jobs:
             profile = args.profile and j == 1 and path == corpora[-1][2]
             print(f"bench: {label}, --jobs {j} ...", file=sys.stderr, flush=True)
-            row = {"kind": kind, "label": label, **run_child(path, j, args.out, profile)}
+            row = {"kind": kind, "label": label, **run_child(path, j, args.out, profile, not args.no_audit)}
             if j == jobs[0]:
                 first_sha, first_code = row["output_sha256"], row["code_sha256"]
             elif row["code_sha256"] != first_code:
