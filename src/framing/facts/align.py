@@ -30,6 +30,7 @@ from ..document import Document, Span
 from ..pipeline import AnalysisConfig
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
+from .numbers import trim_phrase
 
 #: Exact counts are widened by this fraction each way before comparing (225 vs 238 agree).
 COUNT_TOLERANCE = 0.05
@@ -359,7 +360,8 @@ def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
     if m.kind == "date" and event is not None:
         return f"the {m.slot.replace('-', ' ')} of {event.description}"
     quantity = next((q for q in gazetteer.quantities if q.id == m.slot), None)
-    what = quantity.label if quantity else " ".join(m.counts_words) or m.slot
+    what = quantity.label if quantity else trim_phrase(str(m.attrs.get("counts") or "")) \
+        or " ".join(m.counts_words) or m.slot
     unit = f" ({m.unit})" if m.unit else ""
     return f"{what}{unit}" + (f" in {event.description}" if event else "")
 

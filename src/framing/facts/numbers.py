@@ -132,6 +132,16 @@ def _content(words: list[str]) -> tuple[str, ...]:
     return tuple(cleaned[-3:] if len(cleaned) > 3 else cleaned)
 
 
+def trim_phrase(phrase: str) -> str:
+    """What is counted, without leading or trailing function words ("a total investment of")."""
+    words = phrase.split()
+    while words and words[0].lower().strip("'’") in FUNCTION_WORDS:
+        words.pop(0)
+    while words and words[-1].lower() in FUNCTION_WORDS | _STOP_AFTER:
+        words.pop()
+    return " ".join(words)
+
+
 def _singular(word: str) -> str:
     """A crude singular so "countries"/"country" and "exports"/"export" share a key."""
     if len(word) > 4 and word.endswith("ies"):
@@ -194,17 +204,22 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
     if unit is None and lead and lead[0].lower() in _CURRENCY_WORDS:
         kind, unit = "money", _CURRENCY_WORDS[lead[0].lower()]
         after_words = after_words[1:]
-    if after_words[:1] and after_words[0].lower() == "of":
+    of_follows = bool(after_words[:1]) and after_words[0].lower() == "of"
+    if of_follows:
         after_words = after_words[1:]
     counted: list[str] = []
-    for w in after_words:
-        if w.lower() in _STOP_AFTER or (counted and w[0].isupper()):
-            break  # a preposition, an auxiliary or a new name ends what is counted
+    for w in after_words[:4]:
+        if w.lower() in _STOP_AFTER:
+            break  # a preposition or an auxiliary ends what is counted
         counted.append(w)
     qual_start = m.start()
     before_words = _words_before(text, start, qual_start, 7)
-    if kind in {"money", "percent"} and not _content(counted):
-        counted = before_words
+    if kind in {"money", "percent"} and not (of_follows and _content(counted)):
+        # "80% of oil" counts oil; "exports increased by 8.6% last year" counts exports;
+        # "partner ... with a bilateral trade turnover of $24 billion" counts the turnover.
+        lowered = [w.lower() for w in before_words]
+        counted = before_words[len(lowered) - lowered[::-1].index("with"):] if "with" in lowered \
+            else before_words
     elif not _content(counted) and unit is not None:
         counted = before_words[-3:]
     counts = " ".join(counted)

@@ -1,0 +1,164 @@
+"""Fact alignment, judgement, inconsistencies, the fact table, and blocking cost."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import framing
+from framing.facts.align import Mention, candidate_pairs, compatible
+from framing.facts.entities import load_gazetteer
+from framing.facts.evaluate import load_labels, score_facts, score_inconsistencies
+from framing.facts.table import COLUMNS, facts_to_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "facts"
+
+
+@pytest.fixture(scope="module")
+def fixture_section() -> dict:
+    return framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+
+
+@pytest.fixture(scope="module")
+def heldout_section() -> dict:
+    return framing.analyze(FIXTURE / "heldout" / "corpus").sections["facts"].to_dict()
+
+
+_SAME = object()
+
+
+def mention(index: int, low, high=_SAME, *, kind="number", unit=None, approximate=False,
+            slot="deaths", event="event:kz-jan-2022", article=None, words=("people",)) -> Mention:
+    high = low if high is _SAME else high
+    return Mention(index=index, article=article or f"a{index}", outlet=f"o{index}", original_outlet=None,
+                   kind=kind, event=event, slot=slot, unit=unit, low=low, high=high,
+                   approximate=approximate, value=str(low), text=str(low), start=0, end=1,
+                   sentence="", sentence_start=0, sentence_end=1, entities=frozenset(),
+                   counts_words=tuple(words), attrs={})
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    (mention(0, 225), mention(1, 238), True),                                   # within ~10%
+    (mention(0, 164), mention(1, 200, 999, approximate=True), False),            # 164 vs "hundreds"
+    (mention(0, 225), mention(1, 200, 999, approximate=True), True),
+    (mention(0, 9000, 10000, approximate=True), mention(1, 12000, 18000, approximate=True), False),
+    (mention(0, 164, None, approximate=True), mention(1, 227), True),            # "at least 164"
+    (mention(0, 81.3, unit="%"), mention(1, 81, unit="%"), True),
+    (mention(0, 77, unit="%"), mention(1, 81, unit="%"), False),
+    (mention(0, 12, unit="%"), mention(1, 12), False),                           # units differ
+])
+def test_numbers_agree_within_tolerance_and_ranges(a, b, expected):
+    assert compatible(a, b) is expected
+    assert compatible(b, a) is expected
+
+
+def test_dates_of_a_multi_day_event_agree_inside_its_known_dates():
+    jan = load_gazetteer().events["event:kz-jan-2022"]
+    day2 = mention(0, date(2022, 1, 2), kind="date", slot="date")
+    day7 = mention(1, date(2022, 1, 7), kind="date", slot="date")
+    feb21 = mention(2, date(2021, 2, 1), date(2021, 2, 28), kind="date", slot="date")
+    assert compatible(day2, day7, jan)
+    assert not compatible(day2, day7, None)       # without the event's dates they differ
+    assert not compatible(day2, feb21, jan)
+
+
+def test_the_issue_examples_on_the_fixture(fixture_section):
+    facts = {f["id"]: f for f in fixture_section["facts"]}
+    deaths = facts["event:kz-jan-2022/deaths"]
+    assert deaths["status"] == "conflict"
+    relation = {tuple(p["outlets"]): p["relation"] for p in deaths["pairs"]}
+    assert relation[("caspian-wire", "northern-ledger")] == "conflict"     # 164 vs hundreds
+    assert relation[("river-post", "steppe-daily")] == "agree"             # 238 vs 225
+    election = facts["event:kz-pres-election-2022/date"]
+    assert {m["value"] for m in election["mentions"]} == {"2022-11-20", "2022-11-27"}
+    single = [f for f in fixture_section["facts"] if f["status"] == "single-source"]
+    assert single and all(len(f["outlets"]) == 1 for f in single)
+
+
+def test_every_mention_quotes_its_sentence_with_offsets_into_the_original(fixture_section):
+    corpus = FIXTURE / "corpus"
+    files = {"steppe-daily": "steppe.txt", "river-post": "river.txt", "northern-ledger": "northern.txt",
+             "caspian-wire": "caspian.txt", "harbour-review": "harbour.txt"}
+    for fact in fixture_section["facts"]:
+        for m in fact["mentions"]:
+            text = (corpus / files[m["outlet"]]).read_text(encoding="utf-8")
+            assert text[m["start"]:m["end"]] == m["text"]
+            assert text[m["sentence_start"]:m["sentence_end"]] == m["sentence"]
+            assert m["sentence_start"] <= m["start"] < m["end"] <= m["sentence_end"]
+
+
+def test_precision_and_recall_on_the_labelled_fixture(fixture_section):
+    labels = load_labels(FIXTURE / "labels.toml")
+    scores = score_facts(fixture_section, labels)
+    for relation in ("agree", "conflict"):
+        assert scores[relation].precision >= 0.9, (relation, scores[relation])
+        assert scores[relation].recall >= 0.9, (relation, scores[relation])
+    incons = score_inconsistencies(fixture_section, labels)
+    assert incons.recall == 1.0 and incons.precision == 1.0
+
+
+def test_precision_and_recall_on_the_held_out_fixture(heldout_section):
+    labels = load_labels(FIXTURE / "heldout" / "labels.toml")
+    scores = score_facts(heldout_section, labels)
+    assert scores["agree"].precision >= 0.9 and scores["agree"].recall >= 0.75, scores
+    assert scores["conflict"].precision >= 0.9 and scores["conflict"].recall >= 0.5, scores
+    assert score_inconsistencies(heldout_section, labels).recall == 1.0
+
+
+def test_the_scorer_counts_misses_and_false_alarms(fixture_section):
+    labels = load_labels(FIXTURE / "labels.toml")
+    flipped = json.loads(json.dumps(fixture_section))
+    for fact in flipped["facts"]:
+        for pair in fact["pairs"]:
+            pair["relation"] = "agree" if pair["relation"] == "conflict" else "conflict"
+    scores = score_facts(flipped, labels)
+    assert scores["agree"].recall < 0.5 and scores["conflict"].precision < 0.5
+
+
+def test_internal_inconsistency_and_known_date_contradictions(fixture_section):
+    found = {(i["article"], i["text"]): i for i in fixture_section["inconsistencies"]}
+    internal = found[("river-2022-03-10", "February 2021")]
+    assert internal["kind"] == "internal" and "January 2, 2022" in internal["explanation"]
+    assert found[("harbour-2022-12-01", "2018")]["kind"] == "known-date"
+
+
+def test_agreement_matrix_counts_shared_agree_conflict(fixture_section):
+    cells = {tuple(c["outlets"]): c for c in fixture_section["agreement"]}
+    assert len(cells) == 10  # 5 outlets
+    for cell in cells.values():
+        assert cell["shared"] == cell["agree"] + cell["conflict"]
+    shared = sum(1 for f in fixture_section["facts"]
+                 if {"caspian-wire", "harbour-review"} <= set(f["outlets"]))
+    assert cells[("caspian-wire", "harbour-review")]["shared"] == shared > 0
+
+
+def test_fact_table_is_csv_with_one_row_per_mention(fixture_section):
+    text = facts_to_csv(fixture_section)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert len(rows) == sum(len(f["mentions"]) for f in fixture_section["facts"])
+    assert {r["status"] for r in rows} >= {"agree", "conflict", "single-source"}
+
+
+def test_blocking_grows_linearly_not_quadratically():
+    def corpus(n_articles: int) -> list[Mention]:
+        words = ["export", "oil", "grain", "budget", "trade", "debt", "wage", "tax"]
+        out = []
+        for a in range(n_articles):
+            for k in range(4):
+                i = len(out)
+                out.append(mention(i, float(i % 97), event=None, kind="percent", unit="%",
+                                   article=f"art{a}", words=(words[(a + k) % 8], words[(a * 3 + k) % 8])))
+        return out
+    small, large = corpus(100), corpus(1000)
+    p_small, p_large = len(candidate_pairs(small)), len(candidate_pairs(large))
+    assert p_small > 0
+    # 10x the mentions: linear cost is ~10x the pairs, quadratic would be ~100x.
+    assert p_large <= 15 * p_small, (p_small, p_large)
+    # Event-keyed mentions are grouped by key and never paired.
+    assert candidate_pairs([mention(i, 1.0) for i in range(500)]) == set()
