@@ -99,3 +99,20 @@ def test_analyze_writes_profiles_that_point_at_real_findings() -> None:
         spans = {(f["start"], f["end"], f["category"]) for f in articles[row["article"]]["findings"]}
         for ref in row["findings"]:
             assert (ref["start"], ref["end"], ref["category"]) in spans
+
+
+def test_neutral_labels_and_sourcing_are_not_counted_as_cues() -> None:
+    doc = doc_with_cues("n1", "nu", TEXT_B, [("Protests", "label", "outlet"),
+                                             ("arrested", "emotive-verb", "outlet"),
+                                             ("ministry", "loaded-term", "quoted")])
+    spans = doc.spans["cues"]
+    doc.spans["cues"] = [Span(s.start, s.end, s.label, {**s.attrs, "loaded": s.label != "label"})
+                         for s in spans]
+    start = TEXT_B.index("the ministry")
+    doc.spans["sourcing"] = [Span(start, start + 12, "anonymous-source", {"voice": "outlet"})]
+    profiles = build_profiles([doc], ["cues", "sourcing"])
+    unit = profiles.unit("nu").to_dict()
+    assert unit["findings"] == 4 and unit["cues"] == 2 and unit["own_voice_cues"] == 1
+    assert unit["cues_per_1000"] == pytest.approx(2 / 16 * 1000, abs=1e-3)
+    assert profiles.rate("nu", "kind", "neutral-label").count == 1
+    assert profiles.rate("nu", "kind", "sourcing").count == 1

@@ -106,3 +106,15 @@ def test_features_seen_only_at_transform_are_ignored_and_hand_made_spans_count()
 def test_min_count_drops_rare_columns() -> None:
     vec = CueVectorizer(config=SOURCING_ONLY, min_count=3).fit(SOURCED + NOTED)
     assert set(vec.get_feature_names_out()) == {"named-source", "editorial-note"}  # anonymous: 1
+
+
+def test_kinds_select_cues_labels_or_sourcing() -> None:
+    doc = analysed("Sanctions hurt the region, political analyst Arman Beket said.\n")
+    doc.spans["cues"] = [Span(0, 9, "loaded-term", {"voice": "outlet", "loaded": True}),
+                         Span(18, 24, "label", {"voice": "outlet", "loaded": False})]
+    every = CueVectorizer(keys=("cues", "sourcing")).fit([doc])
+    assert list(every.get_feature_names_out()) == ["label", "loaded-term", "named-source"]
+    cues = CueVectorizer(keys=("cues", "sourcing"), kinds=("cue",)).fit([doc])
+    assert list(cues.get_feature_names_out()) == ["loaded-term"]
+    with pytest.raises(ValueError, match="kinds"):
+        CueVectorizer(kinds=("loaded",)).fit([doc])

@@ -4,8 +4,12 @@ A rate is ``count / words * 1000`` where ``words`` are the words of the kept bod
 (title, headings and paragraphs; junk excluded) and ``count`` the findings that
 start inside the kept body. Each rate row lists the findings behind it (article
 id, span key, start, end), so any number in a report can be traced to the text.
-Rates are given by category, by voice, by category and voice, and by span key;
-the sourcing and readability measures are summed or averaged alongside.
+Rates are given by category, by voice, by category and voice, by span key and by
+kind: a framing "cue", a "neutral-label" (a plain name such as "protests", kept for
+the label map, lexicon ``loaded = false``) or "sourcing". The unit totals
+``cues_per_1000`` and ``own_voice_cues_per_1000`` count cues only, so neutral names
+and source citations do not inflate how loaded an outlet's language looks.
+The sourcing and readability measures are summed or averaged alongside.
 """
 from __future__ import annotations
 
@@ -21,7 +25,16 @@ from .readability import count_words
 
 PER_WORDS = 1000
 #: The dimensions a rate is broken down by, and how a finding gives its value.
-DIMENSIONS = ("category", "voice", "category_voice", "key")
+DIMENSIONS = ("category", "voice", "category_voice", "key", "kind")
+#: Keys whose findings describe sourcing and transparency rather than wording.
+SOURCING_KEYS = frozenset({"sourcing"})
+
+
+def finding_kind(key: str, span: Span) -> str:
+    """"cue" (framing wording), "neutral-label" (a plain name kept for the label map) or "sourcing"."""
+    if key in SOURCING_KEYS:
+        return "sourcing"
+    return "neutral-label" if span.attrs.get("loaded") is False else "cue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +87,22 @@ class UnitProfile:
     articles: int
     words: int
     findings: int
+    cues: int
+    own_voice_cues: int
     readability: Mapping[str, float | None]
     sourcing: Mapping[str, Any]
 
     @property
     def per_1000(self) -> float | None:
-        return round(self.findings / self.words * PER_WORDS, 3) if self.words else None
+        return _rate(self.findings, self.words)
 
     def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "outlet": self.outlet, "outlet_name": self.outlet_name,
                 "article": self.article, "articles": self.articles, "words": self.words,
                 "findings": self.findings, "findings_per_1000": self.per_1000,
+                "cues": self.cues, "cues_per_1000": _rate(self.cues, self.words),
+                "own_voice_cues": self.own_voice_cues,
+                "own_voice_cues_per_1000": _rate(self.own_voice_cues, self.words),
                 **{f"readability_{k}": v for k, v in self.readability.items()},
                 **{f"sourcing_{k}": v for k, v in self.sourcing.items()}}
 
@@ -116,6 +134,10 @@ class Profiles:
         }
 
 
+def _rate(count: int, words: int) -> float | None:
+    return round(count / words * PER_WORDS, 3) if words else None
+
+
 def body_words(doc: Document) -> int:
     return sum(count_words(doc.text_of(s)) for s in doc.body)
 
@@ -135,7 +157,8 @@ def counted_findings(doc: Document, finding_keys: Sequence[str]) -> list[tuple[s
 
 def _values(key: str, span: Span) -> dict[str, str]:
     voice = str(span.attrs.get("voice") or "unknown")
-    return {"category": span.label, "voice": voice, "category_voice": f"{span.label}/{voice}", "key": key}
+    return {"category": span.label, "voice": voice, "category_voice": f"{span.label}/{voice}", "key": key,
+            "kind": finding_kind(key, span)}
 
 
 _SUMMED_SOURCING = ("named_citations", "anonymous_citations", "vague_attributions", "editorial_notes",
@@ -165,6 +188,12 @@ def _sourcing(docs: Sequence[Document]) -> dict[str, Any]:
     return totals
 
 
+def _cue_counts(refs: Sequence[tuple[dict[str, str], FindingRef]]) -> tuple[int, int]:
+    """Framing cues (not sourcing, not neutral labels): all, and those in the outlet's own voice."""
+    cues = [values for values, _ in refs if values["kind"] == "cue"]
+    return len(cues), sum(1 for values in cues if values["voice"] == "outlet")
+
+
 def _rate_rows(level: str, outlet: str, article: str | None, words: int,
                refs: Iterable[tuple[dict[str, str], FindingRef]]) -> list[RateRow]:
     grouped: dict[tuple[str, str], list[FindingRef]] = defaultdict(list)
@@ -192,13 +221,15 @@ def build_profiles(documents: Sequence[Document], finding_keys: Sequence[str],
                 for key, s in counted_findings(doc, finding_keys)]
         outlet_refs[outlet].extend(refs)
         article_units.append(UnitProfile("article", outlet, outlet_names.get(outlet, outlet), doc.id, 1,
-                                         words, len(refs), _readability([doc]), _sourcing([doc])))
+                                         words, len(refs), *_cue_counts(refs),
+                                         _readability([doc]), _sourcing([doc])))
         rates.extend(_rate_rows("article", outlet, doc.id, words, refs))
     outlet_rates: list[RateRow] = []
     for outlet, docs in by_outlet.items():
         words = sum(u.words for u in article_units if u.outlet == outlet)
         units.append(UnitProfile("outlet", outlet, outlet_names.get(outlet, outlet), None, len(docs),
-                                 words, len(outlet_refs[outlet]), _readability(docs), _sourcing(docs)))
+                                 words, len(outlet_refs[outlet]), *_cue_counts(outlet_refs[outlet]),
+                                 _readability(docs), _sourcing(docs)))
         outlet_rates.extend(_rate_rows("outlet", outlet, None, words, outlet_refs[outlet]))
     return Profiles(tuple(units + article_units), tuple(outlet_rates + rates))
 

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .document import ArticleMeta, Document, Span
 from .pipeline import AnalysisConfig, Pipeline
-from .profiles import body_words, counted_findings
+from .profiles import body_words, counted_findings, finding_kind
 
 FEATURES = ("category", "category_voice", "term")
 
@@ -47,6 +47,9 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         findings without a term keep their category).
     keys : tuple of str or None
         Span keys to count; None counts every findings key of the pipeline.
+    kinds : tuple of str or None
+        Kinds of finding to count: "cue" (framing wording), "neutral-label" (plain
+        names kept for the label map) and "sourcing"; None counts all three.
     per_words : int
         Rates are per this many words (1,000 by default, as in the profiles).
     min_count : int
@@ -56,9 +59,11 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, features: str = "category", keys: tuple[str, ...] | None = None,
-                 per_words: int = 1000, min_count: int = 1, config: AnalysisConfig | None = None) -> None:
+                 kinds: tuple[str, ...] | None = None, per_words: int = 1000, min_count: int = 1,
+                 config: AnalysisConfig | None = None) -> None:
         self.features = features
         self.keys = keys
+        self.kinds = kinds
         self.per_words = per_words
         self.min_count = min_count
         self.config = config
@@ -70,6 +75,9 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"features must be one of {FEATURES}, got {self.features!r}")
         if not isinstance(self.per_words, int) or self.per_words <= 0:
             raise ValueError(f"per_words must be a positive integer, got {self.per_words!r}")
+        unknown = set(self.kinds or ()) - {"cue", "neutral-label", "sourcing"}
+        if unknown:
+            raise ValueError(f"kinds may hold 'cue', 'neutral-label', 'sourcing'; got {sorted(unknown)}")
         if not isinstance(self.min_count, int) or self.min_count < 1:
             raise ValueError(f"min_count must be an integer >= 1, got {self.min_count!r}")
 
@@ -93,7 +101,9 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         return docs
 
     def _counts(self, docs: list[Document], keys: tuple[str, ...]) -> list[Counter[str]]:
-        return [Counter(feature_of(span, self.features) for _, span in counted_findings(doc, keys))
+        kinds = set(self.kinds) if self.kinds is not None else None
+        return [Counter(feature_of(span, self.features) for key, span in counted_findings(doc, keys)
+                        if kinds is None or finding_kind(key, span) in kinds)
                 for doc in docs]
 
     def _matrix(self, docs: list[Document], counts: list[Counter[str]]) -> np.ndarray:
