@@ -165,3 +165,12 @@ def evaluate_fixtures(folder: str | Path, config: Any = None,
         predicted = [s for key in finding_keys for s in doc.get(key)]
         triples.append((doc, predicted, load_labels(doc.text, labels_path)))
     return evaluate(triples)
+
+
+if __name__ == "__main__":  # python -m framing.evaluation fixtures/cues
+    import sys
+    import warnings as _warnings
+
+    _warnings.simplefilter("ignore")
+    for folder in sys.argv[1:] or ["fixtures/cues"]:
+        print(f"{folder}\n\n{evaluate_fixtures(folder).to_markdown()}\n")

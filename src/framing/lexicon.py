@@ -117,7 +117,8 @@ def _fold_char(ch: str) -> str:
 
 def normalise_for_matching(text: str) -> str:
     """Fold curly quotes, dashes, odd spaces and accents; the result has the same length."""
-    table = {ord(ch): _fold_char(ch) for ch in set(text) if ord(ch) >= 128}
+    table = {ord(ch): folded for ch in set(text) if ord(ch) >= 128
+             for folded in [_fold_char(ch)] if folded != ch}
     folded = text.translate(table) if table else text
     assert len(folded) == len(text)
     return folded
