@@ -140,7 +140,7 @@ def heatmap(matrix: Sequence[Sequence[float | None]], row_labels: Sequence[str],
     cell, top = 56, 40
     label_w = max([_text_width(label) for label in row_labels] + [60]) + 10
     col_h = max([_text_width(label) for label in col_labels] + [40]) * 0.72 + 10
-    width = label_w + cell * len(col_labels) + 10
+    width = label_w + cell * len(col_labels) + col_h  # rotated labels reach right
     height = top + col_h + cell * len(row_labels) + 10
     out = [_svg_open(width, height, title),
            f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>']
