@@ -32,6 +32,7 @@ SCARE_MAX_WORDS = 5
 _OPENERS = "“«„"
 _CLOSERS = "”»"
 _QUOTE_CHARS = set(_OPENERS + _CLOSERS + '"')
+_QUOTE_CHAR = re.compile(r'["“”«»„]')
 
 _SPEECH_VERBS = (
     r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
@@ -74,6 +75,8 @@ _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes",
 _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
     r"(?P<that>(?:[^.;:\"“”]{0,80}?\s)?that\b)?")
+_ANY_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+_ANY_NAMING_VERB = re.compile(rf"\b(?:{_NAMING_VERBS})\b")
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
 _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
 _AS = re.compile(r"\bas\s")
@@ -178,10 +181,8 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
     quotes: list[Quotation] = []
     stack: list[int] = []
     for region in regions:
-        for i in range(region.start, region.end):
-            ch = text[i]
-            if ch not in _QUOTE_CHARS:
-                continue
+        for found in _QUOTE_CHAR.finditer(text, region.start, region.end):
+            i, ch = found.start(), found.group()
             prev = text[i - 1] if i > 0 else "\n"
             nxt = text[i + 1] if i + 1 < len(text) else "\n"
             if ch in _OPENERS:
@@ -265,7 +266,10 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             if end > start:
                 reported.append(_reported_span(start, end, speaker, "according-to"))
                 last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, kind in ((_REPORTED, "speech-verb"), (_NAMING, "naming-verb")):
+        for pattern, verbs, kind in ((_REPORTED, _ANY_SPEECH_VERB, "speech-verb"),
+                                     (_NAMING, _ANY_NAMING_VERB, "naming-verb")):
+            if not verbs.search(s_text):
+                continue  # cheap test first: most sentences have no speech verb
             for m in pattern.finditer(s_text):
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
@@ -311,6 +315,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
     last = None
     previous_direct: Span | None = None
     reported_sorted = sorted(reported, key=lambda sp: sp.start)
+    reported_starts = [sp.start for sp in reported_sorted]
     named_reported = [sp for sp in reported_sorted if sp.attrs["speaker_start"] is not None]
     next_reported = 0
     for q in quotations:
@@ -353,7 +358,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                 mn = _BEFORE_NAMING.search(before)
                 if mn:
                     subj = mn.group("subj") or ""
-                    enclosing = _enclosing(reported_sorted, q.start)
+                    enclosing = _enclosing(reported_sorted, q.start, reported_starts)
                     if subj and _RESOLVABLE.fullmatch(subj) and enclosing is not None:
                         speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
                                           enclosing.attrs["speaker_end"])
@@ -361,7 +366,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                         speaker = _speaker_from(subj, q.start - len(before) + mn.start(), last)
                     how = "naming"
         if speaker is None:
-            enclosing = _enclosing(reported_sorted, q.start)
+            enclosing = _enclosing(reported_sorted, q.start, reported_starts)
             if enclosing is not None:
                 speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
                                   enclosing.attrs["speaker_end"])
@@ -388,20 +393,19 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             last = speaker
 
     # Short single-quoted phrases ('sovereign democracy') are scare quotes too.
-    taken = [(q.start, q.end) for q in quotations]
     for region in body:
         for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
             inner = m.group("inner")
             words = _WORDS.findall(inner)
             if len(words) > SCARE_MAX_WORDS - 1 or _is_title_case(words) \
-                    or any(s < m.start() < e for s, e in taken):
+                    or _inside_quotation(quote_starts, quotations, m.start()):
                 continue
             scare.append(_scare_span(m.start(), m.end(), inner, None))
 
     # A scare quote inside reported speech belongs to the reported speaker.
     resolved = []
     for sq in scare:
-        enclosing = _enclosing(reported_sorted, sq.start)
+        enclosing = _enclosing(reported_sorted, sq.start, reported_starts)
         if enclosing is not None and enclosing.end >= sq.end:
             resolved.append(_scare_span(sq.start, sq.end, text[sq.start + 1:sq.end - 1],
                                         enclosing.attrs["speaker"] or ""))
@@ -428,9 +432,9 @@ def _inside_quotation(starts: list[int], quotations: list[Quotation], offset: in
     return any(q.start <= offset < q.end for q in quotations[max(0, i - 8):i])
 
 
-def _enclosing(spans: list[Span], offset: int) -> Span | None:
-    """The last-starting span that contains ``offset`` (spans sorted by start)."""
-    i = bisect.bisect_right([s.start for s in spans], offset)
+def _enclosing(spans: list[Span], offset: int, starts: list[int]) -> Span | None:
+    """The last-starting span that contains ``offset`` (spans sorted by start, ``starts`` theirs)."""
+    i = bisect.bisect_right(starts, offset)
     for span in reversed(spans[max(0, i - 8):i]):
         if span.start <= offset < span.end:
             return span
