@@ -187,6 +187,15 @@ class FactsView:
 
 
 @dataclass(frozen=True)
+class GlanceItem:
+    """One question a reader brings, answered in a sentence that links to its section."""
+
+    question: str
+    answer: str
+    href: str
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     corpus_name: str
@@ -203,6 +212,7 @@ class ReportModel:
     lexicons: tuple[dict[str, Any], ...]
     facts: FactsView | None
     label_map: LabelMapView | None
+    glance: tuple[GlanceItem, ...]
     #: Outlet rows of the profiles section (sourcing totals, readability), as its JSON gives them.
     outlet_profiles: tuple[Mapping[str, Any], ...]
     skipped: tuple[Any, ...]
@@ -517,20 +527,66 @@ def build_report(result: AnalysisResult, title: str | None = None) -> ReportMode
         "facts": ("Shared facts", "Not available: fact extraction and alignment have not run in "
                   "this analysis, so the report cannot say which facts agree or conflict."),
     }.items() if name not in result.sections}
+    profile = build_profile(result, indicators, outlet_names)
+    facts = build_facts(result, outlet_names)
+    label_map = build_label_map(result, outlet_names, articles)
     return ReportModel(
         title=title or f"How outlets frame it: {result.corpus.name}",
         corpus_name=result.corpus.name, topic=result.corpus.topic,
         version=__version__, outlets=build_outlets(result), articles=articles,
-        profile=build_profile(result, indicators, outlet_names),
+        profile=profile, glance=build_glance(profile, label_map, facts),
         similarity=build_similarity(result, outlet_names), indicators=indicators,
         sections=dict(result.sections), unavailable=unavailable,
         provenance={k: v for k, v in result.provenance.items() if k not in ("lexicons", "gazetteer")},
-        lexicons=lexicon_rows(result.provenance), facts=build_facts(result, outlet_names),
-        label_map=build_label_map(result, outlet_names, articles),
+        lexicons=lexicon_rows(result.provenance), facts=facts, label_map=label_map,
         outlet_profiles=tuple(result.sections["profiles"].to_dict().get("outlets", ()))
         if "profiles" in result.sections else (), skipped=tuple(result.skipped),
         warnings=tuple(result.corpus.warnings), category_colours=dict(CATEGORY_COLOURS),
         evidence_links=_evidence_linker(articles), outlet_names=outlet_names)
+
+
+def build_glance(profile: ProfileView, label_map: LabelMapView | None,
+                 facts: FactsView | None) -> tuple[GlanceItem, ...]:
+    """The three questions the report must answer at once, each from its own section."""
+    items = [GlanceItem("Who uses the most loaded language in its own voice?",
+                        profile.headline if profile.available else profile.message, "#profile")]
+    if label_map is None:
+        items.append(GlanceItem("How does each outlet name the January 2022 events?",
+                                "Not available: the label map stage has not run.", "#label-map"))
+    else:
+        row = next((r for r in label_map.rows if r.referent == FIRST_REFERENTS[0]), None)
+        named, silent = [], []
+        for outlet, cell in zip(label_map.outlets, row.cells if row else ((),) * len(label_map.outlets)):
+            own = [f"“{c.label}”" + (f" ×{c.count}" if c.count > 1 else "") for c in cell if c.voice == "outlet"]
+            quoted = [f"“{c.label}”" for c in cell if c.voice != "outlet"]
+            if own or quoted:
+                named.append(f"{outlet}: {', '.join(own) if own else 'only in quotations'}"
+                             + (f" (quotes {', '.join(quoted)})" if quoted else ""))
+            else:
+                silent.append(outlet)
+        answer = "; ".join(named) if named else "No outlet uses a listed name for them."
+        if silent:
+            answer += f". Not named by: {', '.join(silent)}."
+        items.append(GlanceItem("How does each outlet name the January 2022 events?", answer, "#label-map"))
+    if facts is None:
+        items.append(GlanceItem("Which facts conflict, and where?",
+                                "Not available: fact alignment has not run.", "#facts"))
+    else:
+        conflicts = [(i, f) for i, f in enumerate(facts.shared, start=1) if f.status == "conflict"]
+        if conflicts:
+            i, _ = conflicts[0]
+            parts = [f"{f.description} ("
+                     + " vs ".join(f"{mv.outlet_name}: “{mv.text}”"
+                                   + (f" = {mv.value}" if mv.value and mv.value != mv.text else "")
+                                   for mv in f.mentions) + ")"
+                     for _, f in conflicts]
+            answer = f"{len(conflicts)} of {len(facts.shared)} shared facts conflict: " + "; ".join(parts) + "."
+            items.append(GlanceItem("Which facts conflict, and where?", answer, f"#fact-{i}"))
+        else:
+            items.append(GlanceItem("Which facts conflict, and where?",
+                                    f"None of the {len(facts.shared)} facts stated by two or more "
+                                    "outlets conflict.", "#facts"))
+    return tuple(items)
 
 
 # --- rendering ---------------------------------------------------------------------------
