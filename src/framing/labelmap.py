@@ -28,10 +28,11 @@ class LabelUse:
     end: int
     text: str
     speaker: str | None
+    inserted_by: str | None = None  # a reprinter's inserted note ("approx. InoSMI"), not the author
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article, "start": self.start, "end": self.end, "text": self.text,
-                "speaker": self.speaker}
+                "speaker": self.speaker, "inserted_by": self.inserted_by}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,8 @@ def build_label_map(documents: Sequence[Document],
         for _, span in referent_spans(doc):
             term = str(span.attrs.get("term") or doc.text_of(span).lower())
             voice = str(span.attrs.get("voice") or "unknown")
-            use = LabelUse(doc.id, span.start, span.end, doc.text_of(span), span.attrs.get("speaker"))
+            use = LabelUse(doc.id, span.start, span.end, doc.text_of(span), span.attrs.get("speaker"),
+                           span.attrs.get("inserted_by"))
             grouped[(str(span.attrs["referent"]), doc.meta.outlet, term, voice)].append((span, use))
     rows = []
     for (referent, outlet, term, voice), items in grouped.items():
