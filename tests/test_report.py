@@ -161,3 +161,10 @@ def test_cli_report_on_bad_input_writes_nothing(tmp_path, capsys):
     assert main(["-q", "report", str(tmp_path / "missing"), "--out", str(out)]) == 1
     assert "error E101" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_corpus_with_every_article_skipped_still_renders(fixture_result):
+    empty = dataclasses.replace(fixture_result, documents=(), sections={})
+    files = report_files(empty)
+    assert "0 article(s)" in files["report.md"] and "<svg" not in files["report.md"]
+    assert files["report.html"].rstrip().endswith("</html>")
