@@ -166,3 +166,15 @@ def test_a_quotation_speaker_that_is_not_a_person_is_not_a_source(speaker: str) 
                  {"speaker": speaker, "speaker_start": start, "speaker_end": start + len(speaker)})
     doc = analysed(text, {"quotes": [quote]})
     assert [s for s in doc.get("sourcing") if s.label == "named-source"] == []
+
+
+@pytest.mark.parametrize("name", ["news_sources", "reprint_note"])
+def test_hand_labels_hold_with_the_full_default_pipeline(name: str) -> None:
+    """With quotations and cues in play, the sourcing findings stay the labelled ones."""
+    text = (FIXTURES / LABELS[name]["file"]).read_text(encoding="utf-8")
+    doc = Pipeline.from_config(AnalysisConfig())(
+        Document(text=text, meta=ArticleMeta(id="t", outlet="o", source="t.txt")))
+    found = sorted((s.label, doc.text_of(s)) for s in doc.get("sourcing"))
+    assert found == sorted((i["category"], i["text"]) for i in LABELS[name]["findings"])
+    if name == "news_sources":
+        assert doc.metrics["sourcing"]["attributed_sentences"] == LABELS[name]["attributed_sentences"]
