@@ -551,14 +551,19 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
     each group holding an audited mention and a corpus mention is judged with the
     stage's own :func:`compatible` rule, audited mention against each corpus mention.
     """
-    from .facts.align import align_facts, compatible, describe
+    from .facts.align import align_facts, block_keys, collect_mentions, compatible, describe
     from .facts.extract import gazetteer_for
 
     if not any(d.get("facts") for d in documents):
         return {}
     gazetteer = gazetteer_for(reference.config)
     audited = {d.id for d in documents}
-    section = align_facts([*reference.documents, *documents], gazetteer)
+    # Only corpus articles sharing a blocking key (event slot, counted word) with an audited
+    # mention can be aligned with it: align those, not the whole corpus again.
+    keys = {key for m in collect_mentions(documents) for key in block_keys(m)}
+    related = [d for d in reference.documents
+               if any(key in keys for m in collect_mentions([d]) for key in block_keys(m))]
+    section = align_facts([*related, *documents], gazetteer)
     checks: dict[str, list[FactCheck]] = defaultdict(list)
     for fact in section.facts:
         ours = [m for m in fact.mentions if m.article in audited]
