@@ -205,8 +205,11 @@ def time_audit(result: Any, corpus_path: Path, config: Any, out_dir: Path) -> di
         return {"available": False, "note": "framing.audit not available in this build"}
     if not result.documents:
         return {"available": True, "note": "no documents to audit"}
+    import random
+    # A new article (not in the corpus), made the same way as the generated corpora.
+    article = generate.make_article(random.Random(99991), generate.build_pool(), 0, ["probe"])
     probe = out_dir.parent / f"{out_dir.name}-audit-probe.txt"
-    probe.write_text(result.documents[len(result.documents) // 2].text, encoding="utf-8")
+    probe.write_text(article["text"], encoding="utf-8")
     store = out_dir / "corpus.sqlite"
     try:
         t = time.perf_counter()
@@ -436,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="interpreter of a venv with nela-features installed")
     parser.add_argument("--no-nela", action="store_true", help="skip the NELA comparison")
     parser.add_argument("--no-audit", action="store_true", help="skip the audit timing")
+    parser.add_argument("--audit-max", type=int, default=1000, metavar="N",
+                        help="time the audit only on corpora of at most N articles (default 1000)")
     parser.add_argument("--profile", action="store_true",
                         help="also save a cProfile of the largest jobs-1 run")
     # Internal: one measurement in this process (the driver starts these).
@@ -452,24 +457,27 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     args.out.mkdir(parents=True, exist_ok=True)
-    corpora: list[tuple[str, str, Path]] = []
+    corpora: list[tuple[str, str, Path, int]] = []
     if args.seed_repeat:
-        corpora.append(("seeds", f"seeds x{args.seed_repeat}",
-                        write_seed_repeat(args.seed_repeat, args.out)))
+        folder = write_seed_repeat(args.seed_repeat, args.out)
+        count = len(tomllib.loads((folder / "corpus.toml").read_text(encoding="utf-8"))["articles"])
+        corpora.append(("seeds", f"seeds x{args.seed_repeat}", folder, count))
     pool = generate.build_pool()
     generated = {}
     for n in sizes:
         path = args.out / f"corpus-{n}-s{args.seed}.jsonl"
         generated[n] = generate.write_corpus(path, n, seed=args.seed, pool=pool)
-        corpora.append(("generated", f"generated {n}", path))
+        corpora.append(("generated", f"generated {n}", path, n))
 
     runs = []
-    for kind, label, path in corpora:
+    for kind, label, path, count in corpora:
         first_sha = first_code = None
+        audit = count <= args.audit_max
         for j in jobs:
             profile = args.profile and j == 1 and path == corpora[-1][2]
             print(f"bench: {label}, --jobs {j} ...", file=sys.stderr, flush=True)
-            row = {"kind": kind, "label": label, **run_child(path, j, args.out, profile, not args.no_audit)}
+            row = {"kind": kind, "label": label, **run_child(path, j, args.out, profile,
+                                                          audit and not args.no_audit)}
             if j == jobs[0]:
                 first_sha, first_code = row["output_sha256"], row["code_sha256"]
             elif row["code_sha256"] != first_code:
