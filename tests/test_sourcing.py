@@ -178,3 +178,13 @@ def test_hand_labels_hold_with_the_full_default_pipeline(name: str) -> None:
     assert found == sorted((i["category"], i["text"]) for i in LABELS[name]["findings"])
     if name == "news_sources":
         assert doc.metrics["sourcing"]["attributed_sentences"] == LABELS[name]["attributed_sentences"]
+
+
+def test_overlapping_candidates_keep_the_longest() -> None:
+    from framing.sourcing import Attribution, select_attributions
+
+    a = Attribution(10, 20, "A", None, False)
+    longer = Attribution(5, 30, "B", "role", False)
+    apart = Attribution(40, 45, "C", None, False)
+    touching = Attribution(30, 35, "D", None, False)
+    assert select_attributions([a, apart, longer, touching]) == [longer, touching, apart]

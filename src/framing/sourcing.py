@@ -21,6 +21,7 @@ Rules are general English attribution patterns; nothing here knows the seed file
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterator
@@ -321,11 +322,15 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
 def select_attributions(candidates: list[Attribution]) -> list[Attribution]:
     """Longest first among overlapping candidates; anonymity patterns win ties."""
     ordered = sorted(candidates, key=lambda a: (-(a.end - a.start), a.start))
+    starts: list[int] = []  # kept spans never overlap, so sorted starts give sorted ends too
     kept: list[Attribution] = []
     for cand in ordered:
-        if not any(cand.start < k.end and k.start < cand.end for k in kept):
-            kept.append(cand)
-    return sorted(kept, key=lambda a: a.start)
+        i = bisect.bisect_left(starts, cand.start)
+        if i > 0 and kept[i - 1].end > cand.start or i < len(kept) and kept[i].start < cand.end:
+            continue
+        starts.insert(i, cand.start)
+        kept.insert(i, cand)
+    return kept
 
 
 def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | None, str | None]]:
