@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .charts import PALETTE, bar_chart, heatmap, scatter_plot, stacked_bar_chart
+from .charts import bar_chart, heatmap, scatter_plot, stacked_bar_chart
 from .document import Document
 from .highlight import (CATEGORY_COLOURS, Mark, Segment, build_marks, category_colour,
                         css_token, document_segments)
