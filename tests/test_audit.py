@@ -208,3 +208,16 @@ def test_auditing_a_corpus_article_is_refused(seed_result: AnalysisResult) -> No
         audit([SEEDS / "001_a846d8bc31b51c0a.txt"], seed_result)
     with pytest.raises(framing.errors.InputError, match="no such file"):
         audit([FIXTURES / "missing.txt"], seed_result)
+
+
+def test_published_date_resolves_relative_dates_in_a_loose_file(seed_result: AnalysisResult,
+                                                                tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Kazakhstan votes in a presidential election\n\nTomorrow, November 27, the "
+                     "presidential election will be held in Kazakhstan, the commission said.\n",
+                     encoding="utf-8")
+    checked = audit([draft], seed_result, published=framing.corpus.parse_published("2022-11-26", "t")[0])
+    [fact] = [f for f in checked.articles[0].facts if "November 27" in f.text]
+    assert fact.status == "conflict"
+    assert main(["audit", str(draft), "--corpus", str(SEEDS), "--no-store", "--out",
+                 str(tmp_path / "o"), "--published", "2022-13-01"]) == 2

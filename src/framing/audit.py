@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -243,8 +244,12 @@ def rate(count: int, words: int) -> float:
 
 # --- audit ---------------------------------------------------------------------------------
 
-def load_audited(paths: Sequence[str | Path], outlet: str | None = None) -> Corpus:
-    """The articles to audit: files (.txt, .html) or a corpus (folder, manifest, table)."""
+def load_audited(paths: Sequence[str | Path], outlet: str | None = None,
+                 published: date | None = None) -> Corpus:
+    """The articles to audit: files (.txt, .html) or a corpus (folder, manifest, table).
+
+    ``published`` dates loose files, so relative dates ("tomorrow") resolve as in the corpus.
+    """
     if not paths:
         raise UsageError("give at least one ARTICLE to audit")
     entries: list[ArticleEntry] = []
@@ -256,7 +261,7 @@ def load_audited(paths: Sequence[str | Path], outlet: str | None = None) -> Corp
         suffix = path.suffix.lower()
         if path.is_file() and suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
             name = outlet or AUDITED_OUTLET
-            meta = ArticleMeta(id=path.stem, outlet=name, source=str(path),
+            meta = ArticleMeta(id=path.stem, outlet=name, source=str(path), published=published,
                                text_format="html" if suffix in HTML_SUFFIXES else "text")
             entries.append(ArticleEntry(meta=meta, path=path))
             outlets.setdefault(name, Outlet(id=name, name=name))
@@ -296,7 +301,8 @@ def parse_thresholds(items: Iterable[str]) -> dict[str, float]:
 
 
 def audit(paths: Sequence[str | Path], corpus: str | Path | AnalysisResult, *,
-          outlet: str | None = None, config: AnalysisConfig | None = None,
+          outlet: str | None = None, published: date | None = None,
+          config: AnalysisConfig | None = None,
           store: str | Path | None = DEFAULT_STORE, fail_above: Mapping[str, float] | None = None,
           progress: bool = False) -> AuditResult:
     """Audit the articles at ``paths`` against ``corpus`` and return an :class:`AuditResult`.
@@ -315,7 +321,7 @@ def audit(paths: Sequence[str | Path], corpus: str | Path | AnalysisResult, *,
     else:
         stored = load_or_analyse(corpus, config, store, progress=progress)
         reference, store_path, status = stored.result, str(stored.path), stored.status
-    audited_corpus = load_audited(paths, outlet)
+    audited_corpus = load_audited(paths, outlet, published)
     documents, skipped = [], []
     for item in iter_analysed(audited_corpus, reference.config, progress):
         (skipped if isinstance(item, SkippedArticle) else documents).append(item)

@@ -159,7 +159,15 @@ def run_audit(args: argparse.Namespace) -> int:
     from .audit import audit, parse_thresholds, write_audit
 
     thresholds = parse_thresholds(args.fail_above)
-    result = audit(args.articles, args.corpus, outlet=args.outlet, config=config_from_args(args),
+    published = None
+    if args.published:
+        from .corpus import parse_published
+        try:
+            published = parse_published(args.published, "--published")[0]
+        except FramingError as exc:
+            raise UsageError(exc.message, exc.where) from None
+    result = audit(args.articles, args.corpus, outlet=args.outlet, published=published,
+                   config=config_from_args(args),
                    store=None if args.no_store else args.store, fail_above=thresholds,
                    progress=not args.quiet)
     if result.store and not args.quiet:
@@ -231,6 +239,9 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE",
                        help="article files (.txt, .html), or a folder/manifest of a new outlet")
     audit.add_argument("--outlet", metavar="NAME", help="the audited articles' outlet name")
+    audit.add_argument("--published", metavar="YYYY-MM-DD",
+                       help="publication date of the audited files, so relative dates in them "
+                            "('tomorrow', 'last year') resolve")
     audit.add_argument("--out", "-o", type=Path, default=Path("reports") / "audit", metavar="DIR",
                        help="output folder (default reports/audit)")
     audit.add_argument("--fail-above", action="append", default=[], metavar="CATEGORY=RATE",
