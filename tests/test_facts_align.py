@@ -162,3 +162,32 @@ def test_blocking_grows_linearly_not_quadratically():
     assert p_large <= 15 * p_small, (p_small, p_large)
     # Event-keyed mentions are grouped by key and never paired.
     assert candidate_pairs([mention(i, 1.0) for i in range(500)]) == set()
+
+
+def test_fast_judgement_equals_comparing_every_pair():
+    import random
+
+    from framing.facts.align import judge
+
+    gazetteer = load_gazetteer()
+    jan = gazetteer.events["event:kz-jan-2022"]
+    rng = random.Random(7)
+    for trial in range(200):
+        dated = trial % 2 == 0
+        group = []
+        for i in range(rng.randint(2, 8)):
+            if dated:
+                low = date(2021, 12, 20).toordinal() + rng.randint(0, 40)
+                m = mention(i, date.fromordinal(low), date.fromordinal(low + rng.choice([0, 0, 9])),
+                            kind="date", slot="date")
+            else:
+                low = rng.choice([150, 164, 200, 225, 238, 300])
+                m = mention(i, float(low), float(low + rng.choice([0, 0, 50])),
+                            approximate=rng.random() < 0.3)
+            group.append(Mention(**{**m.__dict__, "outlet": f"o{rng.randint(0, 3)}"}))
+        fact = judge(group, gazetteer)
+        for pair in fact.pairs:
+            a, b = pair["outlets"]
+            brute = any(not compatible(x, y, jan if dated else None)
+                        for x in group if x.outlet == a for y in group if y.outlet == b)
+            assert (pair["relation"] == "conflict") == brute

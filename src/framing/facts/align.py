@@ -263,12 +263,12 @@ def _sentence_cosines(mentions: list[Mention], pairs: set[tuple[int, int]]) -> d
     texts = {(m.article, m.sentence_start): m.sentence for m in mentions}
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
         [texts[k] for k in keys])
-    out = {}
-    for i, j in pairs:
-        a, b = mentions[i], mentions[j]
-        va, vb = matrix[row[(a.article, a.sentence_start)]], matrix[row[(b.article, b.sentence_start)]]
-        out[(i, j)] = float(va.multiply(vb).sum())  # rows are L2-normalised: dot = cosine
-    return out
+    ordered = sorted(pairs)
+    left = [row[(mentions[i].article, mentions[i].sentence_start)] for i, _ in ordered]
+    right = [row[(mentions[j].article, mentions[j].sentence_start)] for _, j in ordered]
+    # Rows are L2-normalised, so the row-wise dot product is the cosine; one sparse operation.
+    dots = matrix[left].multiply(matrix[right]).sum(axis=1)
+    return {pair: float(dot) for pair, dot in zip(ordered, dots.A1)}
 
 
 def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
@@ -321,6 +321,45 @@ def compatible(a: Mention, b: Mention, event: Event | None = None) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Extremes:
+    """One outlet's mentions of a fact, summarised so two outlets compare in O(1).
+
+    Some pair of intervals fails to overlap exactly when one side's smallest upper end lies
+    below the other side's largest lower end. For the date of a multi-day event, dates inside
+    the event's known dates are compatible with each other, so only pairs with at least one
+    date outside it can clash: ``outside`` summarises those.
+    """
+
+    everything: tuple[tuple[float, Mention], tuple[float, Mention]] | None
+    outside: tuple[tuple[float, Mention], tuple[float, Mention]] | None
+
+    @staticmethod
+    def _summary(ms: list[Mention]) -> tuple[tuple[float, Mention], tuple[float, Mention]] | None:
+        if not ms:
+            return None
+        lows = [(_interval(m)[0], m) for m in ms]
+        highs = [(_interval(m)[1], m) for m in ms]
+        return max(lows, key=lambda t: (t[0], -t[1].index)), min(highs, key=lambda t: (t[0], t[1].index))
+
+    @classmethod
+    def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
+        outside = ms if window is None else [m for m in ms if not _within(m, window)]
+        return cls(cls._summary(ms), cls._summary(outside))
+
+    def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
+        for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside)):
+            if mine is None or theirs is None:
+                continue
+            (my_low, my_low_m), (my_high, my_high_m) = mine
+            (their_low, their_low_m), (their_high, their_high_m) = theirs
+            if my_high < their_low:
+                return my_high_m, their_low_m
+            if their_high < my_low:
+                return my_low_m, their_high_m
+        return None
+
+
 def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
     """Status and per-outlet-pair relation of one fact."""
     first = group[0]
@@ -328,12 +367,17 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
     by_outlet: dict[str, list[Mention]] = defaultdict(list)
     for m in group:
         by_outlet[m.outlet].append(m)
+    window = event if (first.kind == "date" and first.slot == "date" and event is not None
+                       and event.multi_day) else None
+    summaries = {outlet: _Extremes.of(ms, window) for outlet, ms in by_outlet.items()}
     pairs = []
     for a, b in combinations(sorted(by_outlet), 2):
-        clashes = [(x, y) for x in by_outlet[a] for y in by_outlet[b] if not compatible(x, y, event)]
-        relation = "conflict" if clashes else "agree"
-        if clashes:
-            x, y = clashes[0]
+        clash = summaries[a].clash(summaries[b])
+        relation = "conflict" if clash else "agree"
+        if clash:
+            x, y = clash
+            if x.outlet != a:
+                x, y = y, x
             why = f"{a} says '{x.text}' ({x.value}) but {b} says '{y.text}' ({y.value})"
         else:
             why = (f"{a} ({', '.join(sorted({m.value for m in by_outlet[a]}))}) and {b} "

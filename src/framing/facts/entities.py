@@ -97,9 +97,35 @@ def _fold(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 
 
+def trie_alternation(phrases: list[str], fold: bool = False) -> str:
+    """One regex alternation shaped as a trie (shared prefixes factored out).
+
+    Python's ``re`` tries the branches of a flat alternation one by one at every position; a
+    trie tries each first character once, which makes a 100-phrase pattern several times
+    faster. Longer phrases win because every branch is tried before its prefix ends. Spaces
+    match any run of whitespace. ``fold`` lower-cases keys (use with ``re.IGNORECASE``).
+    """
+    trie: dict[str, Any] = {}
+    for phrase in set(phrases):
+        node = trie
+        for ch in (phrase.lower() if fold else phrase):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [(r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)) + render(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
 def _alternation(phrases: list[str]) -> str:
-    # Longest first so "presidential elections" wins over "elections".
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    return trie_alternation(phrases)
 
 
 def _dates(info: dict[str, Any], where: str) -> tuple[date, date]:
@@ -158,8 +184,9 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
         quantities.append(Quantity(info["id"], str(info.get("label", info["id"])),
                                    tuple(w.lower() for w in _strings(info, "words", here))))
     name_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(names)) + r")(?![\w-])") if names else None
-    trigger_re = (re.compile(r"(?<![\w-])(?:" + _alternation([t for e in events.values() for t in e.triggers])
-                             + r")(?![\w-])", re.IGNORECASE) if events else None)
+    trigger_re = (re.compile(r"(?<![\w-])(?:" + trie_alternation(
+        [_fold(t) for e in events.values() for t in e.triggers], fold=True) + r")(?![\w-])",
+        re.IGNORECASE) if events else None)
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
                      name_re, trigger_re)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .entities import trie_alternation
+
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -36,12 +38,14 @@ _UNITS = {"km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km",
 _CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_WORDS = {"dollars": "USD", "euros": "EUR", "tenge": "KZT", "rubles": "RUB", "roubles": "RUB"}
 
-_qual = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
-_vague = "|".join(sorted(VAGUE, key=len, reverse=True))
-_words = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_qual = trie_alternation(list(QUALIFIERS), fold=True)
+_vague = trie_alternation(list(VAGUE), fold=True)
+_words = trie_alternation(list(_WORD_NUMBERS), fold=True)
+# The figure itself; a qualifier before it is read separately (_QUALIFIER_BEFORE), which is
+# much faster than an optional qualifier group tried at every position.
+_QUALIFIER_BEFORE = re.compile(rf"(?<![\w-])(?P<qual>(?i:{_qual}))\s+$")
 _NUMBER_PATTERN = re.compile(
-    rf"(?:(?P<qual>(?i:{_qual}))\s+)?"
-    r"(?:"
+    r"(?<![\w])(?:"  # every alternative starts a word: fail fast inside words
     rf"(?:(?P<cur>US\$|\$|€|£)\s?)?(?<![\w.,-])(?<![A-Za-z]-)(?P<num>{_NUM})(?![\d])"
     rf"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?"
     rf"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
@@ -174,7 +178,9 @@ def find_numbers(text: str, start: int, end: int,
 
 
 def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention | None:
-    qualifier = m.group("qual").lower() if m.group("qual") else None
+    q = _QUALIFIER_BEFORE.search(text, max(start, m.start() - 16), m.start())
+    qualifier = q.group("qual").lower() if q and not m.group("vague") else None
+    span_start = q.start() if qualifier and q else m.start()
     unit: str | None = None
     kind = "number"
     if m.group("vague"):
@@ -212,7 +218,7 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
         if w.lower() in _STOP_AFTER:
             break  # a preposition or an auxiliary ends what is counted
         counted.append(w)
-    qual_start = m.start()
+    qual_start = span_start
     before_words = _words_before(text, start, qual_start, 7)
     if kind in {"money", "percent"} and not (of_follows and _content(counted)):
         # "80% of oil" counts oil; "exports increased by 8.6% last year" counts exports;
@@ -224,7 +230,7 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
         counted = before_words[-3:]
     counts = " ".join(counted)
     return NumberMention(
-        start=m.start(), end=m.end(), kind=kind, value=value, low=low,
+        start=span_start, end=m.end(), kind=kind, value=value, low=low,
         high=None if high == float("inf") else high, unit=unit, approximate=approximate,
         qualifier=qualifier if not m.group("vague") else m.group("vague").lower(),
         counts=counts, counts_words=_content(counted),
