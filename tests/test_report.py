@@ -168,3 +168,12 @@ def test_a_corpus_with_every_article_skipped_still_renders(fixture_result):
     files = report_files(empty)
     assert "0 article(s)" in files["report.md"] and "<svg" not in files["report.md"]
     assert files["report.html"].rstrip().endswith("</html>")
+
+
+def test_seed_report_links_resolve_and_answer_the_three_questions(seeds_result):
+    model = build_report(seeds_result)
+    parsed = collect(render_html(model))
+    assert len(parsed.ids) == len(set(parsed.ids))
+    assert not set(parsed.hrefs) - set(parsed.ids)
+    questions = [g.question for g in model.glance]
+    assert len(questions) == 3 and all("Not available" not in g.answer for g in model.glance)
