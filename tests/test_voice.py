@@ -106,3 +106,20 @@ def test_voice_analysis_is_deterministic_and_in_range():
     assert first == second
     for span in first.quotes + first.scare_quotes:
         assert 0 <= span.start < span.end <= len(doc.text)
+
+
+def test_role_and_appositive_speakers_resolve_to_names():
+    doc = run("The vote is on Sunday.\n\n"
+              '"Russia will stay our main partner," Gaziz Abishev said. According to the observer, '
+              "the Turkic world is a promising project. The director of the Analytical Center of "
+              "MGIMO, Andrei Kazantsev, reminds that the crisis hit all countries. Events are "
+              "developing according to various scenarios.")
+    reported = quotes(doc, "reported")
+    assert ("the Turkic world is a promising project", "Gaziz Abishev") in reported
+    assert ("the crisis hit all countries", "Andrei Kazantsev") in reported
+    assert all(s != "various scenarios" for _, s in reported) and len(reported) == 2
+
+
+def test_participle_before_a_quote_is_not_speech():
+    doc = run('The vote is on Sunday.\n\nAll this sounds like the declared "European values" of the EU.')
+    assert scare(doc) == ['"European values"']

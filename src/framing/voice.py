@@ -66,7 +66,7 @@ _ROLE_ONLY = re.compile(_ROLE)
 _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
 #: Reported content stops where the writer turns to another voice ("..., while critics ...").
 _CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
-_APPOSITION = r"(?:\s*,\s*[^,.;:\"“”]{1,120}?,)?"
+_APPOSITION = r"(?:\s*,\s*(?P<appos>[^,.;:\"“”]{1,120}?),)?"
 _AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]+ly))*"
 #: Verb forms that are also common nouns ("Central Asian states"): speech only before "that".
 _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes", "fears",
@@ -74,7 +74,7 @@ _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes",
 
 _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
-    r"(?P<that>(?:[^.;:\"“”]{0,80}?\s)?that\b)?")
+    r"(?P<that>(?:[^.;:,\"“”]{0,80}?\s)?that\b)?")
 _ANY_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 _ANY_NAMING_VERB = re.compile(rf"\b(?:{_NAMING_VERBS})\b")
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
@@ -86,7 +86,7 @@ _SPEECH_NOUN_BEFORE = re.compile(
     r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
     r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
 
-_BEFORE_QUOTE = re.compile(rf"(?P<verb>{_SPEECH_VERBS})(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
+_BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERBS})(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
     rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERBS}|branding|labell?ing|calling|"
     rf"describing|dubbing)(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
@@ -99,7 +99,15 @@ _TITLES = {"President", "Prime", "Minister", "Deputy", "Foreign", "Dr", "Dr.", "
            "In", "For", "But", "And", "As", "However", "Meanwhile", "Speaker", "Former",
            "Political", "Analyst", "Expert", "Observer", "Though", "Although", "While", "When",
            "If", "Since", "Because", "Then", "Thus", "So", "Yet", "Even", "Also", "This", "That",
-           "These", "Those", "It", "Its", "There", "Here", "What", "Now", "Today", "Still"}
+           "These", "Those", "It", "Its", "There", "Here", "What", "Now", "Today", "Still", "All",
+           "Some", "Many", "Most", "Such", "Our", "We", "They", "Often", "Previously", "Earlier",
+           "Later", "Recently", "Usually", "Sometimes"}
+#: What "according to" must name to be speech or a source ("according to plan" is neither).
+_SOURCE_NOUN = re.compile(
+    r"\b(?:figures|data|statistics|reports?|surveys?|polls?|estimates?|sources?|documents?|"
+    r"media|study|studies|agency|ministry|office|committee|commission|government|authorities|"
+    r"officials?|experts?|analysts?|observers?|him|her|them|he|she|they|us|me|police|bureau|"
+    r"service|press|newspaper|television|channel|website|statement|spokes\w+)\b", re.IGNORECASE)
 _NAME_SEQ = re.compile(_NAME)
 _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scholar|researcher|"
                          r"professor|diplomat|politician|minister|official|president|deputy|"
@@ -128,10 +136,10 @@ def _strip_titles(text: str, start: int) -> tuple[str, int]:
         kept.pop(0)
     if not kept:
         return text, start
-    if kept[0].group() in ("of", "of the"):
+    if len(kept) >= 3 and kept[-2].group() != "of":
+        kept = kept[-2:]  # "Brussels Aigul Kuspan" -> "Aigul Kuspan"
+    elif kept[0].group() == "of":
         return text, start  # "Deputy Foreign Minister of Kazakhstan": a role is all we have
-    if len(kept) >= 3:
-        kept = kept[-2:]
     return text[kept[0].start():kept[-1].end()], start + kept[0].start()
 
 
@@ -154,6 +162,8 @@ def pick_name(text: str, offset: int) -> Speaker | None:
 def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
     """A speaker for an attribution phrase: a name, else a resolved pronoun or role."""
     phrase_stripped = phrase.strip(" ,")
+    if phrase_stripped in _TITLES:
+        return Speaker(None)
     named = pick_name(phrase, offset)
     if named is not None:
         return named
@@ -242,12 +252,23 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
     quote_starts = [q.start for q in quotations]
     reported: list[Span] = []
     last: Speaker | None = None
+    # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
+    # observer" in a later sentence can resolve to them.
+    named_after = _named_after_speakers(text, quotations)
+    next_named = 0
 
     # Reported speech, sentence by sentence.
     for sentence in doc.sentences:
         s_text = text[sentence.start:sentence.end]
+        while next_named < len(named_after) and named_after[next_named].start < sentence.start:
+            candidate = named_after[next_named]
+            if last is None or last.start is None or candidate.start > last.start:
+                last = candidate
+            next_named += 1
         for m in _ACCORDING.finditer(s_text):
             who = m.group("who")
+            if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
+                continue  # "according to plan", "according to various scenarios"
             speaker = _speaker_from(who, sentence.start + m.start("who"), last)
             before = s_text[:m.start()]
             if before.strip(" \"“”«»'‘’") == "":
@@ -292,7 +313,13 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                         start = sentence.start + m.end() + obj.end()
                     else:
                         continue  # "called an election": not naming anything
-                if _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
+                if subj.strip() in _TITLES:
+                    continue  # "Often described as ...": no speaker, not speech
+                appos = m.group("appos")
+                appos_name = pick_name(appos, sentence.start + m.start("appos")) if appos else None
+                if appos_name is not None and len(appos_name.name.split()) >= 2:
+                    speaker = appos_name  # "The director of X, Andrei Kazantsev, reminds that"
+                elif _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
                     lead = _LEADING_CONJUNCTION.match(subj)
                     skip = lead.end() if lead else 0
                     speaker = Speaker(subj[skip:], sentence.start + m.start("subj") + skip,
@@ -412,6 +439,23 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
         else:
             resolved.append(sq)
     return VoiceAnalysis(quotes=quotes, scare_quotes=resolved)
+
+
+def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speaker]:
+    """Proper-name speakers attributed right after top-level quotations, in text order."""
+    found = []
+    for q in quotations:
+        if q.depth:
+            continue
+        m = _AFTER_QUOTE.match(text[q.end:q.end + 200])
+        if not m:
+            continue
+        phrase, at = (m.group("after"), q.end + m.start("after")) if m.group("v1") else \
+            (m.group("before"), q.end + m.start("before"))
+        name = pick_name(phrase, at)
+        if name is not None:
+            found.append(name)
+    return sorted(found, key=lambda sp: sp.start or 0)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
