@@ -356,7 +356,8 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
     categories = sorted(set().union(*corpus_counts.values(), *audited_counts.values()))
     profile = NearestOutlets(reference, corpus_words)
     fact_checks = judge_facts(documents, reference)
-    labels_by_outlet = corpus_labels(corpus_docs)
+    from .labelmap import build_label_map
+    corpus_label_map = build_label_map(corpus_docs)
     audits = []
     for doc in documents:
         words = audited_words[doc.id]
@@ -378,7 +379,7 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
             id=doc.id, source=doc.meta.source, outlet=doc.meta.outlet,
             title=_title(doc), words=words, categories=tuple(placements),
             nearest_outlets=profile.rank(doc),
-            labels=compare_labels(doc, labels_by_outlet),
+            labels=compare_labels(doc, corpus_label_map),
             facts=tuple(fact_checks.get(doc.id, ())),
             sourcing=summarise_sourcing(doc),
             findings=tuple(_finding_dict(k, s, doc) for k, s in counted_findings(doc, tuple(keys))),
@@ -485,46 +486,33 @@ def _distance(a: Sequence[float], b: Sequence[float]) -> float:
 
 # --- labels for referents ------------------------------------------------------------------
 
-def _referent_labels(doc: Document) -> list[tuple[str, str, Span]]:
-    """(referent, label as written, span) for every cue tied to a known referent.
+def compare_labels(doc: Document, corpus: Any) -> tuple[LabelComparison, ...]:
+    """The article's own words for each referent next to each corpus outlet's own words.
 
-    Only the outlet's own voice counts: a quoted label is the speaker's choice of words.
+    Both sides come from the label map (:func:`framing.labelmap.build_label_map`), in the
+    outlet's voice only: a label inside a quotation is the speaker's choice. Labels are
+    matched by lexicon term, so "riots" and "Riots" are one label.
     """
-    out = []
-    for key in CUE_KEYS:
-        for span in doc.get(key):
-            referent = span.attrs.get("referent")
-            if referent and span.attrs.get("voice") == "outlet":
-                out.append((referent, " ".join(doc.text_of(span).lower().split()), span))
-    return out
+    from .labelmap import build_label_map
 
-
-def corpus_labels(documents: Iterable[Document]) -> dict[str, dict[str, Counter[str]]]:
-    """referent -> outlet -> how often each label is used."""
-    table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for doc in documents:
-        for referent, label, _ in _referent_labels(doc):
-            table[referent][doc.meta.outlet][label] += 1
-    return table
-
-
-def compare_labels(doc: Document, corpus: Mapping[str, Mapping[str, Counter[str]]]
-                   ) -> tuple[LabelComparison, ...]:
-    mine: dict[str, list[tuple[str, Span]]] = defaultdict(list)
-    for referent, label, span in _referent_labels(doc):
-        mine[referent].append((label, span))
+    mine = [r for r in build_label_map([doc]).rows if r.voice == "outlet"]
+    corpus_rows = [r for r in corpus.rows if r.voice == "outlet"]
     comparisons = []
-    for referent in sorted(mine):
-        audited = tuple(sorted({label for label, _ in mine[referent]}))
-        by_outlet = {o: tuple(sorted(c)) for o, c in sorted(corpus.get(referent, {}).items())}
-        used = {label for labels in by_outlet.values() for label in labels}
+    for referent in sorted({r.referent for r in mine}):
+        rows = [r for r in mine if r.referent == referent]
+        theirs = [r for r in corpus_rows if r.referent == referent]
+        by_outlet: dict[str, list[str]] = defaultdict(list)
+        for row in theirs:
+            by_outlet[row.outlet].append(row.label)
+        corpus_terms = {r.term for r in theirs}
+        my_terms = {r.term for r in rows}
         comparisons.append(LabelComparison(
-            referent=referent, audited=audited, by_outlet=by_outlet,
-            new_labels=tuple(l for l in audited if l not in used),
-            shared_with=tuple(o for o, labels in by_outlet.items() if set(labels) & set(audited)),
-            evidence=tuple({"text": doc.text_of(s), "start": s.start, "end": s.end,
-                            "category": s.label, "voice": s.attrs.get("voice")}
-                           for _, s in mine[referent])))
+            referent=referent, audited=tuple(sorted({r.label for r in rows})),
+            by_outlet={o: tuple(sorted(set(labels))) for o, labels in sorted(by_outlet.items())},
+            new_labels=tuple(sorted({r.label for r in rows if r.term not in corpus_terms})),
+            shared_with=tuple(sorted({r.outlet for r in theirs if r.term in my_terms})),
+            evidence=tuple({"text": u.text, "start": u.start, "end": u.end, "category": r.category,
+                            "term": r.term} for r in rows for u in r.uses)))
     return tuple(comparisons)
 
 
