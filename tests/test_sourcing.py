@@ -188,3 +188,24 @@ def test_overlapping_candidates_keep_the_longest() -> None:
     apart = Attribution(40, 45, "C", None, False)
     touching = Attribution(30, 35, "D", None, False)
     assert select_attributions([a, apart, longer, touching]) == [longer, touching, apart]
+
+
+@pytest.mark.parametrize("sentence, label, text, speaker, role", [
+    ("Kremlin spokesman Dmitry Peskov told reporters the talks were useful.",
+     "named-source", "Kremlin spokesman Dmitry Peskov", "Dmitry Peskov", "Kremlin spokesman"),
+    ('"We will not back down," said Anna Smith, a spokeswoman for the ministry.',
+     "named-source", "Anna Smith, a spokeswoman for the ministry", "Anna Smith", "spokeswoman for the ministry"),
+    ("Dr. Lena Ortiz, an economist at Harvard, said inflation would fall.",
+     "named-source", "Dr. Lena Ortiz, an economist at Harvard", "Lena Ortiz", "economist at Harvard"),
+    ("A government source, speaking on condition of anonymity, said the deal was done.",
+     "anonymous-source", "A government source", None, None),
+    ("Sources close to the Kremlin said the president was furious.",
+     "anonymous-source", "Sources close to the Kremlin", None, None),
+    ("The president's spokesman said nothing about the new border rules today.",
+     "anonymous-source", "The president's spokesman", None, "president's spokesman"),
+])
+def test_common_attribution_forms(sentence: str, label: str, text: str, speaker: str | None,
+                                  role: str | None) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    found = [(s.label, doc.text_of(s), s.attrs["speaker"], s.attrs["role"]) for s in doc.get("sourcing")]
+    assert found == [(label, text, speaker, role)]

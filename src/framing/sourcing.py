@@ -91,6 +91,11 @@ _APPOSITIVE = re.compile(
     rf"\b(?:[Tt]he|[Aa]n?)\s+(?P<role>(?:[\w'’-]+\s+){{0,3}}?(?:{'|'.join(sorted(ROLE_HEADS))})"
     rf"\s+(?:of|at|for|in)\s+[^,;:.!?\"“”]{{2,80}}?),\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}}),?\s+"
     rf"{_AUX}(?:{_VERBS})\b")
+# "Putin's spokesman said": a position named through its holder's boss, not a name.
+_POSSESSIVE_ROLE_THEN_VERB = re.compile(
+    rf"\b(?P<who>{_CAP}['’]s\s+(?:[a-z-]+\s+){{0,2}}(?i:{_SINGLE_ROLES}))\s*,?\s+{_AUX}(?:{_VERBS})\b")
+# "Anna Smith, a spokeswoman for the ministry": a role in apposition after the name.
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?P<role>[^,.;:!?\"“”()]{2,80}?)(?=\s*(?:[,.;:!?]|$))")
 # "According to political analyst Kazbek Beisebayev, ..."
 _ACCORDING_TO = re.compile(
     r"\b[Aa]ccording\s+to\s+(?P<who>[^,;:.!?\"“”()]{2,120}?)"
@@ -109,14 +114,18 @@ _ANONYMOUS = (
                rf"did not want|wished|refused)\b[^,.;]{{0,60}}?\b(?:named|identified|anonymity|"
                rf"anonymously|publicly|names?)\b"),
     # "a source in the ministry said": a source (or an indefinite official) with a verb.
-    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}(?=\s*,?\s+{_AUX}(?:{_VERBS})\b)"),
+    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}(?=(?:\s*,[^,.;]{{1,60}},)?\s*,?\s+{_AUX}(?:{_VERBS})\b)"),
     # "anonymous sources", "unnamed officials", "sources close to the Kremlin"
     re.compile(r"\b(?i:(?:anonymous|unnamed|unidentified)\s+(?:[a-z-]+\s+)?(?:sources?|officials?|"
                r"diplomats?|insiders?|aides?|officers?|employees?))"),
-    re.compile(r"\b(?i:sources?\s+(?:close to|familiar with|within|inside)\s+(?:the\s+)?"
-               r"[\w'’-]+(?:\s+[\w'’-]+){0,3})"),
+    re.compile(r"\b(?i:sources?\s+(?:close to|familiar with|within|inside)\s+(?:the\s+)?)"
+               r"(?:[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"),
 )
 
+# Capitalised words that open a sentence or clause rather than name an organisation.
+_SENTENCE_OPENERS = frozenset("""
+    according for in on at after before during since thus so then later still yet now today
+    """.split())
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i|you|it|him|her|them|us|me|his|her|their)$", re.I)
 _PREPOSITIONS = frozenset({"of", "in", "from", "to", "at", "for"})
 _TOKEN = re.compile(r"[\w'’.-]+|,|–|—")
@@ -217,7 +226,10 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
                         and lead[0][2].lower() not in {"of", "to", "at", "for", "and", "in", "the"}
                         or lead[0][2].lower() == "the" and len(lead) > 1
                         and lead[1][2].lower() in _ROLE_FILLERS | ROLE_HEADS
-                        or _is_capitalised(lead[0][2]) and lead[0][2].lower() in _TITLES):
+                        or _is_capitalised(lead[0][2]) and lead[0][2].lower() in _TITLES
+                        or _is_capitalised(lead[0][2]) and len(lead) > 1
+                        and lead[1][2].lower() in ROLE_HEADS | _ROLE_FILLERS - _PREPOSITIONS - {"the", "and"}
+                        and lead[0][2].lower() not in _NOT_NAMES | _SENTENCE_OPENERS):
         lead = lead[1:]
     while lead and lead[-1][2] in {",", "–", "—"}:
         lead = lead[:-1]
@@ -294,6 +306,9 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         for m in _APPOSITIVE.finditer(chunk):
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
+        for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk):
+            a, b = s0 + m.start("who"), s0 + m.end("who")
+            yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
         for m in _ROLE_THEN_VERB.finditer(chunk):
             found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"))
             if found:
@@ -358,6 +373,19 @@ def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | N
     return resolved
 
 
+def with_appositive_role(text: str, found: Attribution) -> Attribution:
+    """Stretch a named source over a role given after the name ("Anna Smith, a spokeswoman ...").
+
+    Used when the text gave no role before the name, or only an honorific ("Dr.").
+    """
+    if not found.name or found.role and found.role.lower().rstrip(".") not in _TITLES:
+        return found
+    m = _APPOSITIVE_AFTER.match(text, found.end)
+    if not m or not any(w.lower() in ROLE_HEADS for w in re.findall(r"[\w-]+", m.group("role"))):
+        return found
+    return Attribution(found.start, m.end("role"), found.name, " ".join(m.group("role").split()), False)
+
+
 def source_spans(doc: Document) -> list[Span]:
     """Named and anonymous source findings of ``doc``."""
     own = list(find_attributions(doc))
@@ -366,7 +394,7 @@ def source_spans(doc: Document) -> list[Span]:
     surnames = {a.name.split()[-1] for a in own if a.name}
     quoted = [a for a in _from_quotes(doc) if a.role or a.anonymous is False and a.name
               and (len(a.name.split()) >= 2 or a.name in surnames)]
-    candidates = own + quoted
+    candidates = [with_appositive_role(doc.text, a) for a in own + quoted]
     chosen = select_attributions(candidates)
     speakers = resolve_speakers(chosen)
     spans = []
