@@ -191,3 +191,21 @@ def test_fast_judgement_equals_comparing_every_pair():
             brute = any(not compatible(x, y, jan if dated else None)
                         for x in group if x.outlet == a for y in group if y.outlet == b)
             assert (pair["relation"] == "conflict") == brute
+
+
+def test_cli_takes_a_gazetteer_and_fails_cleanly_on_a_missing_one(tmp_path, capsys):
+    from framing.cli import main
+
+    out = tmp_path / "out"
+    assert main(["-q", "analyze", str(FIXTURE / "corpus"), "--out", str(out),
+                 "--gazetteer", str(tmp_path / "missing.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "E103" in err and "missing.toml" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() or not any(out.iterdir())
+    # A user's own gazetteer (here: the packaged one copied) is used for the facts.
+    own = tmp_path / "mine.toml"
+    own.write_bytes(Path(load_gazetteer().path).read_bytes())
+    assert main(["-q", "analyze", str(FIXTURE / "corpus"), "--out", str(out), "--gazetteer", str(own)]) == 0
+    data = json.loads((out / "analysis.json").read_text("utf-8"))
+    assert data["provenance"]["gazetteer"]["path"] == str(own)
+    assert data["facts"]["summary"]["shared"] >= 5

@@ -30,6 +30,9 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
                        help="add a lexicon pack (TOML); repeat for several")
     group.add_argument("--no-default-lexicons", action="store_true",
                        help="use only the packs given with --lexicon")
+    group.add_argument("--gazetteer", type=Path, default=None, metavar="FILE",
+                       help="actors, places, events and their dates for fact alignment (TOML; "
+                            "default: the packaged Russia–Central Asia gazetteer)")
     group.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                        help="analyse with N worker processes (default 1)")
     group.add_argument("--encoding", default="utf-8",
@@ -48,7 +51,9 @@ def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
     return AnalysisConfig(lexicon_paths=tuple(args.lexicon),
                           use_default_lexicons=not args.no_default_lexicons,
                           jobs=args.jobs, max_file_bytes=int(args.max_file_mb * 1_000_000),
-                          encoding=args.encoding, options={"skip_bad": args.skip_bad})
+                          encoding=args.encoding,
+                          options={"skip_bad": args.skip_bad,
+                                   **({"gazetteer": str(args.gazetteer)} if args.gazetteer else {})})
 
 
 def run_analyze(args: argparse.Namespace) -> int:
