@@ -88,6 +88,17 @@ def test_huge_text_in_a_table_row_is_refused_like_a_huge_file(tmp_path, capsys):
     assert_one_error_line(err, "E101", "big.jsonl: line 1", "1.5 MB", "--max-file-mb")
 
 
+def test_bad_file_found_by_a_worker_process_gives_the_same_one_line(tmp_path, capsys):
+    # With --jobs 2 the error is raised in a worker and crosses a process boundary.
+    for i in range(3):
+        (tmp_path / f"ok_{i}.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "zz_bad.txt").write_bytes("Caf\u00e9.".encode("latin-1"))
+    code, _, err = run(["analyze", tmp_path, "--out", tmp_path / "out", "--jobs", "2"], capsys)
+    assert code == 1
+    assert_one_error_line(err, "E101", "zz_bad.txt", "not valid utf-8")
+    assert not (tmp_path / "out").exists()
+
+
 # --- HTML -------------------------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html>
@@ -241,16 +252,22 @@ rationale = "A term whose pattern has an unclosed group."
 """
 
 
-def test_lexicon_with_a_bad_pattern(tmp_path, capsys):
+@pytest.mark.parametrize("content, fragments", [
+    (BAD_PATTERN_PACK.encode(), ["broken.toml", "bad-regex", "regime(s"]),
+    (b"[meta\nname = 'x'\n", ["broken.toml", "TOML"]),
+    ("[meta]\nname = 'Caf\u00e9'\n".encode("latin-1"), ["broken.toml", "UTF-8"]),
+    (None, ["broken.toml", "not found"]),
+])
+def test_bad_lexicon_pack_gives_one_line_and_exit_1(tmp_path, capsys, content, fragments):
     if "cues" not in registered_extractors():
         pytest.skip("the lexicon loader (the 'cues' extractor) has not landed in this build; "
                     "this test runs as soon as it registers")
     pack = tmp_path / "broken.toml"
-    pack.write_text(BAD_PATTERN_PACK, encoding="utf-8")
+    if content is not None:
+        pack.write_bytes(content)
     code, _, err = run(["analyze", SEEDS, "--out", tmp_path / "out", "--lexicon", pack], capsys)
     assert code == 1
-    line = assert_one_error_line(err, "E103", "broken.toml")
-    assert "bad-regex" in line or "regime(s" in line  # names the term or its pattern
+    assert_one_error_line(err, "E103", *fragments)
     assert not (tmp_path / "out").exists()
 
 
