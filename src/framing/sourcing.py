@@ -189,6 +189,29 @@ def _role_before_comma(tokens: list[tuple[int, int, str]]) -> bool:
     return k < len(tokens) and k > 0 and tokens[k - 1][2].lower() in _PREPOSITIONS
 
 
+_ROLE_WORDS = ROLE_HEADS | _ROLE_FILLERS - _PREPOSITIONS - {"the", "and"}
+
+
+def _starts_role(first_two: list[str]) -> bool:
+    """Can a role phrase start at ``first_two[0]``?
+
+    Yes at a role word ("political analyst"), at "the" before one ("The director of"),
+    at a capitalised title ("President"), or at a capitalised modifier before a role word
+    ("Kremlin spokesman"); not at a clause opener ("According to", "For his part").
+    """
+    word = first_two[0]
+    following = first_two[1].lower() if len(first_two) > 1 else ""
+    lower = word.lower()
+    if lower in _ROLE_WORDS:
+        return True
+    if lower == "the":
+        return following in _ROLE_FILLERS | ROLE_HEADS
+    if _is_capitalised(word):
+        return lower in _TITLES or (following in _ROLE_WORDS
+                                    and lower not in _NOT_NAMES | _SENTENCE_OPENERS)
+    return False
+
+
 def split_role_and_name(text: str, start: int, end: int, sentence_start: int) -> Attribution | None:
     """Read ``text[start:end]`` (a capitalised run before a verb) and the role words before it.
 
@@ -204,9 +227,6 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
         cut = 1
     role_tokens, name_tokens = run[:cut], run[cut:]
-    if name_tokens and (name_tokens[0][2].lower() in _NOT_NAMES or _PRONOUN.match(name_tokens[0][2])):
-        if len(name_tokens) == 1 and not role_tokens:
-            return None
     # Walk back over role words: "The director of the Analytical Center of MGIMO, | Andrei ...".
     j = len(before)
     while j > 0:
@@ -221,15 +241,7 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
         else:
             break
     lead = before[j:] + role_tokens
-    # The role starts at its first role word (or "the"/"The" right before one).
-    while lead and not (lead[0][2].lower() in ROLE_HEADS or lead[0][2].lower() in _ROLE_FILLERS
-                        and lead[0][2].lower() not in {"of", "to", "at", "for", "and", "in", "the"}
-                        or lead[0][2].lower() == "the" and len(lead) > 1
-                        and lead[1][2].lower() in _ROLE_FILLERS | ROLE_HEADS
-                        or _is_capitalised(lead[0][2]) and lead[0][2].lower() in _TITLES
-                        or _is_capitalised(lead[0][2]) and len(lead) > 1
-                        and lead[1][2].lower() in ROLE_HEADS | _ROLE_FILLERS - _PREPOSITIONS - {"the", "and"}
-                        and lead[0][2].lower() not in _NOT_NAMES | _SENTENCE_OPENERS):
+    while lead and not _starts_role([t[2] for t in lead[:2]]):
         lead = lead[1:]
     while lead and lead[-1][2] in {",", "–", "—"}:
         lead = lead[:-1]
@@ -314,9 +326,7 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
             if found:
                 yield found
         for m in _WHO_THEN_VERB.finditer(chunk):
-            name_start, name_end = s0 + m.start("name"), s0 + m.end("name")
-            # Skip a capitalised sentence opener glued to the run ("In turn, ..." has a comma).
-            found = split_role_and_name(text, name_start, name_end, s0)
+            found = split_role_and_name(text, s0 + m.start("name"), s0 + m.end("name"), s0)
             if found:
                 yield found
 
