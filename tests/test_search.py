@@ -73,3 +73,12 @@ def test_cli_search_with_corpus_builds_the_store_then_reuses_it(tmp_path: Path, 
     assert len(__import__("json").loads(captured.out)["lines"]) == 5
     assert main(args) == 0
     assert "reused" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("term", ['"; DROP TABLE sentences; --', "coup OR protests", "NEAR(coup)",
+                                  "coup*plotters", "^coup", "'coup'"])
+def test_fts_syntax_in_a_term_is_taken_as_words(db: Path, term: str) -> None:
+    result = search_store(db, term)  # never an SQLite syntax error
+    for line in result.lines:
+        assert line.match.lower().startswith(("coup", "near"))
+    assert [l.match for l in search_store(db, "'coup'").lines] == ["coup", "coup", "Coup", "coup", "coup"]
