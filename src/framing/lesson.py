@@ -182,6 +182,18 @@ def _explain(span: Span) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _quoted(text: str) -> str:
+    """“text”, unless the text already carries its own quotation marks (a scare quote)."""
+    return text if text[:1] in "\"'“‘«" else f"“{text}”"
+
+
+def _explain_named(text: str, span: Span) -> str:
+    """The explanation, prefixed with the words it explains unless it already names them."""
+    explanation = _explain(span) or f"a {span.label.replace('-', ' ')}."
+    bare = text.strip("\"'“”‘’«»")
+    return explanation if bare.lower() in explanation.lower() else f"{_quoted(text)}: {explanation}"
+
+
 def spot_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> list[_Candidate]:
     """One item per sentence that has outlet-voice wording which takes a side."""
     out = []
@@ -196,14 +208,14 @@ def spot_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> 
                     sentences[sentence.start, sentence.end] = sentence
         for place, spans in sorted(by_sentence.items()):
             sentence = sentences[place]
-            terms = ", ".join(f"“{doc.text_of(s)}” ({s.label})" for s in spans)
+            terms = ", ".join(f"{_quoted(doc.text_of(s))} ({s.label})" for s in spans)
             out.append(_Candidate(
                 kind="spot-the-loaded-term",
                 question="This sentence is in the outlet's own voice. Underline the word or "
                          "phrase that takes a side or judges, and suggest a more neutral wording.",
                 excerpts=(_excerpt(doc, sentence, names[doc.meta.outlet]),),
                 answer=terms,
-                rationale=" ".join(f"“{doc.text_of(s)}”: {_explain(s)}" for s in spans),
+                rationale=" ".join(_explain_named(doc.text_of(s), s) for s in spans),
                 evidence=tuple(_evidence(doc, s, s.label) for s in spans)))
     return out
 
@@ -238,9 +250,8 @@ def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str
                               _excerpt(doc_b, sent_b, names[doc_b.meta.outlet])),
                     answer=f"{names[doc_a.meta.outlet]}: “{doc_a.text_of(span_a)}”; "
                            f"{names[doc_b.meta.outlet]}: “{doc_b.text_of(span_b)}”.",
-                    rationale=" ".join(
-                        f"“{d.text_of(s)}” ({s.label}): {_explain(s) or 'a descriptive label.'}"
-                        for d, s in ((doc_a, span_a), (doc_b, span_b))),
+                    rationale=" ".join(_explain_named(d.text_of(s), s)
+                                       for d, s in ((doc_a, span_a), (doc_b, span_b))),
                     evidence=(_evidence(doc_a, span_a, referent), _evidence(doc_b, span_b, referent))))
     return out
 
