@@ -164,6 +164,11 @@ def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
     phrase_stripped = phrase.strip(" ,")
     if phrase_stripped in _TITLES:
         return Speaker(None)
+    lead = _LEADING_CONJUNCTION.match(phrase_stripped)
+    role = phrase_stripped[lead.end():] if lead else phrase_stripped
+    if _ROLE_ONLY.fullmatch(role) and not _RESOLVABLE.fullmatch(role):
+        at = offset + phrase.find(role)
+        return Speaker(role, at, at + len(role))  # "some Western commentators", not "Western"
     named = pick_name(phrase, offset)
     if named is not None:
         return named
