@@ -89,3 +89,24 @@ def test_spans_without_a_referent_are_ignored() -> None:
     doc = doc_with_labels("c1", "gamma", "The regime fell.\n", [("regime", "regime", None, "loaded-term", "outlet")])
     assert build_label_map([doc]).rows == ()
     assert build_label_map([doc]).to_dict() == {"referents": [], "labels": []}
+
+
+def test_analyze_describes_the_referents_from_the_lexicon_packs() -> None:
+    import warnings
+    from pathlib import Path
+
+    import framing
+
+    text = ("Protests spread across Kazakhstan in January 2022 after a fuel price rise. "
+            "Officials in Almaty called the unrest riots, and the president spoke of a coup.\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from framing.corpus import Corpus, ArticleEntry
+        from datetime import date
+        meta = ArticleMeta(id="k1", outlet="kz", source="k1.txt", published=date(2022, 1, 10))
+        corpus = Corpus(name="t", root=Path("."), outlets={}, entries=(ArticleEntry(meta, inline_text=text),))
+        result = framing.analyze(corpus)
+    data = result.to_dict()["label_map"]
+    jan = next(r for r in data["referents"] if r["referent"] == JAN)
+    assert "January 2022" in jan["description"]
+    assert set(jan["labels"]) >= {"riots"}

@@ -11,7 +11,7 @@ says "riots" is not the same as saying it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from .analysis import CorpusContext, register_corpus_stage
@@ -72,6 +72,8 @@ class LabelMap:
     """The ``label_map`` section: one row per (referent, outlet, term, voice)."""
 
     rows: tuple[LabelRow, ...]
+    #: referent id -> description, from the lexicon packs that define the referents.
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def referents(self) -> list[str]:
@@ -89,7 +91,8 @@ class LabelMap:
         summary = []
         for referent in self.referents:
             rows = [r for r in self.rows if r.referent == referent]
-            summary.append({"referent": referent, "outlets": sorted({r.outlet for r in rows}),
+            summary.append({"referent": referent, "description": self.descriptions.get(referent),
+                            "outlets": sorted({r.outlet for r in rows}),
                             "labels": sorted({r.label for r in rows}),
                             "uses": sum(r.count for r in rows)})
         return {"referents": summary, "labels": [r.to_dict() for r in self.rows]}
@@ -101,8 +104,8 @@ def referent_spans(doc: Document) -> list[tuple[str, Span]]:
     return [(k, s) for k, s in counted_findings(doc, keys) if s.attrs.get("referent")]
 
 
-def build_label_map(documents: Sequence[Document],
-                    outlet_names: Mapping[str, str] | None = None) -> LabelMap:
+def build_label_map(documents: Sequence[Document], outlet_names: Mapping[str, str] | None = None,
+                    descriptions: Mapping[str, str] | None = None) -> LabelMap:
     """Group every referent-bearing span by referent, outlet, term and voice (a pure function)."""
     outlet_names = outlet_names or {}
     grouped: dict[tuple[str, str, str, str], list[tuple[Span, LabelUse]]] = defaultdict(list)
@@ -122,10 +125,22 @@ def build_label_map(documents: Sequence[Document],
                        first.attrs.get("lexicon"), first.label, voice, tuple(u for _, u in items))
         rows.append(replace(row, label=next(iter(row.forms))))
     rows.sort(key=lambda r: (r.referent, outlet_order[r.outlet], -r.count, r.label, r.voice))
-    return LabelMap(tuple(rows))
+    return LabelMap(tuple(rows), dict(descriptions or {}))
 
 
 @register_corpus_stage("label_map", order=110)
 def label_map_stage(context: CorpusContext) -> LabelMap:
     names = {o.id: o.name for o in context.corpus.outlets.values()}
-    return build_label_map(context.documents, names)
+    return build_label_map(context.documents, names, referent_descriptions(context))
+
+
+def referent_descriptions(context: CorpusContext) -> dict[str, str]:
+    """Descriptions of the referents the run's lexicon packs define (none without packs)."""
+    from .errors import LexiconError
+    from .lexicon import load_lexicon_set
+
+    try:
+        lexicons = load_lexicon_set(context.config.lexicon_paths, context.config.use_default_lexicons)
+    except LexiconError:
+        return {}  # no packs at all (e.g. --no-default-lexicons): labels, if any, came from elsewhere
+    return {ref_id: ref.description for ref_id, ref in lexicons.referents.items()}
