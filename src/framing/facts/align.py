@@ -78,7 +78,8 @@ class Mention:
                 "unit": self.unit, "approximate": self.approximate, "text": self.text,
                 "start": self.start, "end": self.end, "sentence": self.sentence,
                 "sentence_start": self.sentence_start, "sentence_end": self.sentence_end,
-                "voice": self.attrs.get("voice"), "note": self.attrs.get("note"),
+                "voice": self.attrs.get("voice"), "speaker": self.attrs.get("speaker"),
+                "note": self.attrs.get("note"),
                 "explanation": self.attrs.get("explanation")}
 
 
