@@ -156,7 +156,7 @@ def pick_name(text: str, offset: int) -> Speaker | None:
     if found is None:
         return None
     name, start = _strip_titles(found.group().rstrip("."), offset + found.start())
-    return Speaker(name, start, start + len(name))
+    return Speaker(" ".join(name.split()), start, start + len(name))
 
 
 def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
