@@ -143,3 +143,14 @@ def test_odd_texts_do_not_break_matching(text):
     doc = run(text or " ")
     for span in doc.get("cues"):
         assert 0 <= span.start < span.end <= len(doc.text)
+
+
+def test_an_edited_pack_is_reloaded(tmp_path):
+    from framing.cues import lexicon_set_for
+
+    pack = tmp_path / "my-pack.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    config = AnalysisConfig(lexicon_paths=(pack,), use_default_lexicons=False)
+    assert [t.id for t in lexicon_set_for(config).terms] == ["junta"]
+    pack.write_text(PACK.replace('id = "junta"', 'id = "junta-2"') + "\n", encoding="utf-8")
+    assert [t.id for t in lexicon_set_for(config).terms] == ["junta-2"]
