@@ -28,7 +28,7 @@ def fixture_doc(name: str) -> Document:
     return analysed(text)
 
 
-@pytest.mark.parametrize("name", ["news_sources", "reprint_note"])
+@pytest.mark.parametrize("name", ["news_sources", "reprint_note", "heldout_wire"])
 def test_findings_match_hand_labels(name: str) -> None:
     doc = fixture_doc(name)
     found = {(s.label, doc.text_of(s)): s for s in doc.get("sourcing")}
@@ -44,7 +44,7 @@ def test_findings_match_hand_labels(name: str) -> None:
 
 
 def test_every_finding_has_shared_attributes_and_exact_offsets() -> None:
-    for name in ("news_sources", "reprint_note"):
+    for name in ("news_sources", "reprint_note", "heldout_wire"):
         doc = fixture_doc(name)
         for span in doc.get("sourcing"):
             assert span.attrs["voice"] == "outlet"
@@ -168,7 +168,7 @@ def test_a_quotation_speaker_that_is_not_a_person_is_not_a_source(speaker: str) 
     assert [s for s in doc.get("sourcing") if s.label == "named-source"] == []
 
 
-@pytest.mark.parametrize("name", ["news_sources", "reprint_note"])
+@pytest.mark.parametrize("name", ["news_sources", "reprint_note", "heldout_wire"])
 def test_hand_labels_hold_with_the_full_default_pipeline(name: str) -> None:
     """With quotations and cues in play, the sourcing findings stay the labelled ones."""
     text = (FIXTURES / LABELS[name]["file"]).read_text(encoding="utf-8")

@@ -48,7 +48,7 @@ ROLE_HEADS = frozenset("""
     secretary official officials diplomat senator governor mayor adviser advisor commander general
     lawyer journalist correspondent commentator columnist editor activist leader member founder
     representative chancellor speaker commissioner officer mp lawmaker politician strategist
-    consultant author-analyst dr mr mrs ms prof sheikh king queen emir prince
+    consultant counterpart dr mr mrs ms prof sheikh king queen emir prince
     """.split())
 # Lowercased words that may stand inside a role phrase besides heads and capitalised words.
 _ROLE_FILLERS = frozenset("""
@@ -69,6 +69,12 @@ _NOT_NAMES = frozenset("""
     also moreover meanwhile experts observers analysts officials sources critics residents
     often though although various several another other such
     """.split())
+# Last words of an organisation's name: "the Caspian Pipeline Consortium" is not a person.
+_ORGANISATION = frozenset("""
+    consortium commission ministry council agency company bank group university institute
+    center centre party committee service office union organization organisation corporation
+    inc ltd fund foundation association parliament government court police army reuters
+    """.split())
 # Demonyms and adjectives ("Central Asian", "Turkic") are not people's names.
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
 # "Seitkali said", "The head of ..., Aliya Nurova, told", "President Tokayev says".
@@ -88,8 +94,9 @@ _ROLE_THEN_VERB = re.compile(
     rf"(?:\s+(?:of|at|in|for)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})?)\s*,?\s+{_AUX}(?:{_VERBS})\b")
 # "The head of the customs committee, Aliya Nurova, told ...": a role phrase in apposition.
 _APPOSITIVE = re.compile(
-    rf"\b(?:[Tt]he|[Aa]n?)\s+(?P<role>(?:[\w'’-]+\s+){{0,3}}?(?:{'|'.join(sorted(ROLE_HEADS))})"
-    rf"\s+(?:of|at|for|in)\s+[^,;:.!?\"“”]{{2,80}}?),\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}}),?\s+"
+    rf"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<role>(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{'|'.join(sorted(ROLE_HEADS))})"
+    rf"(?:\s+(?:of|at|for|in)\s+[^,;:.!?\"“”]{{2,80}}?)?),\s+(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}}),?\s+"
     rf"{_AUX}(?:{_VERBS})\b")
 # "Putin's spokesman said": a position named through its holder's boss, not a name.
 _POSSESSIVE_ROLE_THEN_VERB = re.compile(
@@ -110,8 +117,9 @@ _ANON_HEAD = (r"(?:(?:a|an|one|two|three|four|five|several|some|other|many|few)\
 _PLACE = r"(?:\s+(?:in|at|from|close to|familiar with|within|inside|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?)?"
 _ANONYMOUS = (
     # "Two officials who asked not to be named", "a diplomat who spoke on condition of anonymity"
-    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}\s+(?:who|that)\s+(?:asked|requested|spoke|declined|"
-               rf"did not want|wished|refused)\b[^,.;]{{0,60}}?\b(?:named|identified|anonymity|"
+    re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE},?\s+(?:who|that)\s+(?:asked|requested|spoke|declined|"
+               rf"did not want|wished|refused|(?:was|were|is|are) not authori[sz]ed)\b[^,.;]{{0,60}}?"
+               rf"\b(?:named|identified|anonymity|"
                rf"anonymously|publicly|names?)\b"),
     # "a source in the ministry said": a source (or an indefinite official) with a verb.
     re.compile(rf"\b(?i:{_ANON_HEAD}){_PLACE}(?=(?:\s*,[^,.;]{{1,60}},)?\s*,?\s+{_AUX}(?:{_VERBS})\b)"),
@@ -226,6 +234,9 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     # "President of Kazakhstan Nursultan Nazarbayev": after a preposition the first word is a place.
     if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
         cut = 1
+    # "for the Caspian Pipeline Consortium": after "the", or ending in "Commission", an organisation.
+    if before and before[-1][2] == "the" or run[-1][2].lower().rstrip(".") in _ORGANISATION:
+        cut = len(run)
     role_tokens, name_tokens = run[:cut], run[cut:]
     # Walk back over role words: "The director of the Analytical Center of MGIMO, | Andrei ...".
     j = len(before)
@@ -259,6 +270,9 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
         plural = lead[-1][2].lower().endswith("s") and lead[-1][2].lower() not in {"ms", "mrs", "ms."}
         if plural and not any(t[2][:1].isupper() for t in lead):
             return None  # "experts said": a vague group, left to the cue lexicons
+        at = next((k for k, tok in enumerate(before) if tok is lead[0]), 0)
+        if at > 0 and before[at - 1][2].lower() in {"a", "an"}:
+            span_start = before[at - 1][0]  # "A spokesperson for ...": the article is part of the phrase
         return Attribution(span_start, end, None, role, anonymous=True)
     name = " ".join(t[2] for t in name_tokens).rstrip(".,")  # also folds no-break spaces
     if any(not _is_capitalised(t[2]) or t[2].lower() in _NOT_NAMES for t in name_tokens) \
