@@ -79,7 +79,7 @@ _ORGANISATION = frozenset("""
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
 # "Seitkali said", "The head of ..., Aliya Nurova, told", "President Tokayev says".
 _WHO_THEN_VERB = re.compile(
-    rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
+    rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|which|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
 # '," said economist Dana Omarova, who ...'
 _VERB_THEN_WHO = re.compile(
     rf"(?<=[,\"”’'])\s*(?P<verb>said|says|stated|noted|added|concluded|explained|told|asked|replied)"
@@ -91,7 +91,8 @@ _SINGLE_ROLES = ("analyst|observer|expert|economist|professor|researcher|scholar
                  "source|politician|lawyer")
 _ROLE_THEN_VERB = re.compile(
     rf"\b(?P<who>(?i:the|a|an|one)\s+(?:[\w'’-]+\s+){{0,6}}?(?i:{_SINGLE_ROLES})"
-    rf"(?:\s+(?:of|at|in|for)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})?)\s*,?\s+{_AUX}(?:{_VERBS})\b")
+    rf"(?:\s+(?:of|at|in|for)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})?)"
+    rf"(?:,\s+(?:who|which)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?:{_VERBS})\b")
 # "The head of the customs committee, Aliya Nurova, told ...": a role phrase in apposition.
 _APPOSITIVE = re.compile(
     rf"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<role>(?:[\w'’-]+\s+){{0,3}}?"
