@@ -209,3 +209,12 @@ def test_common_attribution_forms(sentence: str, label: str, text: str, speaker:
     doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
     found = [(s.label, doc.text_of(s), s.attrs["speaker"], s.attrs["role"]) for s in doc.get("sourcing")]
     assert found == [(label, text, speaker, role)]
+
+
+def test_a_named_organisation_is_a_named_source_of_kind_organisation() -> None:
+    doc = analysed("Trade talks resumed on Monday in the capital.\n\n"
+                   "The Health Ministry said 164 people had died in the unrest.\n")
+    [span] = doc.get("sourcing")
+    assert (doc.text_of(span), span.label, span.attrs["source_kind"]) == \
+        ("Health Ministry", "named-source", "organisation")
+    assert doc.metrics["sourcing"]["named_organisations"] == ["Health Ministry"]

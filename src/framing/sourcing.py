@@ -177,6 +177,7 @@ class Attribution:
     name: str | None
     role: str | None
     anonymous: bool
+    kind: str = "person"  # or "organisation" ("the Health Ministry said")
 
 
 def _tokens(text: str, offset: int) -> list[tuple[int, int, str]]:
@@ -236,7 +237,8 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
         cut = 1
     # "for the Caspian Pipeline Consortium": after "the", or ending in "Commission", an organisation.
-    if before and before[-1][2] == "the" or run[-1][2].lower().rstrip(".") in _ORGANISATION:
+    organisation = bool(before and before[-1][2] == "the" or run[-1][2].lower().rstrip(".") in _ORGANISATION)
+    if organisation:
         cut = len(run)
     role_tokens, name_tokens = run[:cut], run[cut:]
     # Walk back over role words: "The director of the Analytical Center of MGIMO, | Andrei ...".
@@ -266,6 +268,12 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
         role = text[role_start:lead[-1][1]].strip(" ,")
     span_start = lead[0][0] if lead else (name_tokens[0][0] if name_tokens else start)
     if not name_tokens:
+        if role is None and organisation and cut == len(run) and run:
+            # "The Health Ministry said": a named organisation, not a person.
+            words = run[1:] if run[0][2] in {"The", "A", "An"} else run
+            org = " ".join(t[2] for t in words)
+            if words and org.lower() not in _NOT_NAMES:
+                return Attribution(words[0][0], words[-1][1], org, None, anonymous=False, kind="organisation")
         if role is None:
             return None
         plural = lead[-1][2].lower().endswith("s") and lead[-1][2].lower() not in {"ms", "mrs", "ms."}
@@ -432,6 +440,7 @@ def source_spans(doc: Document) -> list[Span]:
                     else f"{speaker}{role} is cited by name")
             spans.append(Span(a.start, a.end, "named-source", {
                 "voice": "outlet", "speaker": speaker, "role": a.role, "resolved_from": resolved_from,
+                "source_kind": a.kind,
                 "explanation": f"{what}: readers can check who is speaking and weigh their position."}))
         else:
             by_role = a.role and not re.search(r"(?i)\b(?:sources?|anonym|not to be named|unnamed)", phrase)
@@ -540,6 +549,8 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
         "author": doc.meta.author,
         "named_sources": len(speakers),
         "named_speakers": speakers,
+        "named_organisations": sorted({str(s.attrs["speaker"]) for s in named
+                                       if s.attrs.get("source_kind") == "organisation"}),
         "named_citations": len(named),
         "anonymous_citations": len(anonymous),
         "vague_attributions": len(vague),
