@@ -44,7 +44,7 @@ _SPEECH_VERBS = (
     r"comments|observed|observes|continued|continues|is convinced|is sure|is certain|considers|"
     r"predicted|predicts|expects|hopes|fears|urged|urges|promised|promises|vowed|vows|"
     r"accused|accuses|condemned|condemns|denied|denies|confirmed|confirms|asked|asks|"
-    r"complained|complains|reported|reports")
+    r"complained|complains|reported|reports|put it")
 _NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
                 r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
 _NAME_WORD = r"[A-Z][\w’'-]*\.?"
@@ -63,6 +63,7 @@ _SUBJECT = rf"(?P<subj>{_ROLE}|{_NAME}|{_PRONOUN})"
 _BARE_VERBS = {"say", "believe", "think", "argue", "claim", "warn", "agree", "point out"}
 _PLURAL_SUBJECT = re.compile(r"(?:.*s|[Tt]hey|[Ww]e)")
 _ROLE_ONLY = re.compile(_ROLE)
+_ROLE_AT_END = re.compile(rf"(?:(?:one|a|an|two|three|several)\s+)?{_ROLE}\s*$")
 _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
 #: Reported content stops where the writer turns to another voice ("..., while critics ...").
 _CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
@@ -86,7 +87,8 @@ _SPEECH_NOUN_BEFORE = re.compile(
     r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
     r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
 
-_BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERBS})(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
+_BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERBS})(?:\s+[a-z]+ly)?"
+                           r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
     rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERBS}|branding|labell?ing|calling|"
     rf"describing|dubbing)(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
@@ -145,7 +147,7 @@ def _strip_titles(text: str, start: int) -> tuple[str, int]:
 
 def pick_name(text: str, offset: int) -> Speaker | None:
     """The last proper-name sequence in ``text`` (titles stripped), with its offsets."""
-    cut = re.search(r",\s*(?:who|which|whose)\b", text)
+    cut = re.search(r",\s*(?:who|which|whose|an?|the)\s", text)
     if cut:
         text = text[:cut.start()]
     found = None
@@ -162,6 +164,8 @@ def pick_name(text: str, offset: int) -> Speaker | None:
 def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
     """A speaker for an attribution phrase: a name, else a resolved pronoun or role."""
     phrase_stripped = phrase.strip(" ,")
+    if _RESOLVABLE.fullmatch(phrase_stripped):
+        return last if last is not None and last.name else Speaker(None)
     if phrase_stripped in _TITLES:
         return Speaker(None)
     lead = _LEADING_CONJUNCTION.match(phrase_stripped)
@@ -379,8 +383,16 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             mb = _BEFORE_QUOTE.search(before)
             if mb:
                 lead = before[:mb.start()]
-                speaker = pick_name(lead, q.start - len(before)) or _speaker_from(
-                    lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
+                lead_at = q.start - len(before)
+                named = pick_name(lead, lead_at)
+                role = _ROLE_AT_END.search(lead)
+                if role and (named is None or (named.start is not None and named.start >= lead_at + role.start()
+                                               and len(named.name.split()) == 1)):
+                    speaker = Speaker(role.group().strip(), lead_at + role.start(),
+                                      lead_at + role.start() + len(role.group().strip()))
+                else:
+                    speaker = named or _speaker_from(
+                        lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
                 if re.search(r"\b(?:is|are|was|were)\s+(?:said|reported|believed)\b", before[mb.start() - 8:]):
                     speaker = Speaker(None)
                 how = "before"
