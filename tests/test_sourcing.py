@@ -218,3 +218,14 @@ def test_a_named_organisation_is_a_named_source_of_kind_organisation() -> None:
     assert (doc.text_of(span), span.label, span.attrs["source_kind"]) == \
         ("Health Ministry", "named-source", "organisation")
     assert doc.metrics["sourcing"]["named_organisations"] == ["Health Ministry"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Two senior Norwegian officials said the border would reopen soon.", ["Two senior Norwegian officials"]),
+    ("Two people who asked not to be named said the border would reopen.",
+     ["Two people who asked not to be named"]),
+    ("Many experts said the border would reopen soon enough.", []),  # a vague group: the lexicons' job
+])
+def test_anonymous_groups(sentence: str, expected: list[str]) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    assert [doc.text_of(s) for s in doc.get("sourcing") if s.label == "anonymous-source"] == expected
