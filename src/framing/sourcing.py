@@ -73,7 +73,7 @@ _NOT_NAMES = frozenset("""
 _ORGANISATION = frozenset("""
     consortium commission ministry council agency company bank group university institute
     center centre party committee service office union organization organisation corporation
-    inc ltd fund foundation association parliament government court police army reuters
+    inc ltd fund foundation association parliament government court police army agency
     """.split())
 # Demonyms and adjectives ("Central Asian", "Turkic") are not people's names.
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
