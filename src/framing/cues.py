@@ -116,12 +116,16 @@ def _referent_ok(match: Match, doc: Document, lexicons: LexiconSet, context_text
 
 
 def _context(doc: Document, folded: str, start: int) -> str:
-    """The sentence around ``start`` and the one before it (bounded, so matching stays linear)."""
+    """The sentence around ``start`` (bounded, so matching stays linear).
+
+    Only the same sentence: with the previous one too, "chaos" about Kiev in 2014 was
+    taken for January 2022 because the sentence before mentioned Kazakhstan.
+    """
     i = doc.sentence_index(start)
     if i is None:
         return folded[max(0, start - 300):start + 300]
-    first = doc.sentences[max(0, i - 1)]
-    return folded[first.start:doc.sentences[i].end]
+    sentence = doc.sentences[i]
+    return folded[sentence.start:sentence.end]
 
 
 def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
