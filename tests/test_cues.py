@@ -154,3 +154,11 @@ def test_an_edited_pack_is_reloaded(tmp_path):
     assert [t.id for t in lexicon_set_for(config).terms] == ["junta"]
     pack.write_text(PACK.replace('id = "junta"', 'id = "junta-2"') + "\n", encoding="utf-8")
     assert [t.id for t in lexicon_set_for(config).terms] == ["junta-2"]
+
+
+def test_label_context_is_the_sentence_or_the_one_before_for_a_definite_label():
+    doc = run("Riots broke out in Almaty in January 2022.\n\nSources say agents organised the chaos. "
+              "Earlier, Kazakhstan traded with Europe. Such grants brought chaos to Kiev in 2014.",
+              published=date(2022, 3, 1))
+    labels = [(doc.text_of(s), s.attrs["referent"]) for s in doc.get("cues") if s.label == "label"]
+    assert labels == [("chaos", "event:kz-jan-2022")]

@@ -14,6 +14,7 @@ context words nearby), otherwise "war" in "wars and conflicts" would count.
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,17 +116,25 @@ def _referent_ok(match: Match, doc: Document, lexicons: LexiconSet, context_text
     return True
 
 
-def _context(doc: Document, folded: str, start: int) -> str:
-    """The sentence around ``start`` (bounded, so matching stays linear).
+_DEFINITE_BEFORE = re.compile(r"(?:\bthe|\bthis|\bthese|\bthat|\bthose)\s+$", re.IGNORECASE)
 
-    Only the same sentence: with the previous one too, "chaos" about Kiev in 2014 was
-    taken for January 2022 because the sentence before mentioned Kazakhstan.
+
+def _context(doc: Document, folded: str, start: int) -> str:
+    """The sentence around ``start``, and the one before when the term is definite.
+
+    "the chaos" points back to something already named, so the previous sentence
+    counts; "brought chaos to Kiev" does not, so only its own sentence does (else a
+    sentence about Kazakhstan before it would make it January 2022). Bounded, so
+    matching stays linear.
     """
     i = doc.sentence_index(start)
     if i is None:
         return folded[max(0, start - 300):start + 300]
     sentence = doc.sentences[i]
-    return folded[sentence.start:sentence.end]
+    first = sentence
+    if i > 0 and _DEFINITE_BEFORE.search(folded, max(sentence.start, start - 12), start):
+        first = doc.sentences[i - 1]
+    return folded[first.start:sentence.end]
 
 
 def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
