@@ -81,6 +81,18 @@ class AnalysisResult:
         def dump(value: Any) -> str:  # indented, nested one level into the top object
             return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
 
+        def dump_large(value: Any, size: int = 1 << 16) -> Iterator[str]:
+            # A section can be tens of MB of JSON: encode it in ~64 KB pieces, never whole.
+            buffer: list[str] = []
+            filled = 0
+            for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value):
+                buffer.append(piece.replace("\n", "\n "))
+                filled += len(piece)
+                if filled >= size:
+                    yield "".join(buffer)
+                    buffer, filled = [], 0
+            yield "".join(buffer)
+
         yield "{\n"
         yield f' "schema": {dump(SCHEMA)},\n'
         yield f' "provenance": {dump(dict(self.provenance))},\n'
@@ -92,7 +104,8 @@ class AnalysisResult:
         yield "\n ]" if self.documents else "]"
         for name, section in self.sections.items():
             if name not in ("schema", "provenance", "corpus", "articles", "skipped"):
-                yield f",\n {json.dumps(name)}: {dump(section.to_dict())}"
+                yield f",\n {json.dumps(name)}: "
+                yield from dump_large(section.to_dict())
         yield f',\n "skipped": {dump([s.to_dict() for s in self.skipped])}\n}}\n'
 
 
