@@ -162,3 +162,11 @@ def test_label_context_is_the_sentence_or_the_one_before_for_a_definite_label():
               published=date(2022, 3, 1))
     labels = [(doc.text_of(s), s.attrs["referent"]) for s in doc.get("cues") if s.label == "label"]
     assert labels == [("chaos", "event:kz-jan-2022")]
+
+
+def test_no_default_lexicons_without_a_pack_is_a_usage_error(tmp_path, capsys):
+    article = tmp_path / "outlet_article.txt"
+    article.write_text("The junta met.\n", encoding="utf-8")
+    assert main(["-q", "analyze", str(article), "--out", str(tmp_path / "o"),
+                 "--no-default-lexicons"]) == 2
+    assert "--lexicon FILE" in capsys.readouterr().err

@@ -48,6 +48,8 @@ def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
         raise UsageError("--jobs must be at least 1")
     if args.max_file_mb <= 0:
         raise UsageError("--max-file-mb must be positive")
+    if args.no_default_lexicons and not args.lexicon:
+        raise UsageError("--no-default-lexicons needs at least one --lexicon FILE")
     return AnalysisConfig(lexicon_paths=tuple(args.lexicon),
                           use_default_lexicons=not args.no_default_lexicons,
                           jobs=args.jobs, max_file_bytes=int(args.max_file_mb * 1_000_000),
