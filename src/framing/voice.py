@@ -133,7 +133,7 @@ class Speaker:
 
 def _strip_titles(text: str, start: int) -> tuple[str, int]:
     words = list(re.finditer(r"\S+", text))
-    kept = [w for w in words]
+    kept = list(words)
     while kept and kept[0].group().rstrip(",") in _TITLES:
         kept.pop(0)
     if not kept:
