@@ -221,3 +221,17 @@ def test_published_date_resolves_relative_dates_in_a_loose_file(seed_result: Ana
     assert fact.status == "conflict"
     assert main(["audit", str(draft), "--corpus", str(SEEDS), "--no-store", "--out",
                  str(tmp_path / "o"), "--published", "2022-13-01"]) == 2
+
+
+def test_sourcing_summary_is_the_sourcing_modules_own(fixture_audit: AuditResult) -> None:
+    """Audit shows sourcing.py's per-article summary, not a second computation of it."""
+    from framing.sourcing import summarise_sourcing as sourcing_summary
+
+    audited_ids = {a.id for a in fixture_audit.articles}
+    docs = [d for d in framing.analyze(FIXTURES).documents if d.id in audited_ids]
+    assert len(docs) == 4
+    for doc in docs:
+        assert fixture_audit.article(doc.id).sourcing.summary == sourcing_summary(doc)
+    reprint = fixture_audit.article("reprint_style").sourcing
+    assert reprint.inserted_notes and reprint.inserted_notes[0]["inserted_by"] == "InoSMI"
+    assert reprint.to_dict()["summary"]["inserted_by"] == ["InoSMI"]

@@ -116,7 +116,15 @@ class FactCheck:
 
 @dataclass(frozen=True)
 class SourcingSummary:
-    counts: Mapping[str, int]
+    """The sourcing module's own per-article summary, plus the quotations it rests on.
+
+    ``summary`` is ``doc.metrics["sourcing"]`` exactly as :mod:`framing.sourcing` computes
+    it for corpus articles (named and anonymous citations, vague attribution, attributed
+    sentences, byline, inserted notes), or None when that measure did not run. The
+    quotation counts and the inserted notes (with offsets, for evidence) come from spans.
+    """
+
+    summary: Mapping[str, Any] | None
     quotes_direct: int
     quotes_reported: int
     quotes_with_named_speaker: int
@@ -125,7 +133,8 @@ class SourcingSummary:
 
     def to_dict(self) -> dict[str, Any]:
         total = self.quotes_direct + self.quotes_reported
-        return {"counts": dict(self.counts), "quotes_direct": self.quotes_direct,
+        return {"summary": dict(self.summary) if self.summary is not None else None,
+                "quotes_direct": self.quotes_direct,
                 "quotes_reported": self.quotes_reported,
                 "quotes_with_named_speaker": self.quotes_with_named_speaker,
                 "named_speaker_share": round(self.quotes_with_named_speaker / total, 3) if total else None,
@@ -519,16 +528,15 @@ def compare_labels(doc: Document, corpus: Any) -> tuple[LabelComparison, ...]:
 # --- sourcing ------------------------------------------------------------------------------
 
 def summarise_sourcing(doc: Document) -> SourcingSummary:
-    counts = Counter(span.label for span in doc.get(SOURCING_KEY))
+    """The sourcing module's summary of ``doc`` (not recomputed here) and its quotations."""
+    summary = doc.metrics.get(SOURCING_KEY)
     quotes = doc.get(QUOTES_KEY)
     speakers = sorted({str(q.attrs["speaker"]) for q in quotes if q.attrs.get("speaker")})
-    notes = []
-    for span in doc.get(SOURCING_KEY):
-        if span.attrs.get("inserted_by"):
-            notes.append({"text": doc.text_of(span), "start": span.start, "end": span.end,
-                          "inserted_by": span.attrs["inserted_by"], "category": span.label})
+    notes = [{"text": doc.text_of(span), "start": span.start, "end": span.end,
+              "inserted_by": span.attrs["inserted_by"], "category": span.label}
+             for span in doc.get(SOURCING_KEY) if span.attrs.get("inserted_by")]
     return SourcingSummary(
-        counts=dict(sorted(counts.items())),
+        summary=summary if isinstance(summary, Mapping) else None,
         quotes_direct=sum(1 for q in quotes if q.label == "direct"),
         quotes_reported=sum(1 for q in quotes if q.label == "reported"),
         quotes_with_named_speaker=sum(1 for q in quotes if q.attrs.get("speaker")),
@@ -595,11 +603,11 @@ def audit_files(result: AuditResult) -> dict[str, str]:
 
     from markupsafe import Markup
 
-    from .report import _environment, base_css
+    from .report import base_css, template_environment
 
-    html = _environment(markdown=False).get_template("audit.html.j2").render(
+    html = template_environment(markdown=False).get_template("audit.html.j2").render(
         r=result, css=Markup(base_css()))
-    markdown = _environment(markdown=True).get_template("audit.md.j2").render(r=result)
+    markdown = template_environment(markdown=True).get_template("audit.md.j2").render(r=result)
     data = json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n"
     return {"audit.html": html, "audit.md": markdown, "audit.json": data}
 

@@ -407,9 +407,9 @@ def lesson_files(lesson: Lesson) -> dict[str, str]:
     """Worksheet and answer key (HTML and Markdown) and lesson.json; nothing is written here."""
     from markupsafe import Markup
 
-    from .report import _environment, base_css
+    from .report import base_css, template_environment
 
-    html_env, md_env = _environment(markdown=False), _environment(markdown=True)
+    html_env, md_env = template_environment(markdown=False), template_environment(markdown=True)
     css = Markup(base_css())
     files = {}
     for part in ("worksheet", "answers"):

@@ -618,7 +618,12 @@ def _json_pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, default=str)
 
 
-def _environment(markdown: bool) -> jinja2.Environment:
+def template_environment(markdown: bool = False) -> jinja2.Environment:
+    """The jinja2 environment every framing output renders with (report, audit, lesson).
+
+    HTML templates are autoescaped; Markdown ones escape every value through
+    :func:`markdown_escape`. Both use ``StrictUndefined`` and the shared filters.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("framing", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -638,17 +643,17 @@ def _environment(markdown: bool) -> jinja2.Environment:
 
 def base_css(category_colours: Mapping[str, str] | None = None) -> str:
     """The report's stylesheet (shared with other HTML outputs): inline it in a <style>."""
-    template = _environment(markdown=False).get_template("_style.css.j2")
+    template = template_environment(markdown=False).get_template("_style.css.j2")
     return template.render(category_colours=category_colours or CATEGORY_COLOURS)
 
 
 def render_html(model: ReportModel) -> str:
-    return _environment(markdown=False).get_template("report.html.j2").render(
+    return template_environment(markdown=False).get_template("report.html.j2").render(
         m=model, css=Markup(base_css(model.category_colours)))
 
 
 def render_markdown(model: ReportModel) -> str:
-    return _environment(markdown=True).get_template("report.md.j2").render(m=model)
+    return template_environment(markdown=True).get_template("report.md.j2").render(m=model)
 
 
 def report_files(result: AnalysisResult, title: str | None = None) -> dict[str, str]:
