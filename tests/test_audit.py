@@ -151,8 +151,6 @@ def test_neutral_wire_copy_sits_low_in_the_corpus(fixture_audit: AuditResult) ->
     assert reprint.category("scare-quote").percentile > 80
 
 
-@pytest.mark.xfail(strict=True, reason="cues false positive: 'a president may serve a single "
-                   "seven-year term' is a permission, not a hedge (reported to the cues engineer)")
 def test_neutral_wire_hedges_are_low_too(fixture_audit: AuditResult) -> None:
     hedge = fixture_audit.article("neutral_wire").category("hedge")
     assert hedge.percentile <= EXPECTED["neutral_wire"]["max_cue_percentile"]
