@@ -170,3 +170,50 @@ def test_no_default_lexicons_without_a_pack_is_a_usage_error(tmp_path, capsys):
     assert main(["-q", "analyze", str(article), "--out", str(tmp_path / "o"),
                  "--no-default-lexicons"]) == 2
     assert "--lexicon FILE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sentence", [
+    "Under the amended constitution, a president may serve a single seven-year term.",
+    "Citizens may vote at any polling station in their district.",
+    "No one may hold the office twice.",
+    "Candidates may only register after collecting signatures.",
+    "Under the law, deputies may not be re-elected more than twice.",
+])
+def test_permission_may_is_not_a_hedge(sentence):
+    doc = run("Title\n\n" + sentence)
+    assert [t for t, label, _ in cues(doc) if label == "hedge"] == []
+
+
+@pytest.mark.parametrize("sentence, hedges", [
+    ("The talks may fail, and prices might rise.", ["may", "might"]),
+    ("The president may be planning an early vote.", ["may"]),
+    ("The unrest may have been organised from abroad.", ["may"]),
+    ("He might serve as a go-between, an official said.", ["might"]),
+])
+def test_epistemic_may_and_might_stay_hedges(sentence, hedges):
+    doc = run("Title\n\n" + sentence)
+    assert [t for t, label, _ in cues(doc) if label == "hedge"] == hedges
+
+
+def _referents(doc: Document) -> list[tuple[str, str | None]]:
+    return [(doc.text_of(s), s.attrs["referent"]) for s in doc.get("cues")]
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("A year after the January events in Almaty, families still wait for answers.",
+     "the January events"),
+    ("Tokayev spoke about the January 2022 events.", "the January 2022 events"),
+    ("Kazakhstan has not forgotten January's events.", "January's events"),
+])
+def test_the_january_events_label_the_unrest_in_kazakh_context(sentence, found):
+    doc = run("Title\n\n" + sentence, published=date(2023, 1, 5))
+    assert (found, "event:kz-jan-2022") in _referents(doc)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Egyptians still debate the January events of 2011 in Cairo.",
+    "Markets recovered after the January events on Wall Street.",
+])
+def test_the_january_events_need_more_context_than_the_month_itself(sentence):
+    doc = run("Title\n\n" + sentence, published=date(2023, 1, 5))
+    assert all(ref != "event:kz-jan-2022" for _, ref in _referents(doc))
