@@ -162,3 +162,39 @@ def test_factual_agreement_counts_each_outlets_side_of_shared_facts():
     conflict = next(p for p in report.outlet("b").indicator("factual-agreement").points
                     if p.name == "conflict")
     assert [(e.article_id, e.start, e.note) for e in conflict.evidence] == [("b1", 3, "troops")]
+
+
+def _bylined(doc_id: str, outlet: str, byline: str) -> Document:
+    text = f"{byline}\nSome body text of the article."
+    spans = {"body": [Span(len(byline) + 1, len(text), "paragraph")],
+             "layout": [Span(0, len(byline), "byline")]}
+    return Document(text, ArticleMeta(id=doc_id, outlet=outlet, source=f"{doc_id}.txt"), spans)
+
+
+@pytest.mark.parametrize("byline", ["By Vestnik Kavkaza", "Vestnik Kavkaza staff",
+                                    "BY VESTNIK KAVKAZA, 12 March 2016"])
+def test_a_byline_naming_only_the_outlet_is_not_a_named_author(byline):
+    docs = [_bylined("v1", "vestnik-kavkaza", byline)]
+    corpus = Corpus(name="t", root=Path("."), entries=(),
+                    outlets={"vestnik-kavkaza": Outlet("vestnik-kavkaza", "Vestnik Kavkaza")})
+    result = AnalysisResult(corpus=corpus, documents=tuple(docs), finding_keys=("cues",),
+                            config=AnalysisConfig(), sections={})
+    point = {p.name: p for p in compute_indicators(result).outlet("vestnik-kavkaza")
+             .indicator("transparency").points}["byline"]
+    assert point.status == "no"
+    assert "byline names the outlet, not a person" in point.statement
+    assert point.evidence[0].start == 0 and "names the outlet" in point.evidence[0].note
+
+
+def test_a_byline_naming_a_person_is_a_named_author():
+    docs = [_bylined("v1", "vestnik-kavkaza", "By Anna Lee"),
+            _bylined("v2", "vestnik-kavkaza", "By Vestnik Kavkaza")]
+    corpus = Corpus(name="t", root=Path("."), entries=(),
+                    outlets={"vestnik-kavkaza": Outlet("vestnik-kavkaza", "Vestnik Kavkaza")})
+    result = AnalysisResult(corpus=corpus, documents=tuple(docs), finding_keys=("cues",),
+                            config=AnalysisConfig(), sections={})
+    point = {p.name: p for p in compute_indicators(result).outlet("vestnik-kavkaza")
+             .indicator("transparency").points}["byline"]
+    assert point.status == "partial"
+    assert point.statement.startswith("author named in 1 of 2 articles")
+    assert "1 byline names the outlet, not a person" in point.statement

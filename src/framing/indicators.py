@@ -7,6 +7,7 @@ mean, and what they do not, is stated once in :data:`STATEMENT` and printed with
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -183,15 +184,61 @@ def _of(hits: int, total: int, noun: str) -> str:
     return f"{hits} of {total} {noun}{'' if total == 1 else 's'}"
 
 
+#: Words a byline may add to an outlet's name and still name no person ("Vestnik Kavkaza staff").
+_BYLINE_FILLER = frozenset({"by", "from", "the", "staff", "editors", "editorial", "desk", "news",
+                            "newsroom", "team", "board", "agency", "service", "report", "reports"})
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORDS.findall(text)]
+
+
+def byline_names_outlet(byline: str, outlet_names: Iterable[str]) -> bool:
+    """True when ``byline`` names only an outlet ("By Vestnik Kavkaza"), not a person.
+
+    The byline up to its first comma or separator (a date often follows), without
+    filler words ("by", "staff", "desk"), must be exactly an outlet's name or id; a
+    name's parenthesised part is left out (it may hold a person's name).
+    """
+    head = _words(re.split(r"[,|\u2013\u2014;]| - ", byline, maxsplit=1)[0])
+    left = [w for w in head if w not in _BYLINE_FILLER]
+    if not left:
+        return False
+    for name in outlet_names:
+        for form in (name, re.sub(r"\(.*?\)", " ", name)):
+            words = [w for w in _words(form) if w not in _BYLINE_FILLER]
+            if words and words == left:
+                return True
+    return False
+
+
 def transparency(docs: Sequence[Document], outlet_names: dict[str, str]) -> Indicator:
-    """Byline, date, the original named for reprints, inserted editorial notes marked."""
-    byline_ev, dated_ev, exact = [], [], 0
+    """Byline, date, the original named for reprints, inserted editorial notes marked.
+
+    A byline that names only the outlet ("By Vestnik Kavkaza") does not count as a named
+    author: it says who published the article, not who wrote it, so a reader cannot weigh
+    the writer. Its evidence is still shown, marked as such.
+    """
+    byline_ev, outlet_only, dated_ev, exact = [], [], [], 0
     for doc in docs:
         spans = [s for s in doc.get("layout") if s.label == "byline"]
-        if spans:
+        outlets = [outlet_names.get(doc.meta.outlet, doc.meta.outlet), doc.meta.outlet]
+        if doc.meta.original_outlet:
+            outlets += [outlet_names.get(doc.meta.original_outlet, doc.meta.original_outlet),
+                        doc.meta.original_outlet]
+        manifest_author = Evidence(doc.id, "meta", "author", f"author (manifest): {doc.meta.author}")
+        if spans and byline_names_outlet(doc.text_of(spans[0]), outlets):
+            if doc.meta.author:
+                byline_ev.append(manifest_author)
+            else:
+                ev = span_evidence(doc, "layout", spans[0])
+                outlet_only.append(Evidence(ev.article_id, ev.key, ev.category, ev.text, ev.start,
+                                            ev.end, note="byline names the outlet, not a person"))
+        elif spans:
             byline_ev.append(span_evidence(doc, "layout", spans[0]))
         elif doc.meta.author:
-            byline_ev.append(Evidence(doc.id, "meta", "author", f"author (manifest): {doc.meta.author}"))
+            byline_ev.append(manifest_author)
         if doc.meta.published:
             exact += doc.meta.date_precision == "day"
             dated_ev.append(Evidence(doc.id, "meta", "published",
@@ -202,8 +249,11 @@ def transparency(docs: Sequence[Document], outlet_names: dict[str, str]) -> Indi
     if dated_status == "yes" and exact < n:
         dated_status = "partial"
     points = [
-        Point("byline", f"author named in {_of(len(byline_ev), n, 'article')}", _status(len(byline_ev), n),
-              tuple(byline_ev)),
+        Point("byline", f"author named in {_of(len(byline_ev), n, 'article')}"
+              + (f"; {len(outlet_only)} byline{'s' if len(outlet_only) > 1 else ''} "
+                 f"name{'' if len(outlet_only) > 1 else 's'} the outlet, not a person"
+                 if outlet_only else ""),
+              _status(len(byline_ev), n), tuple(byline_ev + outlet_only)),
         Point("dated", f"publication date given for {_of(len(dated_ev), n, 'article')}"
               + (f" ({n - exact} only approximately)" if dated_ev and exact < len(dated_ev) else ""),
               dated_status, tuple(dated_ev)),
