@@ -24,9 +24,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Iterator
+from typing import Any, ClassVar, Iterator
 
 from .document import Document, Span
+from .gates import Gate, caseless, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 # Verbs that attribute speech or belief to a source.
@@ -321,63 +322,18 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, start + len(chunk.rstrip(" ,"))
 
 
-# Cheap tests, run once over the whole text, for words each sentence pattern cannot match
-# without: most sentences have none, so the expensive patterns skip them (same output).
-# The verb list is written as a trie and the caseless words as character classes because
-# Python's re tries every branch of a flat alternation at every position (3-10x slower).
-_FOLDS = {"i": "İı", "k": "K", "s": "ſ"}  # what re.IGNORECASE also matches for these letters
-
-
-def _caseless(word: str) -> str:
-    """``word`` as a pattern matching what ``(?i:word)`` matches, one character class a letter."""
-    return "".join(f"[{c}{c.upper()}{_FOLDS.get(c, '')}]" if c.isalpha() else re.escape(c)
-                   for c in word)
-
-
-def _trie(words: Iterable[str]) -> str:
-    """An alternation of literal ``words`` factored by common prefixes ("sa(?:id|ys)")."""
-    branches: dict[str, list[str]] = {}
-    for word in sorted(set(words)):
-        branches.setdefault(word[:1], []).append(word[1:])
-    empty = branches.pop("", None) is not None
-    alternatives = [re.escape(head) + _trie(rest) for head, rest in branches.items()]
-    if not alternatives:
-        return ""
-    group = alternatives[0] if len(alternatives) == 1 and not empty else f"(?:{'|'.join(alternatives)})"
-    return f"(?:{group})?" if empty else group
-
-
-def _verb_forms(alternation: str) -> list[str]:
-    forms = []
-    for verb in alternation.split("|"):
-        forms += [verb.replace("[sz]", "s"), verb.replace("[sz]", "z")] if "[sz]" in verb else [verb]
-    return forms
-
-
-_GATE_VERB = (re.compile(rf"{_trie(_verb_forms(_VERBS) + ['asked'])}\b"),)
-_GATE_ANONYMITY = tuple(re.compile(_caseless(w)) for w in ("name", "identified", "anonym", "publicly"))
-_GATE_SOURCE = (re.compile(_caseless("source")),)
+# Words each sentence pattern needs (see gates.py): sentences without them are skipped.
+_GATE_VERB = (re.compile(trie(literal_forms(_VERBS) + ["asked"])),)
+_GATE_ANONYMITY = tuple(re.compile(caseless(w)) for w in ("name", "identified", "anonym", "publicly"))
+_GATE_SOURCE = (re.compile(caseless("source")),)
 _GATE_ACCORDING = (re.compile("ccording"),)
-
-
-class _Gate:
-    """Which sentences contain a gate word: sorted hit offsets and a bisect per sentence."""
-
-    __slots__ = ("_hits",)
-
-    def __init__(self, patterns: tuple[re.Pattern[str], ...], text: str) -> None:
-        self._hits = sorted(m.start() for pattern in patterns for m in pattern.finditer(text))
-
-    def within(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self._hits, start)
-        return i < len(self._hits) and self._hits[i] < end
 
 
 def find_attributions(doc: Document) -> Iterator[Attribution]:
     """Attributions sentence by sentence over the kept body (titles and headings excluded)."""
     text = doc.text
-    verb, anonymity = _Gate(_GATE_VERB, text), _Gate(_GATE_ANONYMITY, text)
-    source, according = _Gate(_GATE_SOURCE, text), _Gate(_GATE_ACCORDING, text)
+    verb, anonymity = Gate(_GATE_VERB, text), Gate(_GATE_ANONYMITY, text)
+    source, according = Gate(_GATE_SOURCE, text), Gate(_GATE_ACCORDING, text)
     for sentence in doc.sentences:
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Iterable
 
 from .document import Document, Span
+from .gates import Gate, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -77,6 +78,11 @@ _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
     r"(?P<that>(?:[^.;:,\"“”]{0,80}?\s)?that\b)?")
 _ANY_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+# Gates (see gates.py): a sentence or a text before a quote without these words is skipped.
+_GATE_SPEECH = (re.compile(trie(literal_forms(_SPEECH_VERBS))),)
+_GATE_NAMING = (re.compile(trie(literal_forms(_NAMING_VERBS) + [
+    "branding", "labelling", "labeling", "calling", "describing", "dubbing"])),)
+_GATE_ACCORDING = (re.compile("ccording"),)
 _ANY_NAMING_VERB = re.compile(rf"\b(?:{_NAMING_VERBS})\b")
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
 _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
@@ -255,10 +261,20 @@ def _block_of(doc: Document, offset: int) -> str | None:
 
 def analyse_voice(doc: Document) -> VoiceAnalysis:
     """Quotations, reported speech and scare quotes of one document."""
+    quotations = pair_quotes(doc.text, doc.body)
+    quotes = find_quotes(doc, quotations)
+    return VoiceAnalysis(quotes=quotes, scare_quotes=find_scare_quotes(doc, quotes, quotations))
+
+
+def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> list[Span]:
+    """Reported speech and direct quotations with their speakers (the "quotes" spans)."""
     text = doc.text
-    body = doc.body
-    quotations = pair_quotes(text, body)
+    if quotations is None:
+        quotations = pair_quotes(text, doc.body)
     quote_starts = [q.start for q in quotations]
+    speech_gate = Gate(_GATE_SPEECH, text)
+    naming_gate = Gate(_GATE_NAMING, text)
+    according_gate = Gate(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
@@ -274,7 +290,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             if last is None or last.start is None or candidate.start > last.start:
                 last = candidate
             next_named += 1
-        for m in _ACCORDING.finditer(s_text):
+        for m in _ACCORDING.finditer(s_text) if according_gate.within(sentence.start, sentence.end) else ():
             who = m.group("who")
             if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
                 continue  # "according to plan", "according to various scenarios"
@@ -296,10 +312,10 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             if end > start:
                 reported.append(_reported_span(start, end, speaker, "according-to"))
                 last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, verbs, kind in ((_REPORTED, _ANY_SPEECH_VERB, "speech-verb"),
-                                     (_NAMING, _ANY_NAMING_VERB, "naming-verb")):
-            if not verbs.search(s_text):
-                continue  # cheap test first: most sentences have no speech verb
+        for pattern, verbs, gate, kind in ((_REPORTED, _ANY_SPEECH_VERB, speech_gate, "speech-verb"),
+                                           (_NAMING, _ANY_NAMING_VERB, naming_gate, "naming-verb")):
+            if not gate.within(sentence.start, sentence.end) or not verbs.search(s_text):
+                continue  # cheap tests first: most sentences have no speech verb
             for m in pattern.finditer(s_text):
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
@@ -347,7 +363,6 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
 
     # Direct quotations: attribution after, before, or from the reported speech around them.
     quotes: list[Span] = list(reported)
-    scare: list[Span] = []
     last = None
     previous_direct: Span | None = None
     reported_sorted = sorted(reported, key=lambda sp: sp.start)
@@ -379,8 +394,9 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                 if len(_WORDS.findall(subject)) <= 10:
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
+        before_at = q.start - len(before)
         if speaker is None:
-            mb = _BEFORE_QUOTE.search(before)
+            mb = _BEFORE_QUOTE.search(before) if speech_gate.within(before_at, q.start) else None
             if mb:
                 lead = before[:mb.start()]
                 lead_at = q.start - len(before)
@@ -399,7 +415,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
             elif _SPEECH_NOUN_BEFORE.search(before):
                 speaker, how = Speaker(None), "speech-noun"
             else:
-                mn = _BEFORE_NAMING.search(before)
+                mn = _BEFORE_NAMING.search(before) if naming_gate.within(before_at, q.start) else None
                 if mn:
                     subj = mn.group("subj") or ""
                     enclosing = _enclosing(reported_sorted, q.start, reported_starts)
@@ -419,10 +435,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
         if not sentence_like and _SO_CALLED.search(before):
             speaker, how = None, None  # "so-called": the writer's distance, whoever speaks
         if how is None and not sentence_like:
-            if _is_title_case(words) and _block_of(doc, q.start) != "title":
-                continue  # a name in quotes ("New Kazakhstan", a programme), not a finding
-            scare.append(_scare_span(q.start, q.end, inner, None))
-            continue
+            continue  # a scare quote or a quoted name: find_scare_quotes sorts them out
         if how is None and previous_direct is not None and q.start - previous_direct.end < 400:
             speaker = Speaker(previous_direct.attrs["speaker"], previous_direct.attrs["speaker_start"],
                               previous_direct.attrs["speaker_end"])
@@ -436,8 +449,37 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
         if speaker.name and speaker.start is not None:
             last = speaker
 
+    return quotes
+
+
+def find_scare_quotes(doc: Document, quotes: list[Span],
+                      quotations: list[Quotation] | None = None) -> list[Span]:
+    """Scare quotes: top-level quotations that ``find_quotes`` did not attribute to anyone.
+
+    Reads the "quotes" spans instead of finding speakers again: a top-level quotation with
+    words that is not a direct quotation there is short, unattributed speech-less text.
+    """
+    text = doc.text
+    if quotations is None:
+        quotations = pair_quotes(text, doc.body)
+    quote_starts = [q.start for q in quotations]
+    direct = {sp.start for sp in quotes if sp.label == "direct"}
+    scare: list[Span] = []
+    for q in quotations:
+        if q.depth > 0 or q.start in direct:
+            continue
+        inner = text[q.start + 1:q.end - 1]
+        words = _WORDS.findall(inner)
+        if not words:
+            continue
+        if _is_title_case(words) and _block_of(doc, q.start) != "title":
+            continue  # a name in quotes ("New Kazakhstan", a programme), not a finding
+        scare.append(_scare_span(q.start, q.end, inner, None))
+
     # Short single-quoted phrases ('sovereign democracy') are scare quotes too.
-    for region in body:
+    reported_sorted = sorted((sp for sp in quotes if sp.label == "reported"), key=lambda sp: sp.start)
+    reported_starts = [sp.start for sp in reported_sorted]
+    for region in doc.body:
         for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
             inner = m.group("inner")
             words = _WORDS.findall(inner)
@@ -455,7 +497,7 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
                                         enclosing.attrs["speaker"] or ""))
         else:
             resolved.append(sq)
-    return VoiceAnalysis(quotes=quotes, scare_quotes=resolved)
+    return resolved
 
 
 def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speaker]:
@@ -536,7 +578,7 @@ class QuoteFinder:
         self.config = config
 
     def __call__(self, doc: Document) -> list[Span]:
-        return analyse_voice(doc).quotes
+        return find_quotes(doc)
 
 
 @register_extractor("scare_quotes", order=210)
@@ -544,7 +586,7 @@ class ScareQuoteFinder:
     """Short quoted phrases that are not speech: the writer's distance from a word."""
 
     name: ClassVar[str] = "scare_quotes"
-    requires: ClassVar[tuple[str, ...]] = ("body", "sentences")
+    requires: ClassVar[tuple[str, ...]] = ("body", "sentences", "quotes")
     assigns: ClassVar[str] = "scare_quotes"
     findings: ClassVar[bool] = True
 
@@ -552,4 +594,4 @@ class ScareQuoteFinder:
         self.config = config
 
     def __call__(self, doc: Document) -> list[Span]:
-        return analyse_voice(doc).scare_quotes
+        return find_scare_quotes(doc, doc.get("quotes"))
