@@ -70,6 +70,7 @@ class Mention:
     entities: frozenset[str]
     counts_words: tuple[str, ...]
     attrs: dict[str, Any]
+    article_events: frozenset[str] = frozenset()  # events the whole article names
 
     def to_dict(self) -> dict[str, Any]:
         iso = lambda v: v.isoformat() if isinstance(v, date) else v  # noqa: E731
@@ -80,7 +81,8 @@ class Mention:
                 "sentence_start": self.sentence_start, "sentence_end": self.sentence_end,
                 "voice": self.attrs.get("voice"), "speaker": self.attrs.get("speaker"),
                 "note": self.attrs.get("note"),
-                "explanation": self.attrs.get("explanation")}
+                "explanation": self.attrs.get("explanation"),
+                **({"inserted_by": self.attrs["inserted_by"]} if self.attrs.get("inserted_by") else {})}
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
     mentions: list[Mention] = []
     for doc in documents:
         facts = doc.get("facts")
+        article_events = frozenset(s.attrs["event"] for s in facts if s.label == "event")
         entities_by_sentence: dict[int, set[str]] = defaultdict(set)
         for span in facts:
             if span.label == "entity" and span.attrs.get("id"):
@@ -181,7 +184,8 @@ def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
                 text=doc.text_of(span), start=span.start, end=span.end,
                 sentence=doc.text_of(sentence), sentence_start=sentence.start,
                 sentence_end=sentence.end, entities=frozenset(entities_by_sentence[a["sentence"]]),
-                counts_words=tuple(a.get("counts_words") or ()), attrs=dict(a)))
+                counts_words=tuple(a.get("counts_words") or ()), attrs=dict(a),
+                article_events=article_events))
     return mentions
 
 
@@ -272,14 +276,40 @@ def _sentence_cosines(mentions: list[Mention], pairs: set[tuple[int, int]]) -> d
     return {pair: float(dot) for pair, dot in zip(ordered, dots.A1)}
 
 
+def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]]
+                       ) -> tuple[Any, ...] | None:
+    """The event fact an event-less casualty/troop count joins, if there is exactly one.
+
+    "The Health Ministry said 164 people died." names no event in its paragraph; when the
+    article names events elsewhere and exactly one of them has this quantity (deaths, troops)
+    as a fact in the corpus, the count is about that event. Counts of other things (slots
+    "unit:words", with a colon) never join this way.
+    """
+    if ":" in m.slot or not m.article_events:
+        return None
+    keys = [k for k in by_slot.get((m.slot, m.unit), ()) if k[1] in m.article_events]
+    return keys[0] if len(keys) == 1 else None
+
+
 def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
     """Facts as groups of mentions, and how many candidate pairs were compared."""
     groups: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
     for m in mentions:
         if m.event is not None:
             groups[block_keys(m)[0]].append(m)
-    loose = [m for m in mentions if m.event is None]
-    pairs = candidate_pairs(mentions)
+    by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
+    for key in groups:
+        by_slot[(key[2], key[3])].append(key)
+    loose = []
+    for m in mentions:
+        if m.event is None:
+            home = _article_event_for(m, by_slot)
+            if home is None:
+                loose.append(m)
+            else:
+                groups[home].append(replace(m, event=home[1], attrs={
+                    **m.attrs, "event": home[1], "event_from": "the event the article names elsewhere"}))
+    pairs = candidate_pairs(loose)
     cosines = _sentence_cosines(mentions, pairs)
     uf = _UnionFind(len(mentions))
     for (i, j), cos in cosines.items():
@@ -305,6 +335,10 @@ def _interval(m: Mention) -> tuple[float, float]:
     return low, high
 
 
+def _is_day_start(m: Mention) -> bool:
+    return m.attrs.get("aspect") == "start" and m.attrs.get("granularity") == "day"
+
+
 def _within(m: Mention, event: Event) -> bool:
     low, high = _interval(m)
     return low <= event.end.toordinal() and event.start.toordinal() <= high
@@ -318,6 +352,8 @@ def compatible(a: Mention, b: Mention, event: Event | None = None) -> bool:
     if al <= bh and bl <= ah:
         return True
     if a.kind == "date" and a.slot == "date" and event is not None and event.multi_day:
+        if _is_day_start(a) and _is_day_start(b):
+            return False  # two different start days are not both right
         return _within(a, event) and _within(b, event)
     return False
 
@@ -329,11 +365,14 @@ class _Extremes:
     Some pair of intervals fails to overlap exactly when one side's smallest upper end lies
     below the other side's largest lower end. For the date of a multi-day event, dates inside
     the event's known dates are compatible with each other, so only pairs with at least one
-    date outside it can clash: ``outside`` summarises those.
+    date outside it can clash: ``outside`` summarises those. Two day-precise dates that both
+    give the event's *start* ("protests began on January 2" / "... on January 4") get no such
+    latitude: ``starts`` summarises those, and they must be the same day.
     """
 
     everything: tuple[tuple[float, Mention], tuple[float, Mention]] | None
     outside: tuple[tuple[float, Mention], tuple[float, Mention]] | None
+    starts: tuple[tuple[float, Mention], tuple[float, Mention]] | None = None
 
     @staticmethod
     def _summary(ms: list[Mention]) -> tuple[tuple[float, Mention], tuple[float, Mention]] | None:
@@ -346,10 +385,12 @@ class _Extremes:
     @classmethod
     def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
         outside = ms if window is None else [m for m in ms if not _within(m, window)]
-        return cls(cls._summary(ms), cls._summary(outside))
+        starts = [] if window is None else [m for m in ms if _is_day_start(m)]
+        return cls(cls._summary(ms), cls._summary(outside), cls._summary(starts))
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
-        for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside)):
+        for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
+                             (self.starts, other.starts)):
             if mine is None or theirs is None:
                 continue
             (my_low, my_low_m), (my_high, my_high_m) = mine
@@ -359,6 +400,11 @@ class _Extremes:
             if their_high < my_low:
                 return my_low_m, their_high_m
         return None
+
+
+def _estimated_year(m: Mention) -> bool:
+    """A date whose year was guessed from a publication date known only roughly."""
+    return m.kind == "date" and m.approximate and m.attrs.get("resolution") == "inferred-year"
 
 
 def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
@@ -380,6 +426,13 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
             if x.outlet != a:
                 x, y = y, x
             why = f"{a} says '{x.text}' ({x.value}) but {b} says '{y.text}' ({y.value})"
+            if _is_day_start(x) and _is_day_start(y):
+                why += " as the day it began"
+            estimated = [m for m in (x, y) if _estimated_year(m)]
+            if estimated:
+                why += "".join(f" (the year of {m.outlet}'s '{m.text}' was inferred from an approximate "
+                               "publication date, so this conflict may come from that estimate)"
+                               for m in estimated)
         else:
             why = (f"{a} ({', '.join(sorted({m.value for m in by_outlet[a]}))}) and {b} "
                    f"({', '.join(sorted({m.value for m in by_outlet[b]}))}) are compatible")
@@ -475,6 +528,8 @@ def _check(doc: Document, span: Span, own: list[Span], event: Event) -> dict[str
             why = f"'{phrase}' gives {event.description} a date ({a['value']}) that does not fit"
     if why is None:
         return None
+    if a.get("approximate") and a.get("resolution") == "inferred-year":
+        why += " (its year was inferred from an approximate publication date)"
     sentence = doc.sentences[a["sentence"]]
     return {"kind": kind, "article": doc.id, "outlet": doc.meta.outlet, "event": event.id,
             "text": phrase, "start": span.start, "end": span.end, "value": a.get("value"),

@@ -98,14 +98,21 @@ def _day(text: str) -> int:
     return int(re.match(r"\d+", text).group(0))  # type: ignore[union-attr]
 
 
-def _infer_year(month: int, day: int | None, published: date, future: bool) -> int:
+#: How far after the given publication date the article may really have appeared, by precision:
+#: an article dated "2022-01" (approximate) may be from any day of January.
+_PUBLISHED_WINDOW = {"day": 0, "month": 31, "approximate": 31, "year": 366}
+
+
+def _infer_year(month: int, day: int | None, published: date, future: bool, window: int = 0) -> int:
     """The year that puts a month (and day) nearest the publication date, in the right direction.
 
     Past is the default (news mostly reports what happened); a future cue in the sentence
     ("will", "tomorrow", "scheduled") asks for the next occurrence instead. A few days of
-    slack keep "November 20" in an article of 19 November as this year's.
+    slack keep "November 20" in an article of 19 November as this year's; ``window`` more
+    days when the publication date is only known to the month or year ("January 6" in an
+    article dated "2022-01" is 2022's).
     """
-    slack = timedelta(days=3)
+    slack = timedelta(days=3 + window)
     for year in ((published.year, published.year + 1) if future else (published.year, published.year - 1)):
         last = calendar.monthrange(year, month)[1]
         candidate = date(year, month, min(day or 1, last))
@@ -182,12 +189,13 @@ def find_dates(text: str, start: int, end: int, published: date | None,
                date_precision: str = "day") -> list[DateMention]:
     """Every date phrase in ``text[start:end]`` (one sentence), resolved to an interval."""
     approximate_base = date_precision != "day"
+    window = _PUBLISHED_WINDOW.get(date_precision, 31)
     sentence = text[start:end]
     future = bool(_FUTURE_CUES.search(sentence))
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in _DATE_PATTERN.finditer(text, start, end):
-        mention = _resolve_match(m, published, approximate_base, future)
+        mention = _resolve_match(m, published, approximate_base, future, window)
         if mention is not None:
             found.append(mention)
             taken.append((mention.start, mention.end))
@@ -206,7 +214,7 @@ def find_dates(text: str, start: int, end: int, published: date | None,
                 found.append(DateMention(s, e, None, None, "month", "unresolved", False,
                                          "month without a year and no publication date"))
                 continue
-            year = _infer_year(month, None, published, future)
+            year = _infer_year(month, None, published, future, window)
             low, high = _month_bounds(year, month)
             found.append(DateMention(s, e, low, high, "month", "inferred-year", approximate_base,
                                      f"year {year} inferred from the publication date "
@@ -216,7 +224,7 @@ def find_dates(text: str, start: int, end: int, published: date | None,
 
 
 def _resolve_match(m: re.Match[str], published: date | None, approximate_base: bool,
-                   future: bool) -> DateMention | None:
+                   future: bool, window: int = 0) -> DateMention | None:
     g = m.groupdict()
     s, e = m.start(), m.end()
     try:
@@ -230,7 +238,7 @@ def _resolve_match(m: re.Match[str], published: date | None, approximate_base: b
             if year_text:
                 year, resolution, note = int(year_text), "absolute", "a calendar date"
             elif published is not None:
-                year = _infer_year(month, day, published, future)
+                year = _infer_year(month, day, published, future, window)
                 resolution = "inferred-year"
                 note = f"year {year} inferred from the publication date {published.isoformat()}"
             else:
@@ -251,7 +259,7 @@ def _resolve_match(m: re.Match[str], published: date | None, approximate_base: b
             if published is None:
                 return DateMention(s, e, None, None, "month", "unresolved", False,
                                    "part of a month without a year, and no publication date")
-            year = _infer_year(month, None, published, future)
+            year = _infer_year(month, None, published, future, window)
             low, high = _month_bounds(year, month, g["q4"])
             return DateMention(s, e, low, high, "range", "inferred-year", approximate_base,
                                f"year {year} inferred from the publication date {published.isoformat()}")

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig, register_extractor
+from ..voice import inserted_notes
 from .dates import DateMention, find_dates
 from .entities import Event, Gazetteer, find_capitalised_names, load_gazetteer
 from .numbers import NumberMention, find_numbers
@@ -35,6 +36,11 @@ _SCHEDULED = re.compile(r"\b(scheduled|originally|planned|was due|were due|initi
 _ENDING = re.compile(r"\b(withdraw\w*|left|leaving|ended|ending|end of|completed|pulled out|pull-out)\b",
                      re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_STARTING = re.compile(r"\b(began|begun|begin|begins|started|starting|start|broke out|erupted|flared up)\b",
+                       re.IGNORECASE)
+_ROLE_WORDS = {"age": "an age", "duration": "a length of time",
+               "set": "the size of a set named for comparison ('four other ...')",
+               "descriptive": "a small spelled-out number that counts no listed quantity"}
 
 
 def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
@@ -94,6 +100,7 @@ class FactExtractor:
 
     def __call__(self, doc: Document) -> list[Span]:
         quotes = doc.get("quotes")
+        notes = inserted_notes(doc.text, doc.body)
         blocks = doc.body
         spans: list[Span] = []
         block, carried = -1, None
@@ -102,18 +109,23 @@ class FactExtractor:
                             if blocks[i].start <= sentence.start < blocks[i].end), block)
             if current != block:  # a new paragraph starts a new topic
                 block, carried = current, None
-            found, last = self._sentence(doc, index, sentence, quotes, carried)
+            found, last = self._sentence(doc, index, sentence, quotes, notes, carried)
             spans.extend(found)
             carried = last or carried
         return spans
 
-    def _voice(self, start: int, quotes: list[Span]) -> dict[str, Any]:
+    def _voice(self, start: int, end: int, quotes: list[Span],
+               notes: list[tuple[int, int, str]]) -> dict[str, Any]:
+        for ns, ne, by in notes:
+            if ns <= start and end <= ne:  # a reprinter's note: the outlet's voice, not the author's
+                return {"voice": "outlet", "speaker": None, "inserted_by": by}
         for q in quotes:
             if q.start <= start < q.end:
                 return {"voice": "quoted", "speaker": q.attrs.get("speaker")}
         return {"voice": "outlet", "speaker": None}
 
     def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[Span],
+                  notes: list[tuple[int, int, str]],
                   carried: Event | None) -> tuple[list[Span], Event | None]:
         """Mentions of one sentence, and the last event it names (carried to the next sentence)."""
         text, s, e = doc.text, sentence.start, sentence.end
@@ -171,7 +183,7 @@ class FactExtractor:
                 "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
                 "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
                 "event": None, "relation": None, "slot": None, "sentence": index,
-                **self._voice(d.start, quotes)}
+                **self._voice(d.start, d.end, quotes, notes)}
             link = date_links.get(di)
             event = trigger_events[link[0]] if link else None
             phrase = text[d.start:d.end]
@@ -188,8 +200,10 @@ class FactExtractor:
                         attrs["slot"] = "end-date"
                     else:
                         attrs["slot"] = "date"
-                    attrs["explanation"] = (f"'{phrase}' gives the {attrs['slot'].replace('-', ' ')} of "
-                                            f"{event.description} ({d.value}).")
+                        if _STARTING.search(context):
+                            attrs["aspect"] = "start"  # "protests began on January 2": that day
+                    what = "start date" if attrs.get("aspect") == "start" else attrs["slot"].replace("-", " ")
+                    attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({d.value})."
                 else:
                     attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
                     attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
@@ -199,13 +213,15 @@ class FactExtractor:
             spans.append(Span(d.start, d.end, "date", attrs))
 
         for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates]):
-            spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, carried))
+            spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
+                                             carried))
         named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]
         return spans, (max(named, key=lambda t: t[0])[1] if named else None)
 
     def _number_span(self, doc: Document, n: NumberMention, index: int,
                      triggers: list[tuple[int, int, tuple[str, ...]]],
                      trigger_events: list[Event | None], quotes: list[Span],
+                     notes: list[tuple[int, int, str]],
                      carried: Event | None) -> Span:
         gaz = self.gazetteer
         event = None
@@ -219,11 +235,18 @@ class FactExtractor:
                 best, event = gap, ev
         quantity = gaz.quantity_of(list(n.counts.split()) or list(n.context_words)) \
             or gaz.quantity_of(list(n.context_words))
-        if event is None and carried is not None and quantity is not None:
+        attribute = n.role in {"age", "duration", "set"} or (n.role == "descriptive" and quantity is None)
+        if attribute:
+            # An age, a length of time, "four other republics", "two factors": it describes
+            # something; it is not a count an outlet reports, and not a figure of the event.
+            event, quantity = None, None
+        elif event is None and carried is not None and quantity is not None:
             # Casualties and arrests belong to an event; when the sentence names none, the
             # paragraph's event carries over from the sentence before ("Police detained ...").
             event, event_from = carried, "earlier sentence of the paragraph"
-        if quantity is not None:
+        if attribute:
+            slot = None
+        elif quantity is not None:
             slot = quantity
         elif n.counts_words:
             slot = f"{n.unit or 'count'}:{' '.join(n.counts_words)}"
@@ -233,13 +256,17 @@ class FactExtractor:
         what = quantity or n.counts or "(nothing named)"
         about = f" in {event.description}" if event else ""
         range_note = f" (read as {n.display})" if n.approximate else ""
+        explanation = f"'{phrase}' counts {what}{about}{range_note}."
+        if attribute:
+            explanation = (f"'{phrase}' is {_ROLE_WORDS[n.role]}, an attribute rather than a count "
+                           "an outlet reports, so it is not compared across outlets.")
         attrs = {"value": n.value, "low": n.low, "high": n.high, "display": n.display, "unit": n.unit,
                  "approximate": n.approximate, "qualifier": n.qualifier, "counts": n.counts,
                  "counts_words": list(n.counts_words), "quantity": quantity,
                  "event": event.id if event else None, "event_from": event_from if event else None,
-                 "slot": slot, "sentence": index,
-                 **self._voice(n.start, quotes),
-                 "explanation": f"'{phrase}' counts {what}{about}{range_note}."}
+                 "slot": slot, "role": n.role, "sentence": index,
+                 **self._voice(n.start, n.end, quotes, notes),
+                 "explanation": explanation}
         return Span(n.start, n.end, n.kind, attrs)
 
 

@@ -25,10 +25,12 @@ VAGUE = {"dozens": (24.0, 99.0), "hundreds": (200.0, 999.0), "several hundred": 
          "several thousand": (3000.0, 9999.0), "tens of thousands": (20000.0, 99999.0),
          "hundreds of thousands": (200000.0, 999999.0), "millions": (2e6, 999e6)}
 #: Qualifier -> (low factor, high factor) applied to the figure.
+#: "about 2,500" is a rounded figure: ±5% (so "about 2,500" and "some 3,000" conflict, while two
+#: rounded figures within about 10% of each other still agree).
 QUALIFIERS = {"nearly": (0.9, 1.0), "almost": (0.9, 1.0), "just under": (0.9, 1.0),
-              "close to": (0.9, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
-              "approximately": (0.9, 1.1), "roughly": (0.9, 1.1), "some": (0.9, 1.1),
-              "an estimated": (0.9, 1.1), "over": (1.0, 1.5), "more than": (1.0, 1.5),
+              "close to": (0.9, 1.0), "about": (0.95, 1.05), "around": (0.95, 1.05),
+              "approximately": (0.95, 1.05), "roughly": (0.95, 1.05), "some": (0.95, 1.05),
+              "an estimated": (0.95, 1.05), "over": (1.0, 1.5), "more than": (1.0, 1.5),
               "just over": (1.0, 1.1), "upwards of": (1.0, 1.5), "at least": (1.0, float("inf")),
               "less than": (0.0, 1.0), "fewer than": (0.0, 1.0), "under": (0.0, 1.0),
               "up to": (0.0, 1.0), "at most": (0.0, 1.0)}
@@ -52,7 +54,17 @@ _NUMBER_PATTERN = re.compile(
     rf"|(?<![\w-])(?P<vague>(?i:{_vague}))(?=\s+of\b|\s+[a-z])"
     rf"|(?<![\w-])(?P<word>(?i:{_words}))(?=[\s-]+[a-z])(?!\s+of\s+(?:the|them|these|those)\b)"
     r")")
-_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|[.,;:!?()\"“”–—]|(?<![\w])-(?![\w])")
+# Figures and currency signs are tokens too, so what is counted never runs over another figure
+# ("a total of 26 almost $ 1 billion": 26 counts nothing, not "billion").
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d[\d,.]*|[$€£%]|[.,;:!?()\"“”–—]|(?<![\w])-(?![\w])")
+#: "69-year-old", "a 30-year-old": an age, an attribute of whoever follows.
+_AGE = re.compile(r"(?:year|month|week|day)s?-old$", re.IGNORECASE)
+#: Words after a figure that make it a length of time ("three decades", "its 30-year history").
+_DURATION_WORDS = {"decade", "decades", "century", "centuries", "month", "months", "week", "weeks",
+                   "day", "days", "hour", "hours", "year", "years"}
+#: Adjective endings: a counted phrase ending in one goes on across "and"/"or" to its noun
+#: ("962 ethnic and cultural organizations" counts organizations).
+_ADJECTIVE_END = re.compile(r"(?:ic|al|ian|ese|ish|ive|ous|ful|ary|ern)$", re.IGNORECASE)
 _STOP_AFTER = {"in", "on", "at", "for", "with", "from", "since", "and", "or", "but", "that", "which",
                "who", "across", "during", "per", "by", "to", "than", "as", "after", "before", "over",
                "under", "into", "while", "when", "where", "because", "this", "these", "those", "each",
@@ -83,6 +95,10 @@ class NumberMention:
     counts: str               # what it counts, as written ("people dead")
     counts_words: tuple[str, ...]   # content words of ``counts``, lower-cased
     context_words: tuple[str, ...]  # words around the number (for quantity detection)
+    #: "count" (a countable fact), or an attribute that is not one: "age" ("69-year-old"),
+    #: "duration" ("three decades"), "set" ("four other republics"), "descriptive" (a small
+    #: spelled-out number: "two factors"; it counts a fact only when it counts a gazetteer quantity).
+    role: str = "count"
 
     @property
     def display(self) -> str:
@@ -214,10 +230,30 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
     if of_follows:
         after_words = after_words[1:]
     counted: list[str] = []
-    for w in after_words[:4]:
+    limit = 4
+    for i, w in enumerate(after_words):
+        if len(counted) >= limit:
+            break
+        if w.lower() in {"and", "or"} and counted and _ADJECTIVE_END.search(counted[-1]) \
+                and i + 1 < len(after_words):
+            counted.append(w)  # "ethnic and cultural organizations": go on to the noun
+            limit += 2
+            continue
         if w.lower() in _STOP_AFTER:
             break  # a preposition or an auxiliary ends what is counted
         counted.append(w)
+    lead_word = lead[0].lower() if lead else ""
+    if _AGE.search(lead_word) or (lead_word in {"year", "years"} and after_words[:1]
+                                  and after_words[0].lower() == "old"):
+        role = "age"
+    elif lead_word in _DURATION_WORDS or unit == "years":
+        role = "duration"
+    elif lead_word == "other":
+        role = "set"
+    elif m.group("word"):
+        role = "descriptive"
+    else:
+        role = "count"
     qual_start = span_start
     before_words = _words_before(text, start, qual_start, 7)
     if kind in {"money", "percent"} and not (of_follows and _content(counted)):
@@ -235,4 +271,5 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
         qualifier=qualifier if not m.group("vague") else m.group("vague").lower(),
         counts=counts, counts_words=_content(counted),
         context_words=tuple(before_words[-3:] + after_words[:6]) if _content(counted)
-        else tuple(_words_before(text, start, qual_start, 10) + after_words[:6]))  # "death toll ... rose to 227"
+        else tuple(_words_before(text, start, qual_start, 10) + after_words[:6]),  # "death toll ... rose to 227"
+        role=role)
