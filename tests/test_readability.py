@@ -60,3 +60,26 @@ def test_empty_body_gives_no_scores() -> None:
     assert metrics["words"] == 0 and metrics["mean_sentence_length"] is None
     assert metrics["flesch_reading_ease"] is None
     assert flesch_reading_ease("   ") is None
+
+
+def _kept_texts() -> list[str]:
+    from conftest import FIXTURES
+    from framing.readability import kept_paragraph_text
+    texts = [PROSE, "One. Two words. Three little words here!", "", "   ", "No full stop at all",
+             "Don't 'quote' me — it's the council's 'plan', isn't it? Yes. 3.5 % of 1,000."]
+    for path in sorted(FIXTURES.glob("**/*.txt"))[:40]:
+        texts.append(kept_paragraph_text(analysed(path.read_text(encoding="utf-8"))))
+    return texts
+
+
+def test_flesch_figures_equal_textstats_own_functions() -> None:
+    from textstat.backend import metrics as textstat_metrics
+    from framing.readability import flesch_kincaid_grade
+    for text in _kept_texts():
+        if not text.strip():
+            assert flesch_reading_ease(text) is None and flesch_kincaid_grade(text) is None
+            continue
+        assert flesch_reading_ease(text) == round(
+            float(textstat_metrics.flesch_reading_ease(text, "en_US")), 2), text[:60]
+        assert flesch_kincaid_grade(text) == round(
+            float(textstat_metrics.flesch_kincaid_grade(text, "en_US")), 2), text[:60]
