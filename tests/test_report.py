@@ -184,3 +184,45 @@ def test_seed_report_links_resolve_and_answer_the_three_questions(seeds_result):
     assert not set(parsed.hrefs) - set(parsed.ids)
     questions = [g.question for g in model.glance]
     assert len(questions) == 3 and all("Not available" not in g.answer for g in model.glance)
+
+
+def test_articles_beyond_the_limit_are_listed_without_their_text(fixture_result):
+    model = build_report(fixture_result, max_articles_shown=1)
+    shown, hidden = model.articles[0], model.articles[1:]
+    assert shown.shown and shown.segments and model.articles_shown == 1
+    assert hidden and all(not a.shown and a.segments == () for a in hidden)
+    assert all(a.marks == b.marks for a, b in zip(model.articles, build_report(fixture_result).articles))
+    html = render_html(model)
+    parsed = collect(html)
+    assert not set(parsed.hrefs) - set(parsed.ids)  # links to hidden text go to the article's entry
+    assert f"first 1 of {len(model.articles)} articles" in html and "--max-articles-shown 0" in html
+    assert html.count('<div class="article-text">') == 1
+    assert render_html(build_report(fixture_result)).count('<div class="article-text">') == len(model.articles)
+    assert html.count("Text not shown on this page") == len(hidden)
+    everything = build_report(fixture_result, max_articles_shown=0)
+    assert all(a.shown for a in everything.articles)
+    assert "--max-articles-shown" not in render_html(everything)
+
+
+def test_cli_rejects_a_negative_article_limit(tmp_path, capsys):
+    assert main(["report", str(CORPUS), "--out", str(tmp_path), "--max-articles-shown", "-1"]) == 2
+
+
+def test_an_article_without_title_is_named_by_its_first_sentence():
+    from framing.document import ArticleMeta, Document, Span
+    from framing.report import article_title
+
+    text = ("Strengthening ties between the two countries is an absolute priority for both "
+            "governments, the ministers said. Second sentence.")
+    first = text.index(" Second")
+    doc = Document(text, ArticleMeta(id="x-2023", outlet="o", source="x.txt"),
+                   {"sentences": [Span(0, first, "sentence", {"block": "paragraph"}),
+                                  Span(first + 1, len(text), "sentence", {"block": "paragraph"})]})
+    title, from_text = article_title(doc)
+    assert from_text and title.endswith("…") and len(title) <= 81
+    assert title == "Strengthening ties between the two countries is an absolute priority for both…"
+    short = Document("Talks ended.", ArticleMeta(id="y", outlet="o", source="y.txt"),
+                     {"sentences": [Span(0, 12, "sentence", {"block": "paragraph"})]})
+    assert article_title(short) == ("Talks ended.", True)
+    titled = Document("Talks ended.", ArticleMeta(id="z", outlet="o", source="z.txt", title="T"), {})
+    assert article_title(titled) == ("T", False)

@@ -9,6 +9,7 @@ import pytest
 
 import framing
 from framing import store
+from framing.corpus import load_corpus
 from framing.pipeline import AnalysisConfig
 from framing.store import StoreError, is_fresh, load_or_analyse, load_store, save_store
 
@@ -96,3 +97,36 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
         load_store(bogus)
     with pytest.raises(StoreError, match="no store here"):
         load_store(tmp_path / "missing.sqlite")
+
+
+def test_report_writes_a_store_that_audit_reuses(corpus_copy: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """`framing report` saves the store with the report; `framing audit` right after reuses it."""
+    from framing.cli import main
+
+    out = tmp_path / "reports"
+    assert main(["-q", "report", str(corpus_copy), "--out", str(out)]) == 0
+    written = out / "corpus.sqlite"
+    assert written.is_file()
+    cli_config = AnalysisConfig(options={"skip_bad": False})  # what the CLI passes by default
+    assert is_fresh(written, load_corpus(corpus_copy), cli_config)
+    # the same corpus spelled another way (relative, trailing slash) is the same corpus
+    monkeypatch.chdir(tmp_path)
+    assert is_fresh(written, load_corpus("corpus/"), cli_config)
+    article = tmp_path / "new.txt"
+    article.write_text("Officials said the talks in Astana went well, experts say.\n", "utf-8")
+    capsys.readouterr()
+    assert main(["audit", str(article), "--corpus", "corpus", "--store", str(written),
+                 "--out", str(tmp_path / "audit")]) == 0
+    assert "store " + str(written) + ": reused" in capsys.readouterr().err
+    # another config is not fresh: the store would be rebuilt, not reused
+    assert not is_fresh(written, load_corpus(corpus_copy),
+                        AnalysisConfig(use_default_lexicons=False, options={"skip_bad": False},
+                                       lexicon_paths=(FIXTURE.parent / "report" / "lexicon.toml",)))
+
+
+def test_report_without_store(corpus_copy: Path, tmp_path: Path) -> None:
+    from framing.cli import main
+
+    assert main(["-q", "report", str(corpus_copy), "--out", str(tmp_path / "r"), "--no-store"]) == 0
+    assert not (tmp_path / "r" / "corpus.sqlite").exists()

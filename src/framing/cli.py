@@ -70,10 +70,13 @@ def run_analyze(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
+    if args.max_articles_shown < 0:
+        raise UsageError("--max-articles-shown must be 0 (all) or more")
     config = config_from_args(args)
     check_output_dir(args.out)  # before the analysis, not after it
     result = analyze(args.corpus, config, progress=not args.quiet)
-    for path in write_report(result, args.out, title=args.title):
+    for path in write_report(result, args.out, title=args.title, store=not args.no_store,
+                             max_articles_shown=args.max_articles_shown):
         print(path)
     return 0
 
@@ -82,7 +85,8 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
     report = commands.add_parser(
         "report", help="analyse a corpus and write the comparison report (HTML, Markdown, JSON)",
         description="Analyse a corpus and write DIR/report.html (one self-contained file: open it "
-                    "in any browser, no network needed), DIR/report.md and DIR/analysis.json. The "
+                    "in any browser, no network needed), DIR/report.md, DIR/analysis.json and "
+                    "DIR/corpus.sqlite (the analysed corpus, reused by audit, search and lesson). The "
                     "report compares the outlets: framing profile, label map, shared facts "
                     "(agree / conflict / single source), sourcing, reliability indicators with "
                     "their evidence, and every article with its findings highlighted.",
@@ -91,6 +95,13 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--out", "-o", type=Path, required=True, metavar="DIR",
                         help="output folder (created if missing); files are replaced all or nothing")
     report.add_argument("--title", metavar="TEXT", help="report title (default: from the corpus name)")
+    report.add_argument("--max-articles-shown", type=int, default=50, metavar="N",
+                        help="show the highlighted text of the first N articles only (default 50; "
+                             "0 = all); the others are listed with their figures, and every "
+                             "finding stays in report.md and analysis.json")
+    report.add_argument("--no-store", action="store_true",
+                        help="do not write DIR/corpus.sqlite (the analysed corpus that `framing "
+                             "audit/search/lesson` reuse while it is fresh)")
     add_corpus_arguments(report)
     report.set_defaults(handler=run_report)
 

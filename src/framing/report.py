@@ -52,6 +52,11 @@ class ArticleView:
     segments: tuple[Segment, ...]
     marks: tuple[Mark, ...]
     category_counts: tuple[tuple[str, int], ...]
+    #: False when the article is beyond ``max_articles_shown``: listed with its figures,
+    #: its highlighted text left out (``segments`` is empty).
+    shown: bool = True
+    #: True when ``title`` is the article's first sentence (no title in manifest or text).
+    title_from_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,8 @@ class ReportModel:
     facts: FactsView | None
     label_map: LabelMapView | None
     glance: tuple[GlanceItem, ...]
+    #: How many articles show their highlighted text (the rest are listed with figures).
+    articles_shown: int
     #: Outlet rows of the profiles section (sourcing totals, readability), as its JSON gives them.
     outlet_profiles: tuple[Mapping[str, Any], ...]
     skipped: tuple[Any, ...]
@@ -235,12 +242,30 @@ def _date_text(doc: Document) -> str:
     return text + (" (approx.)" if doc.meta.date_precision == "approximate" else "")
 
 
-def article_title(doc: Document) -> str:
-    """The manifest title, else the title cleaning found in the text, else the id."""
+#: How long a first sentence standing in for a missing title may be, in characters.
+TITLE_FROM_TEXT_CHARS = 80
+
+
+def article_title(doc: Document) -> tuple[str, bool]:
+    """The article's title, and whether it was taken from its first sentence.
+
+    The manifest title, else the title cleaning found in the text, else the first
+    sentence of the body (cut at a word boundary to about 80 characters, ending in "…"),
+    else the id. A reader sees a headline-like line rather than "saenko-2023".
+    """
     if doc.meta.title:
-        return doc.meta.title
+        return doc.meta.title, False
     titles = [s for s in doc.get("layout") if s.label == "title"]
-    return " ".join(doc.text_of(titles[0]).split()) if titles else doc.id
+    if titles:
+        return " ".join(doc.text_of(titles[0]).split()), False
+    first = next((s for s in doc.sentences if s.attrs.get("block") not in ("title", "heading")), None)
+    if first is None:
+        return doc.id, False
+    text = " ".join(doc.text_of(first).split())
+    if len(text) > TITLE_FROM_TEXT_CHARS:
+        cut = text.rfind(" ", 0, TITLE_FROM_TEXT_CHARS)
+        text = text[:cut if cut > TITLE_FROM_TEXT_CHARS // 2 else TITLE_FROM_TEXT_CHARS].rstrip(" ,;:") + "…"
+    return text, True
 
 
 def relative_source(source: str, root: Path) -> str:
@@ -270,17 +295,19 @@ def position_href(article_id: str, offset: int) -> str:
 
 
 def build_article(result: AnalysisResult, doc: Document, outlet_names: Mapping[str, str],
-                  anchors: Sequence[int] = ()) -> ArticleView:
+                  anchors: Sequence[int] = (), shown: bool = True) -> ArticleView:
     marks = build_marks(doc, result.findings(doc))
     counts = Counter(m.category for m in marks)
     original = doc.meta.original_outlet
+    title, title_from_text = article_title(doc)
     return ArticleView(
-        id=doc.id, anchor=article_anchor(doc.id), title=article_title(doc),
+        id=doc.id, anchor=article_anchor(doc.id), title=title, title_from_text=title_from_text,
+        shown=shown,
         outlet=doc.meta.outlet, outlet_name=outlet_names.get(doc.meta.outlet, doc.meta.outlet),
         published=_date_text(doc), kind=doc.meta.kind, author=doc.meta.author,
         original_outlet=outlet_names.get(original, original) if original else None,
         source=relative_source(doc.meta.source, result.corpus.root), words=count_words(doc),
-        segments=tuple(document_segments(doc, marks, anchors)), marks=tuple(marks),
+        segments=tuple(document_segments(doc, marks, anchors)) if shown else (), marks=tuple(marks),
         category_counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
@@ -390,7 +417,9 @@ def _evidence_linker(articles: Sequence[ArticleView]) -> Callable[[Sequence[Evid
         for ev in evidence:
             article = anchors.get(ev.article_id)
             mark = by_span.get((ev.article_id, ev.start, ev.end, ev.category))
-            if mark:
+            if article and not article.shown:
+                href = f"#{article.anchor}"  # its text is not on the page: link to its entry
+            elif mark:
                 href = f"#{mark.anchor}"
             elif article and ev.start is not None and ev.start in positions.get(ev.article_id, ()):
                 href = position_href(ev.article_id, ev.start)
@@ -428,6 +457,7 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
         return None
     data = result.sections["label_map"].to_dict()
     marks = {(a.id, m.start, m.end): m for a in articles for m in a.marks}
+    hidden = {a.id for a in articles if not a.shown}
     outlets = list(outlet_documents(result))
     cells: dict[tuple[str, str], list[LabelChip]] = {}
     for row in data.get("labels", []):
@@ -436,6 +466,8 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
         mark = marks.get((first["article"], first["start"], first["end"])) if first else None
         href = (f"#{mark.anchor}" if mark else position_href(first["article"], first["start"])
                 if first else "")
+        if first and first["article"] in hidden:
+            href = f"#{article_anchor(first['article'])}"
         quotes = "; ".join(f"“{u['text']}” ({u['article']} [{u['start']}:{u['end']}]"
                            + (f", said by {u['speaker']})" if u.get("speaker") else ")") for u in uses[:5])
         chip = LabelChip(str(row["label"]), str(row.get("category", "label")),
@@ -466,17 +498,20 @@ def fact_anchor_offsets(result: AnalysisResult) -> dict[str, set[int]]:
     return offsets
 
 
-def _mention_view(m: Mapping[str, Any], outlet_names: Mapping[str, str]) -> MentionView:
+def _mention_view(m: Mapping[str, Any], outlet_names: Mapping[str, str],
+                  hidden: frozenset[str] = frozenset()) -> MentionView:
     sentence, s0 = m.get("sentence") or m["text"], m.get("sentence_start", m["start"])
     a, b = m["start"] - s0, m["end"] - s0
     if not (0 <= a <= b <= len(sentence)) or sentence[a:b] != m["text"]:
         sentence, a, b = m["text"], 0, len(m["text"])
     return MentionView(outlet_names.get(m["outlet"], m["outlet"]), m["article"],
-                       position_href(m["article"], m["start"]), str(m.get("value", "")),
+                       f"#{article_anchor(m['article'])}" if m["article"] in hidden
+                       else position_href(m["article"], m["start"]), str(m.get("value", "")),
                        sentence[:a], sentence[a:b], sentence[b:], m["start"], m["end"], m.get("voice"))
 
 
-def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str]) -> FactsView | None:
+def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str],
+                hidden: frozenset[str] = frozenset()) -> FactsView | None:
     """Shared facts, single-source facts, inconsistencies and the agreement matrix."""
     if "facts" not in result.sections:
         return None
@@ -487,11 +522,11 @@ def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str]) -> Fact
             id=fact["id"], status=fact["status"], description=fact.get("description") or fact["id"],
             explanation=fact.get("explanation", ""),
             outlets=tuple(outlet_names.get(o, o) for o in fact.get("outlets", [])),
-            mentions=tuple(_mention_view(m, outlet_names) for m in fact.get("mentions", [])),
+            mentions=tuple(_mention_view(m, outlet_names, hidden) for m in fact.get("mentions", [])),
             why=tuple(p.get("why", "") for p in fact.get("pairs", []) if p.get("relation") == "conflict")))
     shared = tuple(v for v in views if len(v.outlets) >= 2)
     single = tuple(v for v in views if len(v.outlets) < 2)
-    inconsistencies = tuple((_mention_view(item, outlet_names), item.get("explanation", ""))
+    inconsistencies = tuple((_mention_view(item, outlet_names, hidden), item.get("explanation", ""))
                             for item in data.get("inconsistencies", []))
     outlets = list(outlet_documents(result))
     index = {o: i for i, o in enumerate(outlets)}
@@ -511,13 +546,23 @@ def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str]) -> Fact
     return FactsView(data.get("summary", {}), shared, single, inconsistencies, chart, tuple(rows), rules)
 
 
-def build_report(result: AnalysisResult, title: str | None = None) -> ReportModel:
+#: Articles whose highlighted text the HTML report shows by default (the rest are listed).
+MAX_ARTICLES_SHOWN = 50
+
+
+def build_report(result: AnalysisResult, title: str | None = None,
+                 max_articles_shown: int | None = MAX_ARTICLES_SHOWN) -> ReportModel:
+    """The report model. Only the first ``max_articles_shown`` articles (corpus order; None
+    or 0 = all) carry their highlighted text; the others are listed with their figures."""
     outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
     for doc in result.documents:
         outlet_names.setdefault(doc.meta.outlet, doc.meta.outlet)
     anchors = fact_anchor_offsets(result)
-    articles = tuple(build_article(result, d, outlet_names, sorted(anchors.get(d.id, ())))
-                     for d in result.documents)
+    limit = max_articles_shown or len(result.documents)
+    articles = tuple(build_article(result, d, outlet_names, sorted(anchors.get(d.id, ())),
+                                   shown=i < limit)
+                     for i, d in enumerate(result.documents))
+    hidden = frozenset(a.id for a in articles if not a.shown)
     indicators = compute_indicators(result)
     unavailable = {name: Unavailable(title_, message) for name, (title_, message) in {
         "profiles": ("Sourcing and readability profiles", "Not available: the profiles stage has "
@@ -528,13 +573,14 @@ def build_report(result: AnalysisResult, title: str | None = None) -> ReportMode
                   "this analysis, so the report cannot say which facts agree or conflict."),
     }.items() if name not in result.sections}
     profile = build_profile(result, indicators, outlet_names)
-    facts = build_facts(result, outlet_names)
+    facts = build_facts(result, outlet_names, hidden)
     label_map = build_label_map(result, outlet_names, articles)
     return ReportModel(
         title=title or f"How outlets frame it: {result.corpus.name}",
         corpus_name=result.corpus.name, topic=result.corpus.topic,
         version=__version__, outlets=build_outlets(result), articles=articles,
         profile=profile, glance=build_glance(profile, label_map, facts),
+        articles_shown=sum(a.shown for a in articles),
         similarity=build_similarity(result, outlet_names), indicators=indicators,
         sections=dict(result.sections), unavailable=unavailable,
         provenance={k: v for k, v in result.provenance.items() if k not in ("lexicons", "gazetteer")},
@@ -629,7 +675,8 @@ def template_environment(markdown: bool = False) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=not markdown,
         finalize=markdown_escape if markdown else None,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"])
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v, d=1: "–" if v is None else f"{v:.{d}f}"
     env.filters["status_word"] = lambda s: STATUS_WORDS.get(s, s)
@@ -656,18 +703,34 @@ def render_markdown(model: ReportModel) -> str:
     return template_environment(markdown=True).get_template("report.md.j2").render(m=model)
 
 
-def report_files(result: AnalysisResult, title: str | None = None) -> dict[str, str]:
-    """Every output file's name and content; nothing is written here."""
-    model = build_report(result, title)
-    files = {"report.html": render_html(model), "report.md": render_markdown(model),
-             "analysis.json": "".join(result.iter_json())}
+#: The analysed corpus store written beside the report (what ``framing audit`` reads by default).
+STORE_FILE = "corpus.sqlite"
+
+
+def report_files(result: AnalysisResult, title: str | None = None, *, store: bool = False,
+                 max_articles_shown: int | None = MAX_ARTICLES_SHOWN) -> dict[str, Any]:
+    """Every output file's name and content; nothing is written here.
+
+    With ``store``, also ``corpus.sqlite``: the analysed corpus (see :mod:`framing.store`),
+    fingerprinted with the corpus and config the result came from, so ``framing audit
+    --corpus`` with the same corpus and options reuses it instead of analysing again.
+    """
+    model = build_report(result, title, max_articles_shown)
+    files: dict[str, Any] = {"report.html": render_html(model), "report.md": render_markdown(model),
+                             "analysis.json": "".join(result.iter_json())}
     if "facts" in result.sections:
         from .facts.table import facts_to_csv
 
         files["facts.csv"] = facts_to_csv(result.sections["facts"])
+    if store:
+        from .store import store_bytes
+
+        files[STORE_FILE] = store_bytes(result)
     return files
 
 
-def write_report(result: AnalysisResult, out_dir: str | Path, title: str | None = None) -> list[Path]:
-    """Write the report files into ``out_dir``, all or nothing."""
-    return write_files_atomically(Path(out_dir), report_files(result, title))
+def write_report(result: AnalysisResult, out_dir: str | Path, title: str | None = None, *,
+                 store: bool = False, max_articles_shown: int | None = MAX_ARTICLES_SHOWN) -> list[Path]:
+    """Write the report files (and with ``store`` the corpus store) into ``out_dir``, all or nothing."""
+    return write_files_atomically(Path(out_dir), report_files(
+        result, title, store=store, max_articles_shown=max_articles_shown))

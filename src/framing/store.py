@@ -93,7 +93,8 @@ def corpus_fingerprint(corpus: Corpus, config: AnalysisConfig) -> str:
     payload = {
         "schema": STORE_SCHEMA, "framing": __version__, "code": _package_code_hash(),
         "provenance": provenance, "lexicon_files": lexicon_files,
-        "corpus": corpus.to_dict(),
+        # the corpus folder as an absolute path: "seeds", "seeds/" and /abs/seeds are one corpus
+        "corpus": {**corpus.to_dict(), "root": str(Path(corpus.root).resolve())},
         "articles": [[e.meta.to_dict(), _entry_hash(e)] for e in corpus.entries],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -161,8 +162,6 @@ def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None
     came from; it is computed when not given.
     """
     path = Path(path)
-    if fingerprint is None:
-        fingerprint = corpus_fingerprint(result.corpus, result.config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -171,12 +170,7 @@ def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None
         raise OutputError(f"cannot write the store ({exc.strerror})", str(path)) from None
     tmp = Path(tmp_name)
     try:
-        con = sqlite3.connect(tmp)
-        try:
-            _write(con, result, fingerprint)
-            con.commit()
-        finally:
-            con.close()
+        _build(tmp, result, fingerprint)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
@@ -186,6 +180,36 @@ def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def store_bytes(result: AnalysisResult, fingerprint: str | None = None) -> bytes:
+    """The SQLite store of ``result`` as bytes, for writing together with other files.
+
+    ``framing report`` passes these to :func:`framing.output.write_files_atomically`, so
+    the store and the report files are replaced all or nothing.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=".framing-store.", suffix=".sqlite")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _build(tmp, result, fingerprint)
+        return tmp.read_bytes()
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(f"cannot build the store ({exc})", str(tmp)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _build(path: Path, result: AnalysisResult, fingerprint: str | None) -> None:
+    """Write a fresh database at ``path`` (an empty file) holding ``result``."""
+    if fingerprint is None:
+        fingerprint = corpus_fingerprint(result.corpus, result.config)
+    con = sqlite3.connect(path)
+    try:
+        _write(con, result, fingerprint)
+        con.commit()
+    finally:
+        con.close()
 
 
 def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) -> None:
