@@ -91,14 +91,24 @@ def test_analyze_writes_profiles_that_point_at_real_findings() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = framing.analyze(FIXTURES / "sourcing")
-    section = result.to_dict()["profiles"]
-    articles = {a["id"]: a for a in result.to_dict()["articles"]}
-    rows = [r for r in section["rates"] if r["level"] == "article" and r["dimension"] == "category"]
-    assert rows
+    data = result.to_dict()
+    section, articles = data["profiles"], data["articles"]
+    assert "findings" in section["finding_refs"]
+    rows = [r for r in section["rates"] if r["dimension"] == "category"]
+    assert {r["level"] for r in rows} == {"article", "outlet"}
     for row in rows:
-        spans = {(f["start"], f["end"], f["category"]) for f in articles[row["article"]]["findings"]}
-        for ref in row["findings"]:
-            assert (ref["start"], ref["end"], ref["category"]) in spans
+        # compact references: [article index, finding index] into analysis.json's articles
+        found = [articles[a]["findings"][f] for a, f in row["findings"]]
+        assert len(found) == row["count"]
+        assert {f["category"] for f in found} == {row["value"]}
+        assert {articles[a]["outlet"] for a, _ in row["findings"]} == {row["outlet"]}
+        if row["level"] == "article":
+            assert {articles[a]["id"] for a, _ in row["findings"]} == {row["article"]}
+    refs = [tuple(ref) for r in section["rates"] for ref in r["findings"]]
+    for (a, f), ref in zip(refs, (r for row in result.sections["profiles"].rates for r in row.findings)):
+        finding = articles[a]["findings"][f]
+        assert (articles[a]["id"], finding["start"], finding["end"], finding["key"]) == (
+            ref.article, ref.start, ref.end, ref.key)
 
 
 def test_neutral_labels_and_sourcing_are_not_counted_as_cues() -> None:

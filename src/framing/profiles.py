@@ -2,8 +2,10 @@
 
 A rate is ``count / words * 1000`` where ``words`` are the words of the kept body
 (title, headings and paragraphs; junk excluded) and ``count`` the findings that
-start inside the kept body. Each rate row lists the findings behind it (article
-id, span key, start, end), so any number in a report can be traced to the text.
+start inside the kept body. Each rate row lists the findings behind it, so any
+number in a report can be traced to the text: in Python as ``FindingRef`` (article
+id, span key, start, end), in analysis.json as ``[article index, finding index]``
+into the ``articles`` list and that article's ``findings``.
 Rates are given by category, by voice, by category and voice, by span key and by
 kind: a framing "cue", a "neutral-label" (a plain name such as "protests", kept for
 the label map, lexicon ``loaded = false``) or "sourcing". The unit totals
@@ -22,6 +24,7 @@ from .analysis import CorpusContext, register_corpus_stage
 from .document import Document, Span
 from .pipeline import Pipeline
 from .readability import count_words
+from .results import ordered_findings
 
 PER_WORDS = 1000
 #: The dimensions a rate is broken down by, and how a finding gives its value.
@@ -39,17 +42,21 @@ def finding_kind(key: str, span: Span) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FindingRef:
-    """Where one counted finding is: enough to find it in ``analysis.json`` and the original file."""
+    """Where one counted finding is: its article, key and offsets in the original file, and
+    its place in analysis.json (``articles[article_index]["findings"][finding_index]``)."""
 
     article: str
     key: str
     category: str
     start: int
     end: int
+    article_index: int
+    finding_index: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "key": self.key, "category": self.category,
-                "start": self.start, "end": self.end}
+    def to_dict(self) -> list[int]:
+        """The compact JSON reference ``[article index, finding index]``: a finding is
+        counted in up to ten rate rows, so rows point at it instead of repeating it."""
+        return [self.article_index, self.finding_index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +137,8 @@ class Profiles:
                      "words counted over the same text",
             "outlets": [u.to_dict() for u in self.units if u.level == "outlet"],
             "articles": [u.to_dict() for u in self.units if u.level == "article"],
+            "finding_refs": "each rate row's findings are [article index, finding index] pairs: "
+                            "articles[article index].findings[finding index] in this file",
             "rates": [r.to_dict() for r in self.rates],
         }
 
@@ -213,11 +222,13 @@ def build_profiles(documents: Sequence[Document], finding_keys: Sequence[str],
     by_outlet: dict[str, list[Document]] = defaultdict(list)
     outlet_refs: dict[str, list[tuple[dict[str, str], FindingRef]]] = defaultdict(list)
     article_units: list[UnitProfile] = []
-    for doc in documents:
+    for article_index, doc in enumerate(documents):
         outlet = doc.meta.outlet
         by_outlet[outlet].append(doc)
         words = body_words(doc)
-        refs = [(_values(key, s), FindingRef(doc.id, key, s.label, s.start, s.end))
+        position = {id(s): i for i, (_, s) in enumerate(ordered_findings(doc, finding_keys))}
+        refs = [(_values(key, s),
+                 FindingRef(doc.id, key, s.label, s.start, s.end, article_index, position[id(s)]))
                 for key, s in counted_findings(doc, finding_keys)]
         outlet_refs[outlet].extend(refs)
         article_units.append(UnitProfile("article", outlet, outlet_names.get(outlet, outlet), doc.id, 1,

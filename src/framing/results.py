@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import platform
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Protocol
+from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 from . import __version__
 from .corpus import Corpus
@@ -25,6 +25,13 @@ class Section(Protocol):
     """A corpus-level result (profiles, label map, facts) that serialises itself."""
 
     def to_dict(self) -> Any: ...
+
+
+def ordered_findings(doc: Document, finding_keys: Sequence[str]) -> list[tuple[str, Span]]:
+    """``(span key, span)`` of every finding in document order: the order of an article's
+    ``findings`` list in analysis.json, which compact references index into."""
+    pairs = [(key, span) for key in finding_keys for span in doc.get(key)]
+    return sorted(pairs, key=lambda kv: (kv[1].start, kv[1].end))
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,7 @@ class AnalysisResult:
 
     def findings(self, doc: Document) -> list[tuple[str, Span]]:
         """Every finding span of ``doc`` as ``(span key, span)`` in document order."""
-        pairs = [(key, span) for key in self.finding_keys for span in doc.get(key)]
-        return sorted(pairs, key=lambda kv: (kv[1].start, kv[1].end))
+        return ordered_findings(doc, self.finding_keys)
 
     def section(self, name: str) -> Any:
         return self.sections[name]
