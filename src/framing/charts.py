@@ -133,8 +133,14 @@ def _heat_colour(value: float, low: float, high: float) -> str:
 
 def heatmap(matrix: Sequence[Sequence[float | None]], row_labels: Sequence[str],
             col_labels: Sequence[str], title: str, low: float = 0.0, high: float = 1.0,
-            digits: int = 2) -> Markup:
-    """A grid of coloured cells with the value printed; ``None`` cells are grey with a dash."""
+            digits: int = 2, percent: bool = False) -> Markup:
+    """A grid of coloured cells with the value printed; ``None`` cells are grey with a dash.
+
+    With ``percent``, values are shares printed as "67%" (easier to read than 0.67)."""
+
+    def show(value: float | None) -> str:
+        return f"{value:.0%}" if percent and value is not None else format_value(value, digits)
+
     if len(matrix) != len(row_labels) or any(len(r) != len(col_labels) for r in matrix):
         raise ValueError("heatmap matrix shape does not match its labels")
     cell, top = 56, 40
@@ -158,9 +164,9 @@ def heatmap(matrix: Sequence[Sequence[float | None]], row_labels: Sequence[str],
             ink = "#000" if value is None or _heat_share(value, low, high) < 0.55 else "#fff"
             out.append(f'<rect class="cell" x="{_num(x)}" y="{_num(y)}" width="{cell}" height="{cell}" '
                        f'fill="{fill}" stroke="#fff"><title>{escape(label)} / {escape(col_labels[j])}: '
-                       f'{format_value(value, digits)}</title></rect>'
+                       f'{show(value)}</title></rect>'
                        f'<text x="{_num(x + cell / 2)}" y="{_num(y + cell / 2 + 4)}" text-anchor="middle" '
-                       f'fill="{ink}">{format_value(value, digits)}</text>')
+                       f'fill="{ink}">{show(value)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
 

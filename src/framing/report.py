@@ -470,7 +470,10 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
             href = f"#{article_anchor(first['article'])}"
         quotes = "; ".join(f"“{u['text']}” ({u['article']} [{u['start']}:{u['end']}]"
                            + (f", said by {u['speaker']})" if u.get("speaker") else ")") for u in uses[:5])
-        chip = LabelChip(str(row["label"]), str(row.get("category", "label")),
+        label = str(row["label"])
+        if first and str(first.get("text", "")).casefold() == label.casefold():
+            label = " ".join(str(first["text"]).split())  # as written: "the West", not "west"
+        chip = LabelChip(label, str(row.get("category", "label")),
                          str(row.get("voice", "outlet")), int(row.get("count", len(uses))), href,
                          f"{row.get('category')} · {row.get('voice')} voice · {quotes}")
         cells.setdefault((row["referent"], row["outlet"]), []).append(chip)
@@ -541,7 +544,8 @@ def build_facts(result: AnalysisResult, outlet_names: Mapping[str, str],
             rows.append((outlet_names.get(a, a), outlet_names.get(b, b), cell["shared"],
                          cell["agree"], cell["conflict"]))
     labels = [outlet_names.get(o, o) for o in outlets]
-    chart = heatmap(grid, labels, labels, "Share of shared facts on which two outlets agree")
+    chart = heatmap(grid, labels, labels, "Share of shared facts on which two outlets agree",
+                    percent=True)
     rules = str(data.get("method", {}).get("rules", ""))
     return FactsView(data.get("summary", {}), shared, single, inconsistencies, chart, tuple(rows), rules)
 
