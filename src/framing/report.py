@@ -664,6 +664,17 @@ STATUS_WORDS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "
 STATUS_SYMBOLS = {"yes": "✓", "partial": "◐", "no": "✗", "n/a": "–", "unavailable": "?"}
 
 
+_QUOTE_CHARS = "\"'“”‘’«»"
+
+
+def quoted(text: Any) -> str:
+    """``text`` in curly quotes, unless it already is a quotation (no doubled quote marks)."""
+    text = str(text)
+    if len(text) > 1 and text[0] in _QUOTE_CHARS and text[-1] in _QUOTE_CHARS:
+        return text
+    return f"“{text}”"
+
+
 def _json_pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, default=str)
 
@@ -688,6 +699,7 @@ def template_environment(markdown: bool = False) -> jinja2.Environment:
     env.filters["css"] = css_token
     env.filters["json"] = _json_pretty
     env.filters["md"] = markdown_escape
+    env.filters["quoted"] = quoted
     env.globals["category_colour"] = category_colour
     return env
 
