@@ -73,6 +73,38 @@ _AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]+
 #: Verb forms that are also common nouns ("Central Asian states"): speech only before "that".
 _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes", "fears",
                     "promises", "vows", "calls", "terms", "brands", "labels", "remarks"}
+#: Verbs that take an object ("condemned the arrests", "added fuel to the flame"): what follows
+#: is the outlet describing an act, and only a "that" clause is what was said.
+_OBJECT_VERBS = {"condemned", "condemns", "accused", "accuses", "denied", "denies", "asked", "asks",
+                 "urged", "urges", "complained", "complains", "confirmed", "confirms", "announced",
+                 "announces", "reported", "added", "adds", "promised", "vowed", "predicted",
+                 "predicts", "declared", "declares", "warned", "warns"}
+#: "told reporters ...", "tells ILNA": the person told, before what was said.
+_ADDRESSEE = re.compile(
+    r"\s+(?:(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|him|her|them|us|me|reporters|journalists|"
+    r"the\s+[a-z]+|an?\s+[a-z]+(?:\s+[a-z]+)?\s+(?:conference|briefing|meeting))(?:\s+that\b)?")
+#: Words that open a sentence or clause; a phrase starting with one is not an attribution
+#: ('..." Although it should be said', '..." It is true to say').
+#: What may follow "said" when the speech came before it ("..., the ministry said on Friday,
+#: citing preliminary results."): a short adverbial and a participle, nothing said.
+_ADVERBIAL_TAIL = re.compile(
+    r"(?:(?:on|in|at|after|before|during|late|early|earlier|later|last|this|yesterday|today|to|by|"
+    r"from|via)\b(?:\s+[\w’'-]+){0,3})?(?:\s*,?\s*(?:citing|adding|quoting|referring to)\b[^.;:]*)?\s*")
+_COMMA_BEFORE_SUBJECT = re.compile(r",\s*(?:(?:the|a|an)\s+)?$")
+_CLAUSE_OPENERS = {"Although", "Though", "While", "When", "If", "Since", "Because", "Then", "Thus",
+                   "So", "Yet", "Even", "Also", "This", "That", "These", "Those", "It", "Its",
+                   "There", "Here", "What", "Now", "Today", "Still", "Often", "Previously",
+                   "Earlier", "Later", "Recently", "Usually", "Sometimes", "However", "Meanwhile",
+                   "But", "And", "As", "In", "For", "Such", "All"}
+#: Last words of an organisation's name: "Human Rights Watch" is kept whole.
+_ORGANISATION_WORDS = {"Watch", "Commission", "Committee", "Consortium", "Ministry", "Office",
+                       "Council", "Agency", "Service", "Bank", "Fund", "Institute", "Center", "Centre",
+                       "University", "Party", "Union", "Organization", "Organisation",
+                       "International", "Foundation", "Association", "Group", "Court", "Parliament",
+                       "Government", "Assembly", "Federation", "Corporation", "Company",
+                       "Department", "Bureau", "Forum", "Network", "Alliance", "Movement"}
+_CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
+                               r"\s+and\s+(?:the\s+)?$")
 
 _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
@@ -144,7 +176,9 @@ def _strip_titles(text: str, start: int) -> tuple[str, int]:
         kept.pop(0)
     if not kept:
         return text, start
-    if len(kept) >= 3 and kept[-2].group() != "of":
+    if kept[-1].group().rstrip(".,") in _ORGANISATION_WORDS:
+        pass  # "Human Rights Watch", "Central Election Commission": the whole name
+    elif len(kept) >= 3 and kept[-2].group() != "of":
         kept = kept[-2:]  # "Brussels Aigul Kuspan" -> "Aigul Kuspan"
     elif kept[0].group() == "of":
         return text, start  # "Deputy Foreign Minister of Kazakhstan": a role is all we have
@@ -322,11 +356,19 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     continue
                 if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not m.group("that"):
                     continue
+                if verb in _OBJECT_VERBS and kind == "speech-verb" and not m.group("that"):
+                    continue  # "The EU condemned the arrests": the outlet describing an act
                 if _follows_closing_quote(text, sentence.start + m.start()):
                     continue  # '..." X said': the attribution of a direct quotation
                 if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
                     continue
                 start = sentence.start + m.end()
+                if verb in {"told", "tells"} and not m.group("that"):
+                    addressee = _ADDRESSEE.match(text, start, sentence.end)
+                    if addressee:
+                        start = addressee.end()
+                    if len(_WORDS.findall(text, start, sentence.end)) < 2:
+                        continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
                 if kind == "naming-verb":
                     rest = s_text[m.end():]
                     as_match = _AS.search(rest)
@@ -356,6 +398,13 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 if contrast:
                     end = contrast.start()
                 start, end = _trim(text, start, end)
+                if kind == "speech-verb" and not m.group("that") \
+                        and _ADVERBIAL_TAIL.fullmatch(text, start, max(start, end)):
+                    # "Protests spread, the ministry said on Friday.": what was said came before.
+                    subj_at = sentence.start + m.start("subj")
+                    comma = _COMMA_BEFORE_SUBJECT.search(text, sentence.start, subj_at)
+                    start, end = _trim(text, _clause_start(text, sentence.start, comma.start()),
+                                       comma.start()) if comma else (start, start)
                 if end > start:
                     reported.append(_reported_span(start, end, speaker, kind))
                     if speaker.name and speaker.start is not None:
@@ -391,7 +440,10 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 speaker = _speaker_from(m.group("after"), q.end + m.start("after"), last)
             else:
                 subject = m.group("before")
-                if len(_WORDS.findall(subject)) <= 10:
+                first = subject.split(None, 1)[0] if subject.split() else ""
+                if first in _CLAUSE_OPENERS:
+                    pass  # '..." Although it should be said': a new sentence, not an attribution
+                elif len(_WORDS.findall(subject)) <= 10:
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
         before_at = q.start - len(before)
@@ -409,6 +461,11 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 else:
                     speaker = named or _speaker_from(
                         lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
+                    conjoined = _CONJOINED_BEFORE.search(lead, 0, named.start - lead_at) \
+                        if named is not None and named.start is not None else None
+                    if conjoined:  # "The EU and the US condemned "...""
+                        at = lead_at + conjoined.start("first")
+                        speaker = Speaker(" ".join(text[at:named.end].split()), at, named.end)
                 if re.search(r"\b(?:is|are|was|were)\s+(?:said|reported|believed)\b", before[mb.start() - 8:]):
                     speaker = Speaker(None)
                 how = "before"
@@ -515,6 +572,12 @@ def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speake
         if name is not None:
             found.append(name)
     return sorted(found, key=lambda sp: sp.start or 0)
+
+
+def _clause_start(text: str, sentence_start: int, end: int) -> int:
+    """Where the clause ending at ``end`` begins: after the last ';' or ':' in the sentence."""
+    return max(sentence_start, text.rfind(";", sentence_start, end) + 1,
+               text.rfind(":", sentence_start, end) + 1)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
