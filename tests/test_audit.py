@@ -189,7 +189,7 @@ def test_cli_audit_fails_above_a_threshold_and_writes_reports(tmp_path: Path, ca
     assert main(["audit", *common, "--fail-above", "loaded-term=500"]) == 0
     assert "reused" in capsys.readouterr().err
     data = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
-    assert data["schema"] == "framing.audit/1" and data["breaches"] == []
+    assert data["schema"] == "framing.audit/2" and data["breaches"] == []
     assert (tmp_path / "out" / "audit.html").is_file() and (tmp_path / "out" / "audit.md").is_file()
     assert main(["audit", *common, "--fail-above", "loaded-term"]) == 2
 

@@ -35,7 +35,7 @@ from .results import AnalysisResult, SkippedArticle
 from .profiles import body_words, counted_findings
 from .store import DEFAULT_STORE, load_or_analyse
 
-AUDIT_SCHEMA = "framing.audit/1"
+AUDIT_SCHEMA = "framing.audit/2"
 #: Span keys whose findings are framing cues (the rest, e.g. sourcing, are reported apart).
 CUE_KEYS = ("cues", "scare_quotes")
 SOURCING_KEY = "sourcing"
@@ -201,6 +201,10 @@ class AuditResult:
     provenance: Mapping[str, Any]
     skipped: tuple[SkippedArticle, ...] = ()
     profile_method: str = ""
+
+    @property
+    def schema(self) -> str:
+        return AUDIT_SCHEMA
 
     @property
     def failed(self) -> bool:
