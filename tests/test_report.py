@@ -226,3 +226,11 @@ def test_an_article_without_title_is_named_by_its_first_sentence():
     assert article_title(short) == ("Talks ended.", True)
     titled = Document("Talks ended.", ArticleMeta(id="z", outlet="o", source="z.txt", title="T"), {})
     assert article_title(titled) == ("T", False)
+
+
+def test_evidence_already_in_quotes_is_not_quoted_twice():
+    from framing.report import quoted
+
+    assert quoted('"acts of repression"') == '"acts of repression"'
+    assert quoted("“war”") == "“war”"
+    assert quoted("riots") == "“riots”"
