@@ -229,3 +229,35 @@ def test_a_named_organisation_is_a_named_source_of_kind_organisation() -> None:
 def test_anonymous_groups(sentence: str, expected: list[str]) -> None:
     doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
     assert [doc.text_of(s) for s in doc.get("sourcing") if s.label == "anonymous-source"] == expected
+
+
+@pytest.mark.parametrize("sentence, text, speaker", [
+    ("At least 238 people died, according to the prosecutor general's office.",
+     "prosecutor general's office", "prosecutor general's office"),
+    ("According to the health ministry, 4,500 people were injured in the unrest.",
+     "health ministry", "health ministry"),
+    ("The interior ministry said that 9,900 people had been detained.", "interior ministry", "interior ministry"),
+])
+def test_an_organisation_named_in_lower_case_is_an_organisational_source(sentence, text, speaker) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    found = [(s.label, doc.text_of(s), s.attrs["speaker"], s.attrs["source_kind"]) for s in doc.get("sourcing")]
+    assert found == [("named-source", text, speaker, "organisation")]
+
+
+@pytest.mark.parametrize("sentence, name, role", [
+    ("The Minister of Foreign Affairs Mukhtar Tileuberdi said the talks went well.",
+     "Mukhtar Tileuberdi", "Minister of Foreign Affairs"),
+    ("President of Kazakhstan Nursultan Nazarbayev said the talks went well.",
+     "Nursultan Nazarbayev", "President of Kazakhstan"),
+])
+def test_a_several_word_place_after_of_belongs_to_the_role(sentence, name, role) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    assert [(s.attrs["speaker"], s.attrs["role"]) for s in doc.get("sourcing")] == [(name, role)]
+
+
+def test_the_expert_refers_back_to_a_person_not_an_organisation() -> None:
+    doc = analysed("Trade talks resumed on Monday in the capital.\n\n"
+                   "Political analyst Aliya Nurova said prices would rise. The health ministry said "
+                   "that 12 people were injured. The expert believes the talks will fail.\n")
+    found = {doc.text_of(s): s.attrs["speaker"] for s in doc.get("sourcing")}
+    assert found["The expert"] == "Aliya Nurova"

@@ -105,6 +105,13 @@ _POSSESSIVE_ROLE_THEN_VERB = re.compile(
     rf"\b(?P<who>{_CAP}['’]s\s+(?:[a-z-]+\s+){{0,2}}(?i:{_SINGLE_ROLES}))\s*,?\s+{_AUX}(?:{_VERBS})\b")
 # "Anna Smith, a spokeswoman for the ministry": a role in apposition after the name.
 _APPOSITIVE_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?P<role>[^,.;:!?\"“”()]{2,80}?)(?=\s*(?:[,.;:!?]|$))")
+# "the prosecutor general's office", "the health ministry": a body named in lower case.
+_LOWER_ORGANISATION = (r"(?!(?:new|same|other|local|regional|relevant|responsible|main|former|whole|"
+                       r"this|that|its|their|his|her)\b)[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,2}\s+"
+                       r"(?:ministry|office|committee|commission|agency|bureau|service|council)")
+_LOWER_ORGANISATION_PHRASE = re.compile(rf"(?:[Tt]he\s+)?(?P<org>{_LOWER_ORGANISATION})")
+_LOWER_ORGANISATION_THEN_VERB = re.compile(
+    rf"\b[Tt]he\s+(?P<org>{_LOWER_ORGANISATION})\s*,?\s+{_AUX}(?:{_VERBS})\b")
 # "According to political analyst Kazbek Beisebayev, ..."
 _ACCORDING_TO = re.compile(
     r"\b[Aa]ccording\s+to\s+(?P<who>[^,;:.!?\"“”()]{2,120}?)"
@@ -240,7 +247,7 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
                or tok.lower() in _TITLES), default=0)
     # "President of Kazakhstan Nursultan Nazarbayev": after a preposition the first word is a place.
     if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
-        cut = 1
+        cut = max(1, len(run) - 2)  # "Minister of Foreign Affairs | Mukhtar Tileuberdi"
     # "for the Caspian Pipeline Consortium": after "the", or ending in "Commission", an organisation.
     organisation = bool(before and before[-1][2] == "the" or run[-1][2].lower().rstrip(".") in _ORGANISATION)
     if organisation:
@@ -300,6 +307,10 @@ def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
     phrase = text[start:end]
     if _PRONOUN.match(phrase.strip()):
         return None
+    organisation = _LOWER_ORGANISATION_PHRASE.fullmatch(phrase)
+    if organisation:
+        a, b = start + organisation.start("org"), start + organisation.end("org")
+        return Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
     runs = list(re.finditer(_NAME_RUN, phrase))
     last = runs[-1] if runs and start + runs[-1].end() >= end - 1 else None
     if last is not None:
@@ -372,6 +383,9 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
             found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"))
             if found:
                 yield found
+        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk):
+            a, b = s0 + m.start("org"), s0 + m.end("org")
+            yield Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
         for m in _WHO_THEN_VERB.finditer(chunk):
             found = split_role_and_name(text, s0 + m.start("name"), s0 + m.end("name"), s0)
             if found:
@@ -420,7 +434,8 @@ def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | N
         if a.name:
             name = full_names.get(a.name.split()[-1].lower(), a.name) if len(a.name.split()) == 1 else a.name
             resolved[a.start] = (name, a.name if name != a.name else None)
-            last_named = name
+            if a.kind == "person":
+                last_named = name  # "the expert" refers back to a person, never to a ministry
         elif a.role and last_named and re.match(r"(?i)^(?:expert|observer|analyst|economist|"
                                                    r"professor|scholar|researcher|politician|"
                                                    r"diplomat|author)$", a.role.strip()):
