@@ -733,7 +733,8 @@ def report_files(result: AnalysisResult, title: str | None = None, *, store: boo
     """
     model = build_report(result, title, max_articles_shown)
     files: dict[str, Any] = {"report.html": render_html(model), "report.md": render_markdown(model),
-                             "analysis.json": "".join(result.iter_json())}
+                             # chunks, written as they come: never the whole JSON in memory
+                             "analysis.json": result.iter_json()}
     if "facts" in result.sections:
         from .facts.table import facts_to_csv
 
