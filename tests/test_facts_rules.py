@@ -130,3 +130,16 @@ def test_a_count_in_a_paragraph_without_an_event_joins_the_event_its_article_nam
     assert fact["outlets"] == ["alpha-news", "beta-times"]
     assert fact["status"] == "agree"                                   # 164 and at least 170
     assert not any(f.startswith("number/") for f in rules_facts["facts"])
+
+
+def test_relative_weekdays_match_dateparser():
+    from datetime import timedelta
+
+    from framing.facts.dates import _dateparser_relative, relative_day
+    phrases = ["tomorrow", "yesterday", "Tomorrow"] + [
+        f"{pre} {day}" for pre in ("this", "next", "last", "coming", "past")
+        for day in ("Monday", "Wednesday", "Sunday")]
+    for offset in range(8):
+        base = date(2016, 3, 14) + timedelta(days=offset)
+        for phrase in phrases:
+            assert relative_day(phrase, base) == _dateparser_relative(phrase, base), (phrase, base)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import LexiconError
 
@@ -62,20 +62,44 @@ class Gazetteer:
     _trigger_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _name_re: re.Pattern[str] | None = None
     _trigger_re: re.Pattern[str] | None = None
+    _trigger_lower_re: re.Pattern[str] | None = None
 
-    def find_names(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str, str]]:
-        """``(start, end, id, kind)`` for every alias in ``text[start:end]``, longest first."""
+    @property
+    def name_pattern(self) -> re.Pattern[str] | None:
+        """The one compiled alternation of every alias (callers may scan a whole block with it)."""
+        return self._name_re
+
+    @property
+    def trigger_pattern(self) -> re.Pattern[str] | None:
+        return self._trigger_re
+
+    def trigger_scan(self, text: str) -> tuple[re.Pattern[str] | None, str]:
+        """The trigger pattern and the text to scan with it: ``text.lower()`` and a
+        case-sensitive pattern when that keeps every offset (much faster than IGNORECASE)."""
+        lowered = text.lower()
+        if len(lowered) == len(text) and "ſ" not in text and self._trigger_lower_re is not None:
+            return self._trigger_lower_re, lowered
+        return self._trigger_re, text
+
+    def find_names(self, text: str, start: int, end: int,
+                   matches: Iterable[re.Match[str]] | None = None) -> Iterator[tuple[int, int, str, str]]:
+        """``(start, end, id, kind)`` for every alias in ``text[start:end]``, longest first.
+
+        ``matches``: the name pattern's matches in that range, when the caller already has them.
+        """
         if self._name_re is None:
             return
-        for m in self._name_re.finditer(text, start, end):
+        for m in self._name_re.finditer(text, start, end) if matches is None else matches:
             ident, kind = self.names[m.group(0)]
             yield m.start(), m.end(), ident, kind
 
-    def find_triggers(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    def find_triggers(self, text: str, start: int, end: int,
+                      matches: Iterable[re.Match[str]] | None = None
+                      ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         """``(start, end, candidate event ids)`` for every event trigger phrase."""
         if self._trigger_re is None:
             return
-        for m in self._trigger_re.finditer(text, start, end):
+        for m in self._trigger_re.finditer(text, start, end) if matches is None else matches:
             yield m.start(), m.end(), self._trigger_events[_fold(m.group(0))]
 
     def quantity_of(self, words: list[str]) -> str | None:
@@ -122,6 +146,25 @@ def trie_alternation(phrases: list[str], fold: bool = False) -> str:
         return f"(?:{body})?" if ends else body
 
     return render(trie)
+
+
+_FOLDS_TO = "ſKİı"  # characters Unicode case-folding matches to an ASCII letter (s, k, i)
+
+
+def first_char_guard(chars: Iterable[str], ignore_case: bool = False) -> str:
+    """A lookahead ``(?=[...])`` for the characters a match can start with.
+
+    ``re`` skips positions that fail a leading character set in C, before trying the
+    lookbehinds and alternations that follow; it does not work that set out by itself when a
+    pattern starts with a lookbehind. Adds every case variant when ``ignore_case``.
+    """
+    found = set()
+    for ch in chars:
+        found.add(ch)
+        if ignore_case:
+            found.update({ch.lower(), ch.upper()})
+            found.update(c for c in _FOLDS_TO if re.fullmatch(re.escape(ch), c, re.IGNORECASE))
+    return "(?=[" + "".join(sorted(re.escape(c) if c not in "\\" else c for c in found)) + "])"
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -183,13 +226,17 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
             raise LexiconError("quantities need an 'id'", here)
         quantities.append(Quantity(info["id"], str(info.get("label", info["id"])),
                                    tuple(w.lower() for w in _strings(info, "words", here))))
-    name_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(names)) + r")(?![\w-])") if names else None
-    trigger_re = (re.compile(r"(?<![\w-])(?:" + trie_alternation(
-        [_fold(t) for e in events.values() for t in e.triggers], fold=True) + r")(?![\w-])",
-        re.IGNORECASE) if events else None)
+    name_re = re.compile(first_char_guard(a[0] for a in names) + r"(?<![\w-])(?:"
+                         + _alternation(list(names)) + r")(?![\w-])") if names else None
+    folded_triggers = [_fold(t) for e in events.values() for t in e.triggers]
+    trigger_body = (r"(?<![\w-])(?:" + trie_alternation(folded_triggers, fold=True) + r")(?![\w-])")
+    trigger_re = (re.compile(first_char_guard((t[0] for t in folded_triggers), ignore_case=True)
+                             + trigger_body, re.IGNORECASE) if events else None)
+    trigger_lower_re = (re.compile(first_char_guard(t[0] for t in folded_triggers) + trigger_body)
+                        if events else None)
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
-                     name_re, trigger_re)
+                     name_re, trigger_re, trigger_lower_re)
 
 
 def default_gazetteer_path() -> Path:
@@ -214,12 +261,16 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
 
 # A run of two or more capitalised words ("Jawaharlal Nehru University"), allowing "of"/"de".
 _CAPITALISED_RUN = re.compile(
-    r"(?<![\w-])(?:[A-Z][\w'’.-]*[a-z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)+")
+    r"(?=[A-Z])(?<![\w-])(?:[A-Z][\w'’.-]*[a-z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 
 
-def find_capitalised_names(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+CAPITALISED_RUN = _CAPITALISED_RUN
+
+
+def find_capitalised_names(text: str, start: int, end: int,
+                           matches: Iterable[re.Match[str]] | None = None) -> Iterator[tuple[int, int]]:
     """Multi-word capitalised names not starting the sentence (a rule, not a model)."""
-    for m in _CAPITALISED_RUN.finditer(text, start, end):
+    for m in _CAPITALISED_RUN.finditer(text, start, end) if matches is None else matches:
         s = m.start()
         if s == start:
             # The sentence's first word is capitalised anyway: drop it and keep the rest.

@@ -11,6 +11,7 @@ evidence the corpus stage (:mod:`framing.facts.align`) aligns across outlets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,9 +19,9 @@ from typing import Any, ClassVar
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
-from .dates import DateMention, find_dates
-from .entities import Event, Gazetteer, find_capitalised_names, load_gazetteer
-from .numbers import NumberMention, find_numbers
+from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
+from .entities import CAPITALISED_RUN, Event, Gazetteer, find_capitalised_names, load_gazetteer
+from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
 LEAD_DAYS = 180
@@ -47,6 +48,34 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
     """The gazetteer named by ``config.options['gazetteer']`` or the packaged one."""
     path = config.options.get("gazetteer")
     return load_gazetteer(Path(path) if path else None)
+
+
+def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
+                        sentences: list[Span]) -> list[list[re.Match[str]]]:
+    """``pattern``'s matches in each sentence, from one scan over all of them.
+
+    Scanning once and handing matches out with a binary search costs one pass over the text
+    instead of one regex call per sentence and pattern. A match that crosses a sentence
+    boundary (or starts between sentences) is not what a per-sentence scan would find, so the
+    sentences it touches are scanned again on their own: the result is the per-sentence one.
+    """
+    found: list[list[re.Match[str]]] = [[] for _ in sentences]
+    if pattern is None or not sentences:
+        return found
+    starts = [s.start for s in sentences]
+    again: set[int] = set()
+    for m in pattern.finditer(text, sentences[0].start, sentences[-1].end):
+        ms, me = m.span()
+        i = bisect_right(starts, ms) - 1
+        if i >= 0 and me <= sentences[i].end:
+            found[i].append(m)
+            continue
+        last = bisect_left(starts, me) - 1
+        again.update(k for k in range(max(i, 0), last + 1)
+                     if sentences[k].start < me and ms < sentences[k].end)
+    for k in again:
+        found[k] = list(pattern.finditer(text, sentences[k].start, sentences[k].end))
+    return found
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -104,12 +133,20 @@ class FactExtractor:
         blocks = doc.body
         spans: list[Span] = []
         block, carried = -1, None
-        for index, sentence in enumerate(doc.sentences):
+        sentences = doc.sentences
+        gaz = self.gazetteer
+        # Each pattern scans the document once; its matches are handed out per sentence.
+        hits = {key: matches_by_sentence(pattern, doc.text, sentences) for key, pattern in (
+            ("names", gaz.name_pattern), ("capitalised", CAPITALISED_RUN), ("dates", DATE_PATTERN),
+            ("bare_dates", BARE_DATE_PATTERN), ("numbers", NUMBER_PATTERN))}
+        hits["triggers"] = matches_by_sentence(*gaz.trigger_scan(doc.text), sentences)
+        for index, sentence in enumerate(sentences):
             current = next((i for i in range(max(block, 0), len(blocks))
                             if blocks[i].start <= sentence.start < blocks[i].end), block)
             if current != block:  # a new paragraph starts a new topic
                 block, carried = current, None
-            found, last = self._sentence(doc, index, sentence, quotes, notes, carried)
+            found, last = self._sentence(doc, index, sentence, quotes, notes, carried,
+                                         {key: found[index] for key, found in hits.items()})
             spans.extend(found)
             carried = last or carried
         return spans
@@ -125,24 +162,25 @@ class FactExtractor:
         return {"voice": "outlet", "speaker": None}
 
     def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[Span],
-                  notes: list[tuple[int, int, str]],
-                  carried: Event | None) -> tuple[list[Span], Event | None]:
+                  notes: list[tuple[int, int, str]], carried: Event | None,
+                  hits: dict[str, list[re.Match[str]]]) -> tuple[list[Span], Event | None]:
         """Mentions of one sentence, and the last event it names (carried to the next sentence)."""
         text, s, e = doc.text, sentence.start, sentence.end
         gaz = self.gazetteer
         meta = doc.meta
         spans: list[Span] = []
-        names = list(gaz.find_names(text, s, e))
+        names = list(gaz.find_names(text, s, e, hits["names"]))
         name_ids = {ident for *_, ident, _ in names}
         for ns, ne, ident, kind in names:
             spans.append(Span(ns, ne, "entity", {"id": ident, "kind": kind, "name": gaz.labels[ident],
                                                   "sentence": index, "source": "gazetteer"}))
-        for cs, ce in find_capitalised_names(text, s, e):
+        for cs, ce in find_capitalised_names(text, s, e, hits["capitalised"]):
             if not any(ns < ce and cs < ne for ns, ne, *_ in names):
                 spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
                                                      "sentence": index, "source": "capitalised-run"}))
-        dates = [d for d in find_dates(text, s, e, meta.published, meta.date_precision)]
-        triggers = list(gaz.find_triggers(text, s, e))
+        dates = find_dates(text, s, e, meta.published, meta.date_precision, hits["dates"],
+                           hits["bare_dates"])
+        triggers = list(gaz.find_triggers(text, s, e, hits["triggers"]))
 
         # Tie each date to the nearest trigger within MAX_GAP_WORDS; remember it per trigger.
         date_links: dict[int, tuple[int, str]] = {}  # date index -> (trigger index, relation)
@@ -212,7 +250,7 @@ class FactExtractor:
                 attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
             spans.append(Span(d.start, d.end, "date", attrs))
 
-        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates]):
+        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates], hits["numbers"]):
             spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
                                              carried))
         named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]

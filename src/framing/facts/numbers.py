@@ -47,6 +47,7 @@ _words = trie_alternation(list(_WORD_NUMBERS), fold=True)
 # much faster than an optional qualifier group tried at every position.
 _QUALIFIER_BEFORE = re.compile(rf"(?<![\w-])(?P<qual>(?i:{_qual}))\s+$")
 _NUMBER_PATTERN = re.compile(
+    r"(?=[\dU$€£dDhHsSaAtTmMfFeEnNſ])"  # the characters a match can start with (faster scan)
     r"(?<![\w])(?:"  # every alternative starts a word: fail fast inside words
     rf"(?:(?P<cur>US\$|\$|€|£)\s?)?(?<![\w.,-])(?<![A-Za-z]-)(?P<num>{_NUM})(?![\d])"
     rf"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?"
@@ -171,12 +172,18 @@ def _singular(word: str) -> str:
     return word
 
 
-def find_numbers(text: str, start: int, end: int,
-                 skip: list[tuple[int, int]] | None = None) -> list[NumberMention]:
-    """Quantities in ``text[start:end]`` (one sentence); ``skip`` holds date spans to ignore."""
+NUMBER_PATTERN = _NUMBER_PATTERN
+
+
+def find_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None,
+                 matches: list[re.Match[str]] | None = None) -> list[NumberMention]:
+    """Quantities in ``text[start:end]`` (one sentence); ``skip`` holds date spans to ignore.
+
+    ``matches``: :data:`NUMBER_PATTERN`'s matches in that range, when the caller has them.
+    """
     skip = skip or []
     found = []
-    for m in _NUMBER_PATTERN.finditer(text, start, end):
+    for m in _NUMBER_PATTERN.finditer(text, start, end) if matches is None else matches:
         core_start = m.start("num") if m.group("num") else m.start("vague") if m.group("vague") else m.start("word")
         if any(a <= core_start < b for a, b in skip):
             continue
