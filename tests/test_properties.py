@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import framing
 from framing.corpus import ArticleEntry, Corpus, Outlet
-from framing.document import ArticleMeta, Document
+from framing.document import ArticleMeta, Document, Span
 from framing.errors import FramingError, InputError
 from framing.pipeline import AnalysisConfig, Pipeline
 from framing.sources import decode_text
@@ -121,3 +121,30 @@ def test_whole_analysis_with_corpus_stages_never_crashes(articles) -> None:
         text = next(d.text for d in result.documents if d.id == article["id"])
         for finding in article["findings"]:
             assert text[finding["start"]:finding["end"]] == finding["text"]
+
+
+simple_values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-2, 2),
+                          st.text(max_size=5), st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.dictionaries(st.sampled_from(["voice", "term", "block", "n", "speaker"]), simple_values,
+                       max_size=4),
+       st.dictionaries(st.sampled_from(["voice", "term", "block", "n", "speaker"]), simple_values,
+                       max_size=4))
+def test_span_attrs_keep_values_types_and_order(first: dict, second: dict) -> None:
+    # Spans with equal attributes may share one read-only mapping (memory), but each span
+    # must still read back exactly its own attributes: same keys, order, values and types.
+    a, b = Span(0, 1, "x", first), Span(0, 1, "x", second)
+    for span, attrs in ((a, first), (b, second)):
+        assert list(span.attrs.items()) == list(attrs.items())
+        assert [type(v) for v in span.attrs.values()] == [type(v) for v in attrs.values()]
+    assert json.dumps(dict(a.attrs)) == json.dumps(first)
+    assert json.dumps(dict(b.attrs)) == json.dumps(second)
+
+
+def test_equal_simple_attrs_are_stored_once() -> None:
+    spans = [Span(i, i + 1, "sentence", {"block": "paragraph"}) for i in range(100)]
+    assert len({id(s.attrs) for s in spans}) == 1
+    with_list = [Span(i, i + 1, "x", {"values": [1, 2]}) for i in range(3)]
+    assert all(s.attrs["values"] == [1, 2] for s in with_list)
