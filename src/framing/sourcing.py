@@ -169,6 +169,14 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"Translator['’]?s note|Note from the editors?|From the editors?)\s*:\s*[^\n]*\S",
                 re.M | re.I), None),
 )
+# Words each note pattern needs, in the same order (gates, see gates.py): most texts have none.
+_EDITORIAL_NOTE_WORDS: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
+    tuple(re.compile(w if case else caseless(w)) for w in words) for words, case in (
+        (("approx", "прим"), True),
+        (("note", "comment", "ed.", "editor"), False),
+        (("note", "comment", "remark"), False),
+        (("editor", "ed.", "translator"), False),
+        (("editor", "translator", "ed. note"), False)))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -349,18 +357,17 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
-        has_verb = verb.within(s0, s1)
-        if not (has_verb or anonymity.within(s0, s1) or source.within(s0, s1)
-                or according.within(s0, s1)):
+        has_verb, has_anonymity = verb.within(s0, s1), anonymity.within(s0, s1)
+        has_source, has_according = source.within(s0, s1), according.within(s0, s1)
+        if not (has_verb or has_anonymity or has_source or has_according):
             continue
         chunk = text[s0:s1]
-        gates = (anonymity.within(s0, s1), has_verb, anonymity.within(s0, s1), source.within(s0, s1))
-        for pattern, gate in zip(_ANONYMOUS, gates):
+        for pattern, gate in zip(_ANONYMOUS, (has_anonymity, has_verb, has_anonymity, has_source)):
             if not gate:
                 continue
             for m in pattern.finditer(chunk):
                 yield Attribution(s0 + m.start(), s0 + m.end(), None, None, anonymous=True)
-        if according.within(s0, s1):
+        if has_according:
             for m in _ACCORDING_TO.finditer(chunk):
                 a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
                 found = _classify_phrase(text, a, b)
@@ -505,7 +512,9 @@ def _note_author(match: re.Match[str], default: str | None) -> str:
 def editorial_note_spans(text: str) -> list[Span]:
     """Notes a republisher, editor or translator inserted into the text."""
     spans: list[Span] = []
-    for pattern, default in _EDITORIAL_NOTES:
+    for (pattern, default), words in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_WORDS):
+        if not any(word.search(text) for word in words):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in spans):
                 continue
