@@ -39,6 +39,10 @@ _JUNK_LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                          r".*terms of (participation|use|service)|cookies?.*policy.*"),
         ("keyboard-mash", r"(asd|qwe|sdf|zxc|jkl|lorem ipsum|test)\w*"),
     ))
+#: All junk patterns as one alternation, tried in the order above: fullmatch picks the first
+#: alternative that matches the whole line, exactly as trying each pattern in turn (one call).
+_ANY_JUNK_LINE = re.compile("|".join(f"(?P<j{i}>{p.pattern})" for i, (_, p) in enumerate(_JUNK_LINE_PATTERNS)),
+                            re.IGNORECASE)
 _REPEATED_TOKEN = re.compile(r"(\w{2,4})\1{1,}")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _BYLINE = re.compile(r"by\s+\S.{0,80}", re.IGNORECASE)
@@ -47,6 +51,8 @@ _NAME_ROLE = re.compile(r"(?:dr\.?\s+)?[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+#: A letter outside the Latin ranges: a line without one cannot be mostly foreign script.
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +93,12 @@ LATIN_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "pl", "cs", "
 
 def junk_reason(line: Line, language: str) -> str | None:
     """Why a single line is page furniture, or None when it may be article text."""
-    for reason, pattern in _JUNK_LINE_PATTERNS:
-        if pattern.fullmatch(line.text):
-            return reason
+    junk = _ANY_JUNK_LINE.fullmatch(line.text)
+    if junk:
+        return _JUNK_LINE_PATTERNS[int(junk.lastgroup[1:])][0]  # type: ignore[index]
     if line.words == 1 and _REPEATED_TOKEN.fullmatch(line.text.lower()):
         return "keyboard-mash"
-    if foreign_script_share(line.text, language) > 0.5:
+    if _NON_LATIN_LETTER.search(line.text) and foreign_script_share(line.text, language) > 0.5:
         return "foreign-script"
     return None
 

@@ -15,7 +15,9 @@ from .document import Document, Span
 from .pipeline import AnalysisConfig, register_extractor
 
 # "billion.Kazakhstan's": a lowercase word, a full stop, a capitalised word of 3+ letters.
-_GLUED_STOP = re.compile(r"(?<=[a-z0-9%)\"”’][.!?])(?=[A-Z][a-z]{2,})")
+# The match is the stop itself (a sentence starts at its end): a pattern that begins with a
+# character class lets the regex engine skip ahead, where a leading lookbehind tries every offset.
+_GLUED_STOP = re.compile(r"(?<=[a-z0-9%)\"”’])[.!?](?=[A-Z][a-z]{2,})")
 _ABBREVIATION_BEFORE = re.compile(
     r"\b(mr|mrs|ms|dr|st|prof|gen|col|lt|sgt|jr|sr|vs|etc|inc|ltd|co|corp|no|approx|cf|e\.g|i\.e)[.]$",
     re.IGNORECASE)
@@ -26,8 +28,8 @@ def glued_boundaries(text: str) -> list[int]:
     """Offsets where a sentence starts right after a full stop with no space."""
     cuts = []
     for m in _GLUED_STOP.finditer(text):
-        if not _ABBREVIATION_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
-            cuts.append(m.start())
+        if not _ABBREVIATION_BEFORE.search(text[max(0, m.end() - 8):m.end()]):
+            cuts.append(m.end())
     return cuts
 
 
@@ -35,13 +37,15 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     """Sentence offsets inside ``text[start:end]``, stripped of surrounding space."""
     end = len(text) if end is None else end
     segment = text[start:end]
-    cuts = {m.end() for m in _LINE_END_BREAK.finditer(segment)}
+    cuts = {m.end() for m in _LINE_END_BREAK.finditer(segment)} if "\n" in segment else set()
     cuts.update(glued_boundaries(segment))
     pieces: list[tuple[int, int]] = []
     for s, e in nupunkt.sent_spans(segment):
-        inner = sorted(c for c in cuts if s < c < e)
-        bounds = [s, *inner, e]
-        pieces.extend(zip(bounds, bounds[1:]))
+        if cuts:
+            bounds = [s, *sorted(c for c in cuts if s < c < e), e]
+            pieces.extend(zip(bounds, bounds[1:]))
+        else:
+            pieces.append((s, e))
     result = []
     for s, e in pieces:
         chunk = segment[s:e]
