@@ -145,8 +145,10 @@ class FactExtractor:
                             if blocks[i].start <= sentence.start < blocks[i].end), block)
             if current != block:  # a new paragraph starts a new topic
                 block, carried = current, None
-            found, last = self._sentence(doc, index, sentence, quotes, notes, carried,
-                                         {key: found[index] for key, found in hits.items()})
+            here = {key: found[index] for key, found in hits.items()}
+            if not any(here.values()):
+                continue  # nothing to read in this sentence (and no event to carry on)
+            found, last = self._sentence(doc, index, sentence, quotes, notes, carried, here)
             spans.extend(found)
             carried = last or carried
         return spans
