@@ -174,3 +174,13 @@ def test_speech_before_the_attribution_is_what_was_said():
     assert quotes(doc, "reported") == [
         ("Protests spread to Almaty this week", "Interior Ministry"),
         ("Tokayev won 81.3% of the vote", "Central Election Commission")]
+
+
+def test_a_press_release_speaks_for_its_institution_in_its_own_voice():
+    text = ("Ministry statement on the talks\n\nThe Ministry stresses that the border will stay open. "
+            "Minister Mukhtar Tileuberdi said that the talks had been useful.")
+    release = Document(text=text, meta=ArticleMeta(id="t", outlet="mfa", source="t.txt", kind="press-release"))
+    Pipeline.from_config(AnalysisConfig(extractors=STAGES))(release)
+    assert quotes(release, "reported") == [("the talks had been useful", "Mukhtar Tileuberdi")]
+    news = run(text)  # the same sentence in a news story is the ministry quoted
+    assert ("the border will stay open", "Ministry") in quotes(news, "reported")

@@ -410,6 +410,11 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     if speaker.name and speaker.start is not None:
                         last = speaker
 
+    if doc.meta.kind == "press-release":
+        # "The Ministry stresses that ...": in its own press release the institution is the
+        # author, so that is the outlet's voice; people it quotes are still quoted.
+        reported = [sp for sp in reported if not _is_institution(sp.attrs["speaker"])]
+
     # Direct quotations: attribution after, before, or from the reported speech around them.
     quotes: list[Span] = list(reported)
     last = None
@@ -572,6 +577,15 @@ def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speake
         if name is not None:
             found.append(name)
     return sorted(found, key=lambda sp: sp.start or 0)
+
+
+_INSTITUTION_WORDS = {"ministry", "office", "committee", "commission", "government", "department",
+                      "agency", "service", "embassy", "administration", "mission", "we"}
+
+
+def _is_institution(speaker: str | None) -> bool:
+    """Is ``speaker`` a body rather than a person ("the Ministry", "Foreign Ministry", "We")?"""
+    return bool(speaker) and speaker.split()[-1].lower() in _INSTITUTION_WORDS
 
 
 def _clause_start(text: str, sentence_start: int, end: int) -> int:
