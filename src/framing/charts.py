@@ -119,7 +119,9 @@ def scatter_plot(points: Sequence[tuple[str, float, float]], title: str, x_label
         colour = PALETTE[i % len(PALETTE)]
         out.append(f'<circle class="point" cx="{_num(px)}" cy="{_num(py)}" r="6" fill="{colour}">'
                    f'<title>{escape(label)} ({format_value(x, 2)}, {format_value(y, 2)})</title></circle>'
-                   f'<text x="{_num(px + 9)}" y="{_num(py + 4)}">{escape(label)}</text>')
+                   + (f'<text x="{_num(px - 9)}" y="{_num(py + 4)}" text-anchor="end">'
+                      if px > pad + size / 2 else f'<text x="{_num(px + 9)}" y="{_num(py + 4)}">')
+                   + f'{escape(label)}</text>')  # labels on the right half point inwards
     out.append("</svg>")
     return Markup("".join(out))
 
