@@ -54,7 +54,8 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Point:
-    """One line of a breakdown. ``status``: yes, partial, no, n/a or unavailable."""
+    """One line of a breakdown. ``status``: yes, partial, no, n/a, unavailable, or info
+    (a figure given for information, with no line between met and not met)."""
 
     name: str
     statement: str
@@ -326,8 +327,8 @@ def sourcing(docs: Sequence[Document], available: bool) -> Indicator:
         sentences = sum(int(x.get("sentences", 0)) for x in stats)
         share_text = f" ({attributed / sentences:.0%})" if sentences else ""
         points.append(Point("attributed-share", f"{_of(attributed, sentences, 'sentence')}{share_text} "
-                            "attribute what they say to a source", "n/a" if not sentences else
-                            "yes" if attributed else "no",
+                            # no share is "enough" (news and opinion differ): a figure, not a verdict
+                            "attribute what they say to a source", "n/a" if not sentences else "info",
                             tuple(named + unnamed)))
     summary = (f"{len(named)} of {total} attributions name their source" if total
                else "no attributions found")

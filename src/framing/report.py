@@ -660,8 +660,9 @@ def markdown_escape(value: Any) -> str:
 
 #: How a point's status reads in the report.
 STATUS_WORDS = {"yes": "met", "partial": "partly met", "no": "not met", "n/a": "not applicable",
+                "info": "for information",
                 "unavailable": "not available"}
-STATUS_SYMBOLS = {"yes": "✓", "partial": "◐", "no": "✗", "n/a": "–", "unavailable": "?"}
+STATUS_SYMBOLS = {"yes": "✓", "partial": "◐", "no": "✗", "n/a": "–", "unavailable": "?", "info": "·"}
 
 
 _QUOTE_CHARS = "\"'“”‘’«»"
