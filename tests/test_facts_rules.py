@@ -143,3 +143,15 @@ def test_relative_weekdays_match_dateparser():
         base = date(2016, 3, 14) + timedelta(days=offset)
         for phrase in phrases:
             assert relative_day(phrase, base) == _dateparser_relative(phrase, base), (phrase, base)
+
+
+def test_one_scan_per_document_gives_the_per_sentence_matches():
+    from framing.facts.entities import CAPITALISED_RUN
+    from framing.facts.extract import matches_by_sentence
+    text = "Talks in New York City went on.  Then Nursultan Nazarbayev spoke in Astana."
+    cut = text.index("York")  # a sentence boundary inside a name: the one scan crosses it
+    sentences = [Span(0, cut - 1, "sentence"), Span(cut, 31, "sentence"), Span(33, len(text), "sentence")]
+    found = matches_by_sentence(CAPITALISED_RUN, text, sentences)
+    expected = [[m.span() for m in CAPITALISED_RUN.finditer(text, s.start, s.end)] for s in sentences]
+    assert [[m.span() for m in ms] for ms in found] == expected
+    assert [text[a:b] for a, b in expected[1]] == ["York City"]
