@@ -234,3 +234,17 @@ def test_evidence_already_in_quotes_is_not_quoted_twice():
     assert quoted('"acts of repression"') == '"acts of repression"'
     assert quoted("“war”") == "“war”"
     assert quoted("riots") == "“riots”"
+
+
+def test_label_map_words_keep_their_case_unless_they_start_a_sentence():
+    from framing.document import ArticleMeta, Document, Span
+    from framing.report import written_form
+
+    text = "Protests grew. Officials blamed the West for the Bloody January."
+    doc = Document(text, ArticleMeta(id="a", outlet="o", source="a.txt"),
+                   {"sentences": [Span(0, 14, "sentence", {}), Span(15, len(text), "sentence", {})]})
+    docs = {"a": doc}
+    use = lambda word: {"article": "a", "start": text.index(word), "text": word}  # noqa: E731
+    assert written_form("west", [use("West")], docs) == "West"
+    assert written_form("bloody january", [use("Bloody January")], docs) == "Bloody January"
+    assert written_form("protests", [use("Protests")], docs) == "protests"  # sentence start

@@ -450,6 +450,20 @@ REFERENT_NAMES = {
 FIRST_REFERENTS = ("event:kz-jan-2022", "actor:protesters", "event:csto-deployment-2022")
 
 
+def written_form(label: str, uses: Sequence[Mapping[str, Any]], docs: Mapping[str, Document]) -> str:
+    """``label`` as the outlet wrote it ("West", "Bloody January"), from a use that does not
+    start a sentence (where a capital letter says nothing); else ``label`` as recorded."""
+    for use in uses:
+        text = " ".join(str(use.get("text", "")).split())
+        doc = docs.get(use.get("article"))
+        if doc is None or text.casefold() != label.casefold():
+            continue
+        i = doc.sentence_index(use["start"])
+        if i is not None and doc.sentences[i].start != use["start"]:
+            return text
+    return label
+
+
 def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
                     articles: Sequence[ArticleView]) -> LabelMapView | None:
     """Referents down, outlets across; each cell the words that outlet used, own voice first."""
@@ -457,6 +471,7 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
         return None
     data = result.sections["label_map"].to_dict()
     marks = {(a.id, m.start, m.end): m for a in articles for m in a.marks}
+    docs = {d.id: d for d in result.documents}
     hidden = {a.id for a in articles if not a.shown}
     outlets = list(outlet_documents(result))
     cells: dict[tuple[str, str], list[LabelChip]] = {}
@@ -470,9 +485,7 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
             href = f"#{article_anchor(first['article'])}"
         quotes = "; ".join(f"“{u['text']}” ({u['article']} [{u['start']}:{u['end']}]"
                            + (f", said by {u['speaker']})" if u.get("speaker") else ")") for u in uses[:5])
-        label = str(row["label"])
-        if first and str(first.get("text", "")).casefold() == label.casefold():
-            label = " ".join(str(first["text"]).split())  # as written: "the West", not "west"
+        label = written_form(str(row["label"]), uses, docs)
         chip = LabelChip(label, str(row.get("category", "label")),
                          str(row.get("voice", "outlet")), int(row.get("count", len(uses))), href,
                          f"{row.get('category')} · {row.get('voice')} voice · {quotes}")
