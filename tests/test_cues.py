@@ -217,3 +217,13 @@ def test_the_january_events_label_the_unrest_in_kazakh_context(sentence, found):
 def test_the_january_events_need_more_context_than_the_month_itself(sentence):
     doc = run("Title\n\n" + sentence, published=date(2023, 1, 5))
     assert all(ref != "event:kz-jan-2022" for _, ref in _referents(doc))
+
+
+def test_a_headline_takes_its_context_from_the_first_sentence_too():
+    # A headline is elliptical: what it names is said in the sentence that follows it.
+    text = ("Statement on the anniversary of the January events\n\n"
+            "One year ago our country faced an act of terrorist aggression by armed bandits.")
+    assert ("the January events", "event:kz-jan-2022") in _referents(run(text, published=date(2023, 1, 5)))
+    other = ("Statement on the anniversary of the January events\n\n"
+             "One year ago the markets fell sharply.")
+    assert all(ref is None for _, ref in _referents(run(other, published=date(2023, 1, 5))))

@@ -120,7 +120,8 @@ _DEFINITE_BEFORE = re.compile(r"(?:\bthe|\bthis|\bthese|\bthat|\bthose)\s+$", re
 
 
 def _context(doc: Document, folded: str, start: int) -> str:
-    """The sentence around ``start``, and the one before when the term is definite.
+    """The sentence around ``start``, the one before when the term is definite, and the one
+    after when the term is in the headline.
 
     "the chaos" points back to something already named, so the previous sentence
     counts; "brought chaos to Kiev" does not, so only its own sentence does (else a
@@ -131,10 +132,12 @@ def _context(doc: Document, folded: str, start: int) -> str:
     if i is None:
         return folded[max(0, start - 300):start + 300]
     sentence = doc.sentences[i]
-    first = sentence
+    first = last = sentence
     if i > 0 and _DEFINITE_BEFORE.search(folded, max(sentence.start, start - 12), start):
         first = doc.sentences[i - 1]
-    return folded[first.start:sentence.end]
+    if sentence.attrs.get("block") == "title" and i + 1 < len(doc.sentences):
+        last = doc.sentences[i + 1]  # a headline is elliptical: the next sentence says what it names
+    return folded[first.start:last.end]
 
 
 def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
