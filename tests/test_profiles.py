@@ -126,3 +126,24 @@ def test_neutral_labels_and_sourcing_are_not_counted_as_cues() -> None:
     assert unit["cues_per_1000"] == pytest.approx(2 / 16 * 1000, abs=1e-3)
     assert profiles.rate("nu", "kind", "neutral-label").count == 1
     assert profiles.rate("nu", "kind", "sourcing").count == 1
+
+
+def test_building_profiles_restores_the_garbage_collector_state(profiles) -> None:
+    import gc
+    from framing.profiles import without_cycle_collection
+
+    @without_cycle_collection
+    def fails() -> None:
+        assert not gc.isenabled()
+        raise ValueError("boom")
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        fails()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        profiles.to_dict()
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
