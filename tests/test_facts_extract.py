@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from framing.document import ArticleMeta, Document, Span
+from framing.document import Document, Span
 from framing.errors import LexiconError
 from framing.facts.dates import find_dates
 from framing.facts.entities import load_gazetteer, parse_gazetteer
@@ -13,14 +13,11 @@ from framing.facts.extract import FactExtractor
 from framing.facts.numbers import find_numbers
 from framing.pipeline import AnalysisConfig
 
+from conftest import one_sentence_doc
+
 
 def make_doc(text: str, published: date | None = date(2022, 11, 19), precision: str = "day") -> Document:
-    meta = ArticleMeta(id="t", outlet="o", source="t.txt", published=published,
-                       date_precision=precision)
-    doc = Document(text=text, meta=meta)
-    doc.spans["body"] = [Span(0, len(text), "paragraph")]
-    doc.spans["sentences"] = [Span(0, len(text), "sentence", {"block": "paragraph"})]
-    return doc
+    return one_sentence_doc(text, published, precision)
 
 
 def facts_of(text: str, **kw: object) -> list[Span]:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 import framing
-from framing.document import ArticleMeta, Document, Span
+from framing.document import Document, Span
 from framing.facts.extract import FactExtractor
 from framing.pipeline import AnalysisConfig
+
+from conftest import one_sentence_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "fixtures" / "facts" / "rules"
@@ -24,12 +26,7 @@ def rules_facts() -> dict:
 
 
 def _doc(text: str, published: date | None = date(2022, 1, 10), precision: str = "day") -> Document:
-    meta = ArticleMeta(id="t", outlet="o", source="t.txt", published=published,
-                       date_precision=precision)
-    doc = Document(text=text, meta=meta)
-    doc.spans["body"] = [Span(0, len(text), "paragraph")]
-    doc.spans["sentences"] = [Span(0, len(text), "sentence", {"block": "paragraph"})]
-    return doc
+    return one_sentence_doc(text, published, precision)
 
 
 def _numbers(text: str) -> dict[str, dict]:
