@@ -101,3 +101,9 @@ def test_console_script_help():
     result = subprocess.run([sys.executable, "-m", "framing.cli", "--help"],
                             capture_output=True, text=True, check=True)
     assert "analyze" in result.stdout and "Exit codes" in result.stdout
+
+
+def test_python_dash_m_framing_runs_the_command():
+    result = subprocess.run([sys.executable, "-m", "framing", "--version"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("framing ")
