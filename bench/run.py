@@ -153,10 +153,12 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None,
     t_write = time.perf_counter()
     peak_analysis = _peak_mib(resource.RUSAGE_SELF)  # before the audit adds its own
     cpu = _cpu_seconds() - cpu0
-    chars = sum(len(d.text) for d in result.documents)
-    text_bytes = sum(len(d.text.encode("utf-8")) for d in result.documents)
-    findings = sum(len(result.findings(d)) for d in result.documents)
-    sentences = sum(len(d.sentences) for d in result.documents)
+    chars = text_bytes = findings = sentences = 0
+    for doc in result.documents:  # one pass: the documents may be read back from disk
+        chars += len(doc.text)
+        text_bytes += len(doc.text.encode("utf-8"))
+        findings += len(result.findings(doc))
+        sentences += len(doc.sentences)
     audit_times = (time_audit(result, corpus_path, config, out_dir) if audit else
                    {"available": False, "note": "not timed in this run"})
     total = t_write - t0
