@@ -148,7 +148,7 @@ def trie_alternation(phrases: list[str], fold: bool = False) -> str:
     return render(trie)
 
 
-_FOLDS_TO = "ſKİı"  # characters Unicode case-folding matches to an ASCII letter (s, k, i)
+_FOLDS_TO = "\u017f\u212a\u0130\u0131"  # ſ, Kelvin sign, İ, ı: Unicode case-folding matches them to s, k, i
 
 
 def first_char_guard(chars: Iterable[str], ignore_case: bool = False) -> str:
