@@ -56,7 +56,10 @@ _DATE_PATTERN = re.compile(
 _BARE_PATTERN = re.compile(
     rf"(?=[JFMASOND12])(?<=\s)(?:(?P<month>{_MONTH})(?!\s*\d)(?![\w-])|(?P<year>{_YEAR})(?![\w-]))")
 _PREP_BEFORE = re.compile(rf"(?<![\w-])(?P<prep>(?i:{_YEAR_PREP}))\s+(?:the\s+(?:year\s+)?)?\Z")
-_FUTURE_CUES = re.compile(r"\b(will|shall|tomorrow|scheduled|due to|upcoming|to be held|next|plans? to|is to)\b",
+_FUTURE_CUE_WORDS = ("will", "shall", "tomorrow", "scheduled", "due to", "upcoming", "to be held", "next",
+                     "plans? to", "is to")
+_FUTURE_CUES = re.compile(first_char_guard((w[0] for w in _FUTURE_CUE_WORDS), ignore_case=True)
+                          + r"\b(" + "|".join(_FUTURE_CUE_WORDS) + r")\b",
                           re.IGNORECASE)
 
 
@@ -240,7 +243,10 @@ def find_dates(text: str, start: int, end: int, published: date | None,
         return []
     approximate_base = date_precision != "day"
     window = _PUBLISHED_WINDOW.get(date_precision, 31)
-    future = bool(_FUTURE_CUES.search(text, start, end))
+    # Only a month without a year is resolved by direction; read the sentence's cues for it only.
+    needs_direction = published is not None and (
+        any(_infers_year(m) for m in matches) or any(m.group("month") for m in bare_matches))
+    future = needs_direction and bool(_FUTURE_CUES.search(text, start, end))
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in matches:
@@ -272,6 +278,11 @@ def find_dates(text: str, start: int, end: int, published: date | None,
                                      f"{published.isoformat()}"))
         taken.append((s, e))
     return sorted(found, key=lambda d: d.start)
+
+
+def _infers_year(m: re.Match[str]) -> bool:
+    """Whether a :data:`DATE_PATTERN` match names a month without a year ("November 20")."""
+    return bool(m.group("m4") or (m.group("m1") or m.group("m2")) and not (m.group("y1") or m.group("y2")))
 
 
 def _resolve_match(m: re.Match[str], published: date | None, approximate_base: bool,
