@@ -4,8 +4,16 @@ from __future__ import annotations
 import re
 import string
 import sys
+from datetime import date
 
-from framing.facts.entities import _FOLDS_TO, first_char_guard
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.document import Span
+from framing.facts.dates import find_dates
+from framing.facts.entities import _FOLDS_TO, CAPITALISED_RUN, first_char_guard
+from framing.facts.extract import paragraph_of_sentences
 
 
 def test_folds_to_lists_every_non_ascii_character_case_folding_matches_to_an_ascii_letter():
@@ -17,3 +25,45 @@ def test_folds_to_lists_every_non_ascii_character_case_folding_matches_to_an_asc
 def test_case_insensitive_guard_admits_the_kelvin_sign():
     guard = re.compile(first_char_guard("k", ignore_case=True) + "kazakh", re.IGNORECASE)
     assert guard.match("\u212aazakh")
+
+
+# The capitalised-run rule as it was before its words became atomic groups (the reference).
+_BACKTRACKING_RUN = re.compile(
+    r"(?=[A-Z])(?<![\w-])(?:[A-Z][\w'’.-]*[a-z][\w'’-]*)"
+    r"(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)+")
+
+
+@pytest.mark.parametrize("text", [
+    "Talks in New York City went on. Then Nursultan Nazarbayev spoke in Astana.",
+    "U.S. President Joe Biden met St. Petersburg officials and McDonald's Corp staff.",
+    "The Bank of Finland and Jawaharlal Nehru University; Jr. Smith-Jones ran.",
+    "A.B. Cd Ef. Gh.ij Kl-mn O'Neil D’Arcy the Hague Court of Justice",
+])
+def test_atomic_capitalised_run_finds_what_the_backtracking_rule_found(text):
+    assert [m.span() for m in CAPITALISED_RUN.finditer(text)] == \
+        [m.span() for m in _BACKTRACKING_RUN.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="AaBbZz.'’- \n", max_size=40))
+def test_atomic_capitalised_run_on_random_text(text):
+    assert [m.span() for m in CAPITALISED_RUN.finditer(text)] == \
+        [m.span() for m in _BACKTRACKING_RUN.finditer(text)]
+
+
+def test_a_sentence_outside_every_paragraph_keeps_the_paragraph_before_it():
+    blocks = [Span(0, 10, "body"), Span(20, 30, "body")]
+    sentences = [Span(0, 4, "sentence"), Span(5, 9, "sentence"), Span(12, 15, "sentence"),
+                 Span(20, 25, "sentence")]
+    assert paragraph_of_sentences(blocks, sentences) == [0, 0, 0, 1]
+    assert paragraph_of_sentences([], sentences) == [-1, -1, -1, -1]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The vote will be held on November 20.", "2022-11-20"),      # a future cue: this year's
+    ("The vote was held on November 20.", "2021-11-20"),          # no cue: the last one
+    ("The vote will be held on November 20, 2019.", "2019-11-20"),  # a year: cues do not matter
+])
+def test_future_cues_decide_the_year_of_a_month_without_one(text, value):
+    found = find_dates(text, 0, len(text), date(2022, 11, 10))
+    assert [d.value for d in found] == [value]

@@ -117,6 +117,7 @@ class Gazetteer:
                 "sha256": self.sha256}
 
 
+@lru_cache(maxsize=4096)  # the same few trigger phrases recur in every article
 def _fold(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 

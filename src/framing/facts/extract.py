@@ -25,6 +25,7 @@ from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
 LEAD_DAYS = 180
+_LEAD = timedelta(days=LEAD_DAYS)
 #: Most words between a date and the event trigger it is tied to.
 MAX_GAP_WORDS = 8
 #: ... when the trigger comes first ("CSTO troops began withdrawing from Kazakhstan on January 13").
@@ -106,7 +107,7 @@ def _choose_event(candidates: tuple[str, ...], gazetteer: Gazetteer, names: set[
         event = gazetteer.events[ident]
         if event.requires_any and not names.intersection(event.requires_any):
             continue
-        if published is not None and published < event.start - timedelta(days=LEAD_DAYS):
+        if published is not None and published < event.start - _LEAD:
             continue  # an article cannot refer to an event that had not been announced
         events.append(event)
     if not events:
@@ -122,7 +123,7 @@ def _choose_event(candidates: tuple[str, ...], gazetteer: Gazetteer, names: set[
             return 0
         return min(events, key=lambda e: (gap_to_date(e), e.id))
     if published is not None:
-        past = [e for e in events if e.start <= published + timedelta(days=LEAD_DAYS)]
+        past = [e for e in events if e.start <= published + _LEAD]
         return min(past or events, key=lambda e: (abs((published - e.start).days), e.id))
     return None
 
