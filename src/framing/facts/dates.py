@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Sequence
 
 from .entities import first_char_guard
 
@@ -228,8 +229,8 @@ BARE_DATE_PATTERN = _BARE_PATTERN
 
 
 def find_dates(text: str, start: int, end: int, published: date | None,
-               date_precision: str = "day", matches: list[re.Match[str]] | None = None,
-               bare_matches: list[re.Match[str]] | None = None) -> list[DateMention]:
+               date_precision: str = "day", matches: Sequence[re.Match[str]] | None = None,
+               bare_matches: Sequence[re.Match[str]] | None = None) -> list[DateMention]:
     """Every date phrase in ``text[start:end]`` (one sentence), resolved to an interval.
 
     ``matches`` / ``bare_matches``: :data:`DATE_PATTERN` / :data:`BARE_DATE_PATTERN` matches in

@@ -105,10 +105,10 @@ class Gazetteer:
     def quantity_of(self, words: list[str]) -> str | None:
         """The quantity id whose word (or two-word phrase) occurs in ``words``."""
         lowered = [w.lower() for w in words]
-        pairs = {" ".join(lowered[i:i + 2]) for i in range(len(lowered) - 1)}
+        present = {*lowered, *(f"{a} {b}" for a, b in zip(lowered, lowered[1:]))}
         for q in self.quantities:
             for word in q.words:
-                if word in lowered or word in pairs:
+                if word in present:
                     return q.id
         return None
 

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Sequence
 
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig, register_extractor
@@ -40,6 +40,7 @@ _ENDING = re.compile(r"\b(withdraw\w*|left|leaving|ended|ending|end of|completed
 _WORD = re.compile(r"\w+")
 _STARTING = re.compile(r"\b(began|begun|begin|begins|started|starting|start|broke out|erupted|flared up)\b",
                        re.IGNORECASE)
+_NO_MATCHES: tuple[re.Match[str], ...] = ()
 _ROLE_WORDS = {"age": "an age", "duration": "a length of time",
                "set": "the size of a set named for comparison ('four other ...')",
                "descriptive": "a small spelled-out number that counts no listed quantity"}
@@ -52,15 +53,18 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
 
 
 def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
-                        sentences: list[Span]) -> list[list[re.Match[str]]]:
+                        sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
     """``pattern``'s matches in each sentence, from one scan over all of them.
+
+    Returns sentence index -> its matches, for the sentences that have any (most sentences
+    have none for most patterns; an empty list for each cost more than the scan).
 
     Scanning once and handing matches out with a binary search costs one pass over the text
     instead of one regex call per sentence and pattern. A match that crosses a sentence
     boundary (or starts between sentences) is not what a per-sentence scan would find, so the
     sentences it touches are scanned again on their own: the result is the per-sentence one.
     """
-    found: list[list[re.Match[str]]] = [[] for _ in sentences]
+    found: dict[int, list[re.Match[str]]] = {}
     if pattern is None or not sentences:
         return found
     starts = [s.start for s in sentences]
@@ -69,13 +73,15 @@ def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
         ms, me = m.span()
         i = bisect_right(starts, ms) - 1
         if i >= 0 and me <= sentences[i].end:
-            found[i].append(m)
+            found.setdefault(i, []).append(m)
             continue
         last = bisect_left(starts, me) - 1
         again.update(k for k in range(max(i, 0), last + 1)
                      if sentences[k].start < me and ms < sentences[k].end)
     for k in again:
         found[k] = list(pattern.finditer(text, sentences[k].start, sentences[k].end))
+        if not found[k]:
+            del found[k]
     return found
 
 
@@ -213,67 +219,70 @@ class FactExtractor:
         self.gazetteer = gazetteer_for(config)
 
     def __call__(self, doc: Document) -> list[Span]:
-        quotes = doc.get("quotes")
+        quotes = [(q.start, q.end, q.attrs.get("speaker")) for q in doc.get("quotes")]
         notes = inserted_notes(doc.text, doc.body)
         sentences = doc.sentences
         spans: list[Span] = []
-        carried = None
+        carried, previous = None, 0
         paragraphs = paragraph_of_sentences(doc.body, sentences)
-        hits = zip(*self._scan(doc.text, sentences))
-        for index, (sentence, paragraph, here) in enumerate(zip(sentences, paragraphs, hits)):
-            if index and paragraph != paragraphs[index - 1]:
+        hits = self._scan(doc.text, sentences)
+        # Only sentences with a match can hold a mention (or name an event to carry on).
+        for index in sorted(set().union(*hits)):
+            if paragraphs[index] != paragraphs[previous]:
                 carried = None  # a new paragraph starts a new topic
-            if not any(here):
-                continue  # nothing to read in this sentence (and no event to carry on)
-            found, last = self._sentence(doc, index, sentence, quotes, notes, carried, here)
+            previous = index
+            here = tuple(found.get(index, _NO_MATCHES) for found in hits)
+            found, last = self._sentence(doc, index, sentences[index], quotes, notes, carried, here)
             spans.extend(found)
             carried = last or carried
         return spans
 
-    def _scan(self, text: str, sentences: list[Span]) -> list[list[list[re.Match[str]]]]:
-        """Every pattern's matches per sentence (each pattern scans the document once):
+    def _scan(self, text: str, sentences: list[Span]) -> list[dict[int, list[re.Match[str]]]]:
+        """Every pattern's matches by sentence (each pattern scans the document once):
         names, capitalised runs, dates, bare dates, numbers, event triggers."""
         gaz = self.gazetteer
         return [matches_by_sentence(pattern, text, sentences)
                 for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
                                 NUMBER_PATTERN)] + [matches_by_sentence(*gaz.trigger_scan(text), sentences)]
 
-    def _voice(self, start: int, end: int, quotes: list[Span],
+    def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
+        """Whose words a mention is in; ``quotes`` holds (start, end, speaker) per quotation."""
         for ns, ne, by in notes:
             if ns <= start and end <= ne:  # a reprinter's note: the outlet's voice, not the author's
                 return {"voice": "outlet", "speaker": None, "inserted_by": by}
-        for q in quotes:
-            if q.start <= start < q.end:
-                return {"voice": "quoted", "speaker": q.attrs.get("speaker")}
+        for qs, qe, speaker in quotes:
+            if qs <= start < qe:
+                return {"voice": "quoted", "speaker": speaker}
         return {"voice": "outlet", "speaker": None}
 
-    def _entities(self, text: str, start: int, index: int, name_matches: list[re.Match[str]],
-                  capitalised_matches: list[re.Match[str]]) -> tuple[list[Span], set[str]]:
+    def _entities(self, text: str, start: int, end: int, index: int,
+                  name_matches: Sequence[re.Match[str]], capitalised_matches: Sequence[re.Match[str]]
+                  ) -> tuple[list[Span], set[str]]:
         """Entity spans of one sentence (gazetteer names, then capitalised runs no name overlaps)
         and the ids of the names."""
         gaz = self.gazetteer
         spans: list[Span] = []
-        names = list(gaz.find_names(text, start, start, name_matches))
+        names = list(gaz.find_names(text, start, end, name_matches))
         for ns, ne, ident, kind in names:
             spans.append(Span(ns, ne, "entity", {"id": ident, "kind": kind, "name": gaz.labels[ident],
                                                   "sentence": index, "source": "gazetteer"}))
-        for cs, ce in find_capitalised_names(text, start, start, capitalised_matches):
-            if not any(ns < ce and cs < ne for ns, ne, *_ in names):
+        for cs, ce in find_capitalised_names(text, start, end, capitalised_matches):
+            if not any(ns < ce and cs < ne for ns, ne, _, _ in names):
                 spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
                                                      "sentence": index, "source": "capitalised-run"}))
-        return spans, {ident for *_, ident, _ in names}
+        return spans, {ident for _, _, ident, _ in names}
 
-    def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[Span],
+    def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[tuple[int, int, Any]],
                   notes: list[tuple[int, int, str]], carried: Event | None,
-                  hits: tuple[list[re.Match[str]], ...]) -> tuple[list[Span], Event | None]:
+                  hits: tuple[Sequence[re.Match[str]], ...]) -> tuple[list[Span], Event | None]:
         """Mentions of one sentence, and the last event it names (carried to the next sentence).
 
         ``hits``: the sentence's matches of the patterns :meth:`_scan` lists, in that order.
         """
         name_hits, capitalised_hits, date_hits, bare_date_hits, number_hits, trigger_hits = hits
         text, s, e = doc.text, sentence.start, sentence.end
-        spans, name_ids = self._entities(text, s, index, name_hits, capitalised_hits)
+        spans, name_ids = self._entities(text, s, e, index, name_hits, capitalised_hits)
         if not (date_hits or bare_date_hits or number_hits or trigger_hits):
             return spans, None  # names only: no date, figure or event to tie together
         gaz = self.gazetteer
@@ -303,7 +312,7 @@ class FactExtractor:
 
     def _number_span(self, doc: Document, n: NumberMention, index: int,
                      triggers: list[tuple[int, int, tuple[str, ...]]],
-                     trigger_events: list[Event | None], quotes: list[Span],
+                     trigger_events: list[Event | None], quotes: list[tuple[int, int, Any]],
                      notes: list[tuple[int, int, str]],
                      carried: Event | None) -> Span:
         gaz = self.gazetteer

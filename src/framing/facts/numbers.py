@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from .entities import trie_alternation
 
@@ -180,7 +181,7 @@ NUMBER_PATTERN = _NUMBER_PATTERN
 
 
 def find_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None,
-                 matches: list[re.Match[str]] | None = None) -> list[NumberMention]:
+                 matches: Sequence[re.Match[str]] | None = None) -> list[NumberMention]:
     """Quantities in ``text[start:end]`` (one sentence); ``skip`` holds date spans to ignore.
 
     ``matches``: :data:`NUMBER_PATTERN`'s matches in that range, when the caller has them.
