@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.document import Span
-from framing.facts.dates import find_dates
+from framing.facts.dates import DATE_PATTERN, find_dates
 from framing.facts.entities import _FOLDS_TO, CAPITALISED_RUN, first_char_guard
 from framing.facts.extract import paragraph_of_sentences
+from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
 
 def test_folds_to_lists_every_non_ascii_character_case_folding_matches_to_an_ascii_letter():
@@ -67,3 +68,37 @@ def test_a_sentence_outside_every_paragraph_keeps_the_paragraph_before_it():
 def test_future_cues_decide_the_year_of_a_month_without_one(text, value):
     found = find_dates(text, 0, len(text), date(2022, 11, 10))
     assert [d.value for d in found] == [value]
+
+
+# Date and number phrases built from the words the patterns look for, to compare the patterns
+# (whose alternatives open with first-character guards) with the same patterns without them.
+_TOKENS = ["January", "Jan.", "Sept", "May", "mid", "Mid-", "early", "late", "this", "next", "Last",
+           "past", "coming", "today", "Tomorrow", "yesterday", "Sunday", "week", "year", "1990s", "2022",
+           "20", "3rd", "29", "and", "-", "–", ",", "of", "the", "a", "few", "hundred", "dozens", "tens",
+           "thousands", "two", "Three", "fifty", "a dozen", "$", "US$", "€", "5", "1,200", "8.6", "%",
+           "percent", "billion", "people", "killed", "ſeven", "\u212aazakh", "İn"]
+_DATE_ALTERNATIVE_GUARDS = ["(?=[tTyY])", "(?=[JFMASOND])", "(?=\\d)", "(?=[eEmMlLJFMASOND])",
+                            "(?=[eEmMlL])", "(?=[eEmMlL12])", "(?=[tTnNlLcCpP])"]
+
+
+_VAGUE_GUARD = first_char_guard((w[0] for w in VAGUE), ignore_case=True)
+_WORD_GUARD = first_char_guard((w[0] for w in _WORD_NUMBERS), ignore_case=True)
+
+
+def _without(pattern: re.Pattern[str], guards: list[str]) -> re.Pattern[str]:
+    text = pattern.pattern
+    for guard in guards:
+        assert guard in text
+        text = text.replace(guard, "")
+    return re.compile(text, pattern.flags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12), st.lists(st.sampled_from([" ", "  ", "\n", ""]),
+                                                                 min_size=12, max_size=12))
+def test_guarded_date_and_number_patterns_match_as_the_unguarded_ones(tokens, gaps):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    for pattern, guards in ((DATE_PATTERN, _DATE_ALTERNATIVE_GUARDS),
+                            (NUMBER_PATTERN, ["(?=[\\dU$€£])", _VAGUE_GUARD, _WORD_GUARD])):
+        reference = _without(pattern, guards)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
