@@ -231,7 +231,7 @@ class FactExtractor:
             if paragraphs[index] != paragraphs[previous]:
                 carried = None  # a new paragraph starts a new topic
             previous = index
-            here = tuple(found.get(index, _NO_MATCHES) for found in hits)
+            here = [found.get(index, _NO_MATCHES) for found in hits]
             found, last = self._sentence(doc, index, sentences[index], quotes, notes, carried, here)
             spans.extend(found)
             carried = last or carried
@@ -275,7 +275,7 @@ class FactExtractor:
 
     def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[tuple[int, int, Any]],
                   notes: list[tuple[int, int, str]], carried: Event | None,
-                  hits: tuple[Sequence[re.Match[str]], ...]) -> tuple[list[Span], Event | None]:
+                  hits: list[Sequence[re.Match[str]]]) -> tuple[list[Span], Event | None]:
         """Mentions of one sentence, and the last event it names (carried to the next sentence).
 
         ``hits``: the sentence's matches of the patterns :meth:`_scan` lists, in that order.
