@@ -56,8 +56,8 @@ def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
                         sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
     """``pattern``'s matches in each sentence, from one scan over all of them.
 
-    Returns sentence index -> its matches, for the sentences that have any (most sentences
-    have none for most patterns; an empty list for each cost more than the scan).
+    Returns sentence index -> its matches, only for the sentences that have any: most
+    sentences have no match for most patterns, and the extractor skips those without looking.
 
     Scanning once and handing matches out with a binary search costs one pass over the text
     instead of one regex call per sentence and pattern. A match that crosses a sentence
