@@ -150,5 +150,6 @@ def test_one_scan_per_document_gives_the_per_sentence_matches():
     sentences = [Span(0, cut - 1, "sentence"), Span(cut, 31, "sentence"), Span(33, len(text), "sentence")]
     found = matches_by_sentence(CAPITALISED_RUN, text, sentences)
     expected = [[m.span() for m in CAPITALISED_RUN.finditer(text, s.start, s.end)] for s in sentences]
-    assert [[m.span() for m in ms] for ms in found] == expected
+    assert [[m.span() for m in found.get(i, [])] for i in range(len(sentences))] == expected
+    assert all(found.values())  # only sentences with matches are listed
     assert [text[a:b] for a, b in expected[1]] == ["York City"]

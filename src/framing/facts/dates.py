@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Sequence
 
 from .entities import first_char_guard
 
@@ -29,25 +30,27 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)(?![\d%]|,\d)"
 _YEAR_PREP = r"(?:in|since|until|till|by|from|of|to|before|after|during|early|late|mid|and|between|year|around|circa|through|throughout)"
 
-# Each pattern opens with the characters a match can start with (see entities.first_char_guard).
+# Each pattern opens with the characters a match can start with (see entities.first_char_guard),
+# and so does each alternative: at the start of a word, failing there is much cheaper than
+# entering the alternative.
 _DATE_PATTERN = re.compile(
     r"(?=[0-9JFMASONDtTyYeEmMlLnNcCpP])(?<![\w$€£.,-])(?:"
     # Tomorrow, November 20 / Today, 5 March
-    rf"(?P<relpre>(?i:today|tomorrow|yesterday)),?\s+(?=(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH}))"
+    rf"(?=[tTyY])(?P<relpre>(?i:today|tomorrow|yesterday)),?\s+(?=(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH}))"
     r")?(?:"
     # January 2, 2022 / November 20 / November 29 and 30
-    rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:\s*(?:and|-|–)\s*(?P<d1b>{_DAY}))?(?![\d,]\d)(?:,?\s+(?P<y1>{_YEAR}))?(?![\w%])"
+    rf"(?=[JFMASOND])(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:\s*(?:and|-|–)\s*(?P<d1b>{_DAY}))?(?![\d,]\d)(?:,?\s+(?P<y1>{_YEAR}))?(?![\w%])"
     # 2 January 2022 / 20 November
-    rf"|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?(?!\w)"
+    rf"|(?=\d)(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?(?!\w)"
     # (early/mid/late) January 2022, mid-November 2022
-    rf"|(?P<q3>(?i:early|mid|late)[-–—\s]+)?(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})"
+    rf"|(?=[eEmMlLJFMASOND])(?P<q3>(?i:early|mid|late)[-–—\s]+)?(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})"
     # mid-November (no year)
-    rf"|(?P<q4>(?i:early|mid|late)[-–—]\s?)(?P<m4>{_MONTH})(?!\w)"
+    rf"|(?=[eEmMlL])(?P<q4>(?i:early|mid|late)[-–—]\s?)(?P<m4>{_MONTH})(?!\w)"
     # the early 1990s
-    rf"|(?:(?P<q5>(?i:early|mid|late))[-–—\s]+)?(?P<dec>(?:1[89]|20)\d0)['’]?s(?!\w)"
+    rf"|(?=[eEmMlL12])(?:(?P<q5>(?i:early|mid|late))[-–—\s]+)?(?P<dec>(?:1[89]|20)\d0)['’]?s(?!\w)"
     # this Sunday / last year / next month / the past year
-    rf"|(?P<rel>(?i:this|next|last|coming|past)\s+(?:{_WEEKDAY}|(?i:week|month|year)))(?!\w)"
-    rf"|(?P<relday>(?i:tomorrow|yesterday))(?!\w)"
+    rf"|(?=[tTnNlLcCpP])(?P<rel>(?i:this|next|last|coming|past)\s+(?:{_WEEKDAY}|(?i:week|month|year)))(?!\w)"
+    rf"|(?=[tTyY])(?P<relday>(?i:tomorrow|yesterday))(?!\w)"
     r")")
 # A bare month or year counts as a date only after a date preposition ("in June", "since 2005").
 # Found from the month or year (rare) back to the preposition (common words), which is much
@@ -56,7 +59,10 @@ _DATE_PATTERN = re.compile(
 _BARE_PATTERN = re.compile(
     rf"(?=[JFMASOND12])(?<=\s)(?:(?P<month>{_MONTH})(?!\s*\d)(?![\w-])|(?P<year>{_YEAR})(?![\w-]))")
 _PREP_BEFORE = re.compile(rf"(?<![\w-])(?P<prep>(?i:{_YEAR_PREP}))\s+(?:the\s+(?:year\s+)?)?\Z")
-_FUTURE_CUES = re.compile(r"\b(will|shall|tomorrow|scheduled|due to|upcoming|to be held|next|plans? to|is to)\b",
+_FUTURE_CUE_WORDS = ("will", "shall", "tomorrow", "scheduled", "due to", "upcoming", "to be held", "next",
+                     "plans? to", "is to")
+_FUTURE_CUES = re.compile(first_char_guard((w[0] for w in _FUTURE_CUE_WORDS), ignore_case=True)
+                          + r"\b(" + "|".join(_FUTURE_CUE_WORDS) + r")\b",
                           re.IGNORECASE)
 
 
@@ -225,8 +231,8 @@ BARE_DATE_PATTERN = _BARE_PATTERN
 
 
 def find_dates(text: str, start: int, end: int, published: date | None,
-               date_precision: str = "day", matches: list[re.Match[str]] | None = None,
-               bare_matches: list[re.Match[str]] | None = None) -> list[DateMention]:
+               date_precision: str = "day", matches: Sequence[re.Match[str]] | None = None,
+               bare_matches: Sequence[re.Match[str]] | None = None) -> list[DateMention]:
     """Every date phrase in ``text[start:end]`` (one sentence), resolved to an interval.
 
     ``matches`` / ``bare_matches``: :data:`DATE_PATTERN` / :data:`BARE_DATE_PATTERN` matches in
@@ -240,7 +246,10 @@ def find_dates(text: str, start: int, end: int, published: date | None,
         return []
     approximate_base = date_precision != "day"
     window = _PUBLISHED_WINDOW.get(date_precision, 31)
-    future = bool(_FUTURE_CUES.search(text, start, end))
+    # Only a month without a year is resolved by direction; read the sentence's cues for it only.
+    needs_direction = published is not None and (
+        any(_infers_year(m) for m in matches) or any(m.group("month") for m in bare_matches))
+    future = needs_direction and bool(_FUTURE_CUES.search(text, start, end))
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in matches:
@@ -272,6 +281,11 @@ def find_dates(text: str, start: int, end: int, published: date | None,
                                      f"{published.isoformat()}"))
         taken.append((s, e))
     return sorted(found, key=lambda d: d.start)
+
+
+def _infers_year(m: re.Match[str]) -> bool:
+    """Whether a :data:`DATE_PATTERN` match names a month without a year ("November 20")."""
+    return bool(m.group("m4") or (m.group("m1") or m.group("m2")) and not (m.group("y1") or m.group("y2")))
 
 
 def _resolve_match(m: re.Match[str], published: date | None, approximate_base: bool,

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Sequence
 
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig, register_extractor
@@ -25,6 +25,7 @@ from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
 LEAD_DAYS = 180
+_LEAD = timedelta(days=LEAD_DAYS)
 #: Most words between a date and the event trigger it is tied to.
 MAX_GAP_WORDS = 8
 #: ... when the trigger comes first ("CSTO troops began withdrawing from Kazakhstan on January 13").
@@ -39,6 +40,7 @@ _ENDING = re.compile(r"\b(withdraw\w*|left|leaving|ended|ending|end of|completed
 _WORD = re.compile(r"\w+")
 _STARTING = re.compile(r"\b(began|begun|begin|begins|started|starting|start|broke out|erupted|flared up)\b",
                        re.IGNORECASE)
+_NO_MATCHES: tuple[re.Match[str], ...] = ()
 _ROLE_WORDS = {"age": "an age", "duration": "a length of time",
                "set": "the size of a set named for comparison ('four other ...')",
                "descriptive": "a small spelled-out number that counts no listed quantity"}
@@ -51,15 +53,18 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
 
 
 def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
-                        sentences: list[Span]) -> list[list[re.Match[str]]]:
+                        sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
     """``pattern``'s matches in each sentence, from one scan over all of them.
+
+    Returns sentence index -> its matches, only for the sentences that have any: most
+    sentences have no match for most patterns, and the extractor skips those without looking.
 
     Scanning once and handing matches out with a binary search costs one pass over the text
     instead of one regex call per sentence and pattern. A match that crosses a sentence
     boundary (or starts between sentences) is not what a per-sentence scan would find, so the
     sentences it touches are scanned again on their own: the result is the per-sentence one.
     """
-    found: list[list[re.Match[str]]] = [[] for _ in sentences]
+    found: dict[int, list[re.Match[str]]] = {}
     if pattern is None or not sentences:
         return found
     starts = [s.start for s in sentences]
@@ -68,13 +73,31 @@ def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
         ms, me = m.span()
         i = bisect_right(starts, ms) - 1
         if i >= 0 and me <= sentences[i].end:
-            found[i].append(m)
+            found.setdefault(i, []).append(m)
             continue
         last = bisect_left(starts, me) - 1
         again.update(k for k in range(max(i, 0), last + 1)
                      if sentences[k].start < me and ms < sentences[k].end)
     for k in again:
         found[k] = list(pattern.finditer(text, sentences[k].start, sentences[k].end))
+        if not found[k]:
+            del found[k]
+    return found
+
+
+def paragraph_of_sentences(blocks: list[Span], sentences: list[Span]) -> list[int]:
+    """The index of the kept paragraph each sentence starts in (-1 before the first one).
+
+    A sentence outside every paragraph keeps the index of the one before it.
+    """
+    found = []
+    block = -1
+    for sentence in sentences:
+        for i in range(max(block, 0), len(blocks)):
+            if blocks[i].start <= sentence.start < blocks[i].end:
+                block = i
+                break
+        found.append(block)
     return found
 
 
@@ -90,7 +113,7 @@ def _choose_event(candidates: tuple[str, ...], gazetteer: Gazetteer, names: set[
         event = gazetteer.events[ident]
         if event.requires_any and not names.intersection(event.requires_any):
             continue
-        if published is not None and published < event.start - timedelta(days=LEAD_DAYS):
+        if published is not None and published < event.start - _LEAD:
             continue  # an article cannot refer to an event that had not been announced
         events.append(event)
     if not events:
@@ -106,9 +129,77 @@ def _choose_event(candidates: tuple[str, ...], gazetteer: Gazetteer, names: set[
             return 0
         return min(events, key=lambda e: (gap_to_date(e), e.id))
     if published is not None:
-        past = [e for e in events if e.start <= published + timedelta(days=LEAD_DAYS)]
+        past = [e for e in events if e.start <= published + _LEAD]
         return min(past or events, key=lambda e: (abs((published - e.start).days), e.id))
     return None
+
+
+def _link_dates(text: str, dates: list[DateMention], triggers: list[tuple[int, int, tuple[str, ...]]]
+                ) -> tuple[dict[int, tuple[int, str]], dict[int, DateMention]]:
+    """Tie each date to the nearest trigger within MAX_GAP_WORDS.
+
+    Returns date index -> (trigger index, relation) and trigger index -> its first tied date.
+    """
+    date_links: dict[int, tuple[int, str]] = {}
+    nearest_date: dict[int, DateMention] = {}
+    for di, d in enumerate(dates):
+        best: tuple[int, int, str] | None = None
+        for ti, (ts, te, _) in enumerate(triggers):
+            if ts <= d.start and d.end <= te:  # "the January events": the date names the event
+                best = (0, ti, "of")
+                break
+            if te <= d.start:
+                gap, between, relation = _words_between(text, te, d.start), text[te:d.start], "of"
+                if gap > MAX_GAP_AFTER_TRIGGER or _CLAUSE_BREAK.search(between) \
+                        or between.count(",") > 1:
+                    continue  # "the war in Ukraine, Tokayev, who was first elected in 2019"
+            elif ts >= d.end:
+                gap, between = _words_between(text, d.end, ts), text[d.end:ts]
+                relation = "after" if _AFTER.search(between) else "before" if _BEFORE.search(between) else "of"
+            else:
+                continue
+            if gap > MAX_GAP_WORDS or ";" in between:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, ti, relation)
+        if best is not None:
+            date_links[di] = (best[1], best[2])
+            nearest_date.setdefault(best[1], d)
+    return date_links, nearest_date
+
+
+def _date_attrs(text: str, sentence_start: int, d: DateMention, index: int, voice: dict[str, Any],
+                trigger: tuple[int, int, tuple[str, ...]] | None, relation: str | None,
+                event: Event | None) -> dict[str, Any]:
+    """A date mention's attributes: value, voice, the event it is tied to and its slot."""
+    attrs: dict[str, Any] = {
+        "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
+        "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
+        "event": None, "relation": None, "slot": None, "sentence": index, **voice}
+    phrase = text[d.start:d.end]
+    if trigger is None or event is None:
+        attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
+        return attrs
+    ts, te, _ = trigger
+    context = text[min(ts, d.start):max(te, d.end)]
+    before_date = text[max(sentence_start, d.start - 30):d.start]
+    attrs["event"], attrs["relation"] = event.id, relation
+    if relation == "of":
+        if _SCHEDULED.search(context) or _SCHEDULED.search(before_date):
+            attrs["slot"] = "scheduled-date"
+        elif _ENDING.search(context):
+            attrs["slot"] = "end-date"
+        else:
+            attrs["slot"] = "date"
+            if _STARTING.search(context):
+                attrs["aspect"] = "start"  # "protests began on January 2": that day
+        what = "start date" if attrs.get("aspect") == "start" else attrs["slot"].replace("-", " ")
+        attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({d.value})."
+    else:
+        attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
+        attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
+                                f"{event.description}; it is not a date of that event.")
+    return attrs
 
 
 def _iso(d: date | None) -> str | None:
@@ -128,88 +219,78 @@ class FactExtractor:
         self.gazetteer = gazetteer_for(config)
 
     def __call__(self, doc: Document) -> list[Span]:
-        quotes = doc.get("quotes")
+        quotes = [(q.start, q.end, q.attrs.get("speaker")) for q in doc.get("quotes")]
         notes = inserted_notes(doc.text, doc.body)
-        blocks = doc.body
-        spans: list[Span] = []
-        block, carried = -1, None
         sentences = doc.sentences
-        gaz = self.gazetteer
-        # Each pattern scans the document once; its matches are handed out per sentence.
-        hits = {key: matches_by_sentence(pattern, doc.text, sentences) for key, pattern in (
-            ("names", gaz.name_pattern), ("capitalised", CAPITALISED_RUN), ("dates", DATE_PATTERN),
-            ("bare_dates", BARE_DATE_PATTERN), ("numbers", NUMBER_PATTERN))}
-        hits["triggers"] = matches_by_sentence(*gaz.trigger_scan(doc.text), sentences)
-        for index, sentence in enumerate(sentences):
-            current = next((i for i in range(max(block, 0), len(blocks))
-                            if blocks[i].start <= sentence.start < blocks[i].end), block)
-            if current != block:  # a new paragraph starts a new topic
-                block, carried = current, None
-            here = {key: found[index] for key, found in hits.items()}
-            if not any(here.values()):
-                continue  # nothing to read in this sentence (and no event to carry on)
-            found, last = self._sentence(doc, index, sentence, quotes, notes, carried, here)
+        spans: list[Span] = []
+        carried, previous = None, 0
+        paragraphs = paragraph_of_sentences(doc.body, sentences)
+        hits = self._scan(doc.text, sentences)
+        # Only sentences with a match can hold a mention (or name an event to carry on).
+        for index in sorted(set().union(*hits)):
+            if paragraphs[index] != paragraphs[previous]:
+                carried = None  # a new paragraph starts a new topic
+            previous = index
+            here = [found.get(index, _NO_MATCHES) for found in hits]
+            found, last = self._sentence(doc, index, sentences[index], quotes, notes, carried, here)
             spans.extend(found)
             carried = last or carried
         return spans
 
-    def _voice(self, start: int, end: int, quotes: list[Span],
+    def _scan(self, text: str, sentences: list[Span]) -> list[dict[int, list[re.Match[str]]]]:
+        """Every pattern's matches by sentence (each pattern scans the document once):
+        names, capitalised runs, dates, bare dates, numbers, event triggers."""
+        gaz = self.gazetteer
+        return [matches_by_sentence(pattern, text, sentences)
+                for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
+                                NUMBER_PATTERN)] + [matches_by_sentence(*gaz.trigger_scan(text), sentences)]
+
+    def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
+        """Whose words a mention is in; ``quotes`` holds (start, end, speaker) per quotation."""
         for ns, ne, by in notes:
             if ns <= start and end <= ne:  # a reprinter's note: the outlet's voice, not the author's
                 return {"voice": "outlet", "speaker": None, "inserted_by": by}
-        for q in quotes:
-            if q.start <= start < q.end:
-                return {"voice": "quoted", "speaker": q.attrs.get("speaker")}
+        for qs, qe, speaker in quotes:
+            if qs <= start < qe:
+                return {"voice": "quoted", "speaker": speaker}
         return {"voice": "outlet", "speaker": None}
 
-    def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[Span],
-                  notes: list[tuple[int, int, str]], carried: Event | None,
-                  hits: dict[str, list[re.Match[str]]]) -> tuple[list[Span], Event | None]:
-        """Mentions of one sentence, and the last event it names (carried to the next sentence)."""
-        text, s, e = doc.text, sentence.start, sentence.end
+    def _entities(self, text: str, start: int, end: int, index: int,
+                  name_matches: Sequence[re.Match[str]], capitalised_matches: Sequence[re.Match[str]]
+                  ) -> tuple[list[Span], set[str]]:
+        """Entity spans of one sentence (gazetteer names, then capitalised runs no name overlaps)
+        and the ids of the names."""
         gaz = self.gazetteer
-        meta = doc.meta
         spans: list[Span] = []
-        names = list(gaz.find_names(text, s, e, hits["names"]))
-        name_ids = {ident for *_, ident, _ in names}
+        names = list(gaz.find_names(text, start, end, name_matches))
         for ns, ne, ident, kind in names:
             spans.append(Span(ns, ne, "entity", {"id": ident, "kind": kind, "name": gaz.labels[ident],
                                                   "sentence": index, "source": "gazetteer"}))
-        for cs, ce in find_capitalised_names(text, s, e, hits["capitalised"]):
-            if not any(ns < ce and cs < ne for ns, ne, *_ in names):
+        for cs, ce in find_capitalised_names(text, start, end, capitalised_matches):
+            if not any(ns < ce and cs < ne for ns, ne, _, _ in names):
                 spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
                                                      "sentence": index, "source": "capitalised-run"}))
-        dates = find_dates(text, s, e, meta.published, meta.date_precision, hits["dates"],
-                           hits["bare_dates"])
-        triggers = list(gaz.find_triggers(text, s, e, hits["triggers"]))
+        return spans, {ident for _, _, ident, _ in names}
 
-        # Tie each date to the nearest trigger within MAX_GAP_WORDS; remember it per trigger.
-        date_links: dict[int, tuple[int, str]] = {}  # date index -> (trigger index, relation)
-        nearest_date: dict[int, DateMention] = {}
-        for di, d in enumerate(dates):
-            best: tuple[int, int, str] | None = None
-            for ti, (ts, te, _) in enumerate(triggers):
-                if ts <= d.start and d.end <= te:  # "the January events": the date names the event
-                    best = (0, ti, "of")
-                    break
-                if te <= d.start:
-                    gap, between, relation = _words_between(text, te, d.start), text[te:d.start], "of"
-                    if gap > MAX_GAP_AFTER_TRIGGER or _CLAUSE_BREAK.search(between) \
-                            or between.count(",") > 1:
-                        continue  # "the war in Ukraine, Tokayev, who was first elected in 2019"
-                elif ts >= d.end:
-                    gap, between = _words_between(text, d.end, ts), text[d.end:ts]
-                    relation = "after" if _AFTER.search(between) else "before" if _BEFORE.search(between) else "of"
-                else:
-                    continue
-                if gap > MAX_GAP_WORDS or ";" in between:
-                    continue
-                if best is None or gap < best[0]:
-                    best = (gap, ti, relation)
-            if best is not None:
-                date_links[di] = (best[1], best[2])
-                nearest_date.setdefault(best[1], d)
+    def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[tuple[int, int, Any]],
+                  notes: list[tuple[int, int, str]], carried: Event | None,
+                  hits: list[Sequence[re.Match[str]]]) -> tuple[list[Span], Event | None]:
+        """Mentions of one sentence, and the last event it names (carried to the next sentence).
+
+        ``hits``: the sentence's matches of the patterns :meth:`_scan` lists, in that order.
+        """
+        name_hits, capitalised_hits, date_hits, bare_date_hits, number_hits, trigger_hits = hits
+        text, s, e = doc.text, sentence.start, sentence.end
+        spans, name_ids = self._entities(text, s, e, index, name_hits, capitalised_hits)
+        if not (date_hits or bare_date_hits or number_hits or trigger_hits):
+            return spans, None  # names only: no date, figure or event to tie together
+        gaz = self.gazetteer
+        meta = doc.meta
+        dates = find_dates(text, s, e, meta.published, meta.date_precision, date_hits, bare_date_hits)
+        triggers = list(gaz.find_triggers(text, s, e, trigger_hits))
+
+        date_links, nearest_date = _link_dates(text, dates, triggers)
         trigger_events: list[Event | None] = [
             _choose_event(cands, gaz, name_ids, meta.published, nearest_date.get(ti))
             for ti, (_, _, cands) in enumerate(triggers)]
@@ -217,42 +298,13 @@ class FactExtractor:
             if event is not None:
                 spans.append(Span(ts, te, "event", {"event": event.id, "description": event.description,
                                                     "candidates": list(cands), "sentence": index}))
-
         for di, d in enumerate(dates):
-            attrs: dict[str, Any] = {
-                "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
-                "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
-                "event": None, "relation": None, "slot": None, "sentence": index,
-                **self._voice(d.start, d.end, quotes, notes)}
             link = date_links.get(di)
             event = trigger_events[link[0]] if link else None
-            phrase = text[d.start:d.end]
-            if link and event is not None:
-                ts, te, _ = triggers[link[0]]
-                relation = link[1]
-                context = text[min(ts, d.start):max(te, d.end)]
-                before_date = text[max(s, d.start - 30):d.start]
-                attrs["event"], attrs["relation"] = event.id, relation
-                if relation == "of":
-                    if _SCHEDULED.search(context) or _SCHEDULED.search(before_date):
-                        attrs["slot"] = "scheduled-date"
-                    elif _ENDING.search(context):
-                        attrs["slot"] = "end-date"
-                    else:
-                        attrs["slot"] = "date"
-                        if _STARTING.search(context):
-                            attrs["aspect"] = "start"  # "protests began on January 2": that day
-                    what = "start date" if attrs.get("aspect") == "start" else attrs["slot"].replace("-", " ")
-                    attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({d.value})."
-                else:
-                    attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
-                    attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
-                                            f"{event.description}; it is not a date of that event.")
-            else:
-                attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
+            attrs = _date_attrs(text, s, d, index, self._voice(d.start, d.end, quotes, notes),
+                                triggers[link[0]] if link else None, link[1] if link else None, event)
             spans.append(Span(d.start, d.end, "date", attrs))
-
-        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates], hits["numbers"]):
+        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates], number_hits):
             spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
                                              carried))
         named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]
@@ -260,7 +312,7 @@ class FactExtractor:
 
     def _number_span(self, doc: Document, n: NumberMention, index: int,
                      triggers: list[tuple[int, int, tuple[str, ...]]],
-                     trigger_events: list[Event | None], quotes: list[Span],
+                     trigger_events: list[Event | None], quotes: list[tuple[int, int, Any]],
                      notes: list[tuple[int, int, str]],
                      carried: Event | None) -> Span:
         gaz = self.gazetteer

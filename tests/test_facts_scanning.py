@@ -1,0 +1,104 @@
+"""The facts extractor's fast scans find exactly what the plain patterns find."""
+from __future__ import annotations
+
+import re
+import string
+import sys
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.document import Span
+from framing.facts.dates import DATE_PATTERN, find_dates
+from framing.facts.entities import _FOLDS_TO, CAPITALISED_RUN, first_char_guard
+from framing.facts.extract import paragraph_of_sentences
+from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
+
+
+def test_folds_to_lists_every_non_ascii_character_case_folding_matches_to_an_ascii_letter():
+    folding = {chr(cp) for cp in range(sys.maxunicode + 1) if not chr(cp).isascii()
+               and any(re.fullmatch(a, chr(cp), re.IGNORECASE) for a in string.ascii_lowercase)}
+    assert folding == set(_FOLDS_TO)
+
+
+def test_case_insensitive_guard_admits_the_kelvin_sign():
+    guard = re.compile(first_char_guard("k", ignore_case=True) + "kazakh", re.IGNORECASE)
+    assert guard.match("\u212aazakh")
+
+
+# The capitalised-run rule as it was before its words became atomic groups (the reference).
+_BACKTRACKING_RUN = re.compile(
+    r"(?=[A-Z])(?<![\w-])(?:[A-Z][\w'’.-]*[a-z][\w'’-]*)"
+    r"(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)+")
+
+
+@pytest.mark.parametrize("text", [
+    "Talks in New York City went on. Then Nursultan Nazarbayev spoke in Astana.",
+    "U.S. President Joe Biden met St. Petersburg officials and McDonald's Corp staff.",
+    "The Bank of Finland and Jawaharlal Nehru University; Jr. Smith-Jones ran.",
+    "A.B. Cd Ef. Gh.ij Kl-mn O'Neil D’Arcy the Hague Court of Justice",
+])
+def test_atomic_capitalised_run_finds_what_the_backtracking_rule_found(text):
+    assert [m.span() for m in CAPITALISED_RUN.finditer(text)] == \
+        [m.span() for m in _BACKTRACKING_RUN.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="AaBbZz.'’- \n", max_size=40))
+def test_atomic_capitalised_run_on_random_text(text):
+    assert [m.span() for m in CAPITALISED_RUN.finditer(text)] == \
+        [m.span() for m in _BACKTRACKING_RUN.finditer(text)]
+
+
+def test_a_sentence_outside_every_paragraph_keeps_the_paragraph_before_it():
+    blocks = [Span(0, 10, "body"), Span(20, 30, "body")]
+    sentences = [Span(0, 4, "sentence"), Span(5, 9, "sentence"), Span(12, 15, "sentence"),
+                 Span(20, 25, "sentence")]
+    assert paragraph_of_sentences(blocks, sentences) == [0, 0, 0, 1]
+    assert paragraph_of_sentences([], sentences) == [-1, -1, -1, -1]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The vote will be held on November 20.", "2022-11-20"),      # a future cue: this year's
+    ("The vote was held on November 20.", "2021-11-20"),          # no cue: the last one
+    ("The vote will be held on November 20, 2019.", "2019-11-20"),  # a year: cues do not matter
+])
+def test_future_cues_decide_the_year_of_a_month_without_one(text, value):
+    found = find_dates(text, 0, len(text), date(2022, 11, 10))
+    assert [d.value for d in found] == [value]
+
+
+# Date and number phrases built from the words the patterns look for, to compare the patterns
+# (whose alternatives open with first-character guards) with the same patterns without them.
+_TOKENS = ["January", "Jan.", "Sept", "May", "mid", "Mid-", "early", "late", "this", "next", "Last",
+           "past", "coming", "today", "Tomorrow", "yesterday", "Sunday", "week", "year", "1990s", "2022",
+           "20", "3rd", "29", "and", "-", "–", ",", "of", "the", "a", "few", "hundred", "dozens", "tens",
+           "thousands", "two", "Three", "fifty", "a dozen", "$", "US$", "€", "5", "1,200", "8.6", "%",
+           "percent", "billion", "people", "killed", "ſeven", "\u212aazakh", "İn"]
+_DATE_ALTERNATIVE_GUARDS = ["(?=[tTyY])", "(?=[JFMASOND])", "(?=\\d)", "(?=[eEmMlLJFMASOND])",
+                            "(?=[eEmMlL])", "(?=[eEmMlL12])", "(?=[tTnNlLcCpP])"]
+
+
+_VAGUE_GUARD = first_char_guard((w[0] for w in VAGUE), ignore_case=True)
+_WORD_GUARD = first_char_guard((w[0] for w in _WORD_NUMBERS), ignore_case=True)
+
+
+def _without(pattern: re.Pattern[str], guards: list[str]) -> re.Pattern[str]:
+    text = pattern.pattern
+    for guard in guards:
+        assert guard in text
+        text = text.replace(guard, "")
+    return re.compile(text, pattern.flags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12), st.lists(st.sampled_from([" ", "  ", "\n", ""]),
+                                                                 min_size=12, max_size=12))
+def test_guarded_date_and_number_patterns_match_as_the_unguarded_ones(tokens, gaps):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    for pattern, guards in ((DATE_PATTERN, _DATE_ALTERNATIVE_GUARDS),
+                            (NUMBER_PATTERN, ["(?=[\\dU$€£])", _VAGUE_GUARD, _WORD_GUARD])):
+        reference = _without(pattern, guards)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
