@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def test_fast_judgement_equals_comparing_every_pair():
                 low = rng.choice([150, 164, 200, 225, 238, 300])
                 m = mention(i, float(low), float(low + rng.choice([0, 0, 50])),
                             approximate=rng.random() < 0.3)
-            group.append(Mention(**{**m.__dict__, "outlet": f"o{rng.randint(0, 3)}"}))
+            group.append(replace(m, outlet=f"o{rng.randint(0, 3)}"))
         fact = judge(group, gazetteer)
         for pair in fact.pairs:
             a, b = pair["outlets"]
