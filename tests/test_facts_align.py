@@ -210,3 +210,61 @@ def test_cli_takes_a_gazetteer_and_fails_cleanly_on_a_missing_one(tmp_path, caps
     data = json.loads((out / "analysis.json").read_text("utf-8"))
     assert data["provenance"]["gazetteer"]["path"] == str(own)
     assert data["facts"]["summary"]["shared"] >= 5
+
+
+def _reachable(root: object) -> list[object]:
+    """Every object reachable from ``root`` through gc referents, not through classes."""
+    import gc
+
+    seen, stack, out = set(), [root], []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        out.append(obj)
+        stack.extend(gc.get_referents(obj))
+    return out
+
+
+def test_alignment_reads_the_documents_once_and_keeps_none_of_them():
+    from framing.document import Document, Span
+    from framing.facts.align import align_facts
+    from framing.facts.extract import gazetteer_for
+
+    result = framing.analyze(FIXTURE / "corpus")
+    gazetteer = gazetteer_for(result.config)
+    from_list = align_facts(list(result.documents), gazetteer)
+    passes = []
+
+    def once():  # like a corpus read back from disk: one pass, one document at a time
+        passes.append(1)
+        yield from result.documents
+
+    streamed = align_facts(once(), gazetteer)
+    assert len(passes) == 1
+    assert streamed.to_dict() == from_list.to_dict() == result.sections["facts"].to_dict()
+    kept = _reachable(streamed)
+    assert not [o for o in kept if isinstance(o, (Document, Span))]
+
+
+def test_linking_shortcut_decides_as_the_full_score():
+    import random
+
+    from framing.facts.align import LINK_THRESHOLD, _linked, link_score
+    from framing.facts.tfidf import SentenceTfidf
+
+    rng = random.Random(3)
+    vocabulary = ["export", "oil", "grain", "budget", "trade", "debt", "wage"]
+    actors = ["kz", "ru", "eu", "un"]
+    sentences = ["Oil exports rose 12% in March.", "Grain exports fell.", "The budget grew by 5%.",
+                 "Oil and grain exports rose in March, officials said.", "Wages rose 12% in March."]
+    tfidf = SentenceTfidf(sentences)
+    ms = [replace(mention(i, 1.0, event=None, words=rng.sample(vocabulary, rng.randint(1, 3))),
+                  entities=frozenset(rng.sample(actors, rng.randint(0, 2))),
+                  sentence=rng.choice(sentences)) for i in range(60)]
+    words = {m.index: frozenset(m.counts_words) for m in ms}
+    for a in ms:
+        for b in ms:
+            full = link_score(a, b, tfidf.cosine(a.sentence, b.sentence)) >= LINK_THRESHOLD
+            assert _linked(a, b, words, tfidf) is full

@@ -169,42 +169,45 @@ def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
 
 def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     """One document's alignable mentions, numbered from ``first_index``."""
-    facts = doc.get("facts")
-    article_events = frozenset(s.attrs["event"] for s in facts if s.label == "event")
+    article_events: set[str] = set()
     entities_by_sentence: dict[int, set[str]] = defaultdict(set)
-    for span in facts:
-        if span.label == "entity" and span.attrs.get("id"):
-            entities_by_sentence[span.attrs["sentence"]].add(span.attrs["id"])
-    sentence_texts: dict[int, str] = {}  # one string per sentence, shared by its mentions
+    alignable: list[Span] = []
+    for span in doc.get("facts"):
+        label, a = span.label, span.attrs
+        if label == "entity":
+            if a.get("id"):
+                entities_by_sentence[a["sentence"]].add(a["id"])
+        elif label == "event":
+            article_events.add(a["event"])
+        elif (label == "date" and a.get("event") and a.get("slot") and a.get("low")) or \
+                (label in NUMERIC and a.get("slot")):
+            alignable.append(span)
+    events = frozenset(article_events)
+    text, meta = doc.text, doc.meta
+    # Per sentence: its span, text and entities, shared by the sentence's mentions.
+    sentences: dict[int, tuple[Span, str, frozenset[str]]] = {}
     mentions: list[Mention] = []
-    for span in facts:
+    for span in alignable:
         a = span.attrs
         if span.label == "date":
-            if not (a.get("event") and a.get("slot") and a.get("low")):
-                continue
-            low, high = _parse_date(a["low"]), _parse_date(a["high"])
-            unit = None
-        elif span.label in NUMERIC:
-            if not a.get("slot"):
-                continue
-            low, high, unit = a["low"], a["high"], a.get("unit")
+            low, high, unit, value = _parse_date(a["low"]), _parse_date(a["high"]), None, a.get("value")
         else:
-            continue
+            low, high, unit, value = a["low"], a["high"], a.get("unit"), a.get("display")
         index = a["sentence"]
-        sentence = doc.sentences[index]
-        if index not in sentence_texts:
-            sentence_texts[index] = doc.text_of(sentence)
+        if index not in sentences:
+            sentence = doc.sentences[index]
+            sentences[index] = (sentence, text[sentence.start:sentence.end],
+                                frozenset(entities_by_sentence[index]))
+        sentence, sentence_text, entities = sentences[index]
         mentions.append(Mention(
-            index=first_index + len(mentions), article=doc.id, outlet=doc.meta.outlet,
-            original_outlet=doc.meta.original_outlet, kind=span.label, event=a.get("event"),
+            index=first_index + len(mentions), article=doc.id, outlet=meta.outlet,
+            original_outlet=meta.original_outlet, kind=span.label, event=a.get("event"),
             slot=a["slot"], unit=unit, low=low, high=high,  # type: ignore[arg-type]
-            approximate=bool(a.get("approximate")),
-            value=str(a.get("value") if span.label == "date" else a.get("display")),
-            text=doc.text_of(span), start=span.start, end=span.end,
-            sentence=sentence_texts[index], sentence_start=sentence.start,
-            sentence_end=sentence.end, entities=frozenset(entities_by_sentence[index]),
-            counts_words=tuple(a.get("counts_words") or ()),
-            attrs={k: a[k] for k in MENTION_ATTRS if k in a}, article_events=article_events))
+            approximate=bool(a.get("approximate")), value=str(value),
+            text=text[span.start:span.end], start=span.start, end=span.end,
+            sentence=sentence_text, sentence_start=sentence.start, sentence_end=sentence.end,
+            entities=entities, counts_words=tuple(a.get("counts_words") or ()),
+            attrs={k: a[k] for k in MENTION_ATTRS if k in a}, article_events=events))
     return mentions
 
 
@@ -303,8 +306,8 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
+    def union_roots(self, root_a: int, root_b: int) -> None:
+        self.parent[root_a] = root_b
 
 
 def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]]
@@ -347,8 +350,9 @@ def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
     n_pairs = 0
     for a, b in iter_candidate_pairs(loose):
         n_pairs += 1
-        if _linked(a, b, words, tfidf):
-            uf.union(a.index, b.index)
+        root_a, root_b = uf.find(a.index), uf.find(b.index)
+        if root_a != root_b and _linked(a, b, words, tfidf):  # already joined: nothing to decide
+            uf.union_roots(root_a, root_b)
     components: dict[int, list[Mention]] = defaultdict(list)
     for m in loose:
         components[uf.find(m.index)].append(m)

@@ -42,25 +42,33 @@ you your yours yourself yourselves
 """.split())
 
 
-def term_counts(text: str) -> Counter[str]:
+def term_counts(text: str) -> dict[str, int]:
     """Lower-cased tokens of ``text`` that are not stop words, with their counts."""
-    return Counter(t for t in TOKEN.findall(text.lower()) if t not in ENGLISH_STOP_WORDS)
+    counts: dict[str, int] = {}
+    for token in TOKEN.findall(text.lower()):
+        if token not in ENGLISH_STOP_WORDS:
+            counts[token] = counts.get(token, 0) + 1
+    return counts
 
 
 class SentenceTfidf:
     """Smoothed IDF learned from a set of sentences; L2-normalised sublinear TF-IDF vectors.
 
     ``sentences`` holds one entry per row of the would-be matrix (a sentence repeated in two
-    articles counts twice, as in scikit-learn). Vectors are cached by text, so a sentence
-    repeated across the corpus is weighted once.
+    articles counts twice, as in scikit-learn). Term counts and vectors are kept per distinct
+    text, so a sentence repeated across the corpus is read and weighted once.
     """
 
     def __init__(self, sentences: Iterable[str]) -> None:
+        self._counts: dict[str, dict[str, int]] = {}
         document_frequency: Counter[str] = Counter()
         rows = 0
         for sentence in sentences:
             rows += 1
-            document_frequency.update(term_counts(sentence).keys())
+            counts = self._counts.get(sentence)
+            if counts is None:
+                counts = self._counts[sentence] = term_counts(sentence)
+            document_frequency.update(counts.keys())
         self.idf_ = {term: math.log((rows + 1) / (df + 1)) + 1.0
                      for term, df in document_frequency.items()}
         self._vectors: dict[str, dict[str, float]] = {}
@@ -71,7 +79,7 @@ class SentenceTfidf:
         if found is None:
             idf = self.idf_
             weights = {term: (1.0 + math.log(count)) * idf[term]
-                       for term, count in term_counts(sentence).items()}
+                       for term, count in self._counts[sentence].items()}
             norm = math.sqrt(sum(w * w for w in weights.values()))
             found = {term: w / norm for term, w in weights.items()} if norm else {}
             self._vectors[sentence] = found
