@@ -8,7 +8,8 @@ Alignment is blocked so its cost grows with the number of mentions, not its squa
 * a number tied to no event goes to one block per content word of what it counts
   (``(%, export)``, ``(%, oil)``); only pairs inside a block are candidates, and a block larger
   than :data:`WINDOW` is cut by a sorted-neighbourhood window. A candidate pair is linked when
-  what they count overlaps enough, helped by the TF-IDF similarity of their sentences and the
+  what they count overlaps enough, helped by the TF-IDF similarity of their sentences
+  (:mod:`.tfidf`, computed per candidate pair and only when it can decide the link) and the
   entities they share; linked mentions form a fact (union-find).
 
 Judgement: two mentions are compatible when their intervals overlap (exact counts get ±5%,
