@@ -268,3 +268,34 @@ def test_linking_shortcut_decides_as_the_full_score():
         for b in ms:
             full = link_score(a, b, tfidf.cosine(a.sentence, b.sentence)) >= LINK_THRESHOLD
             assert _linked(a, b, words, tfidf) is full
+
+
+def test_each_candidate_pair_is_yielded_once():
+    import random
+    from collections import defaultdict
+
+    from framing.facts.align import block_keys, iter_candidate_pairs
+
+    rng = random.Random(11)
+    words = ["oil", "grain", "gas", "wage"]
+    ms = [mention(i, float(rng.randint(0, 30)), event=None, kind="percent", unit="%",
+                  article=f"a{rng.randint(0, 40)}",
+                  words=[rng.choice(words) for _ in range(rng.choice([0, 1, 1, 2, 3]))])  # repeats too
+          for i in range(300)]
+    window = 8
+    blocks = defaultdict(list)  # the definition, pair by pair
+    for m in ms:
+        for key in block_keys(m):
+            blocks[key].append(m)
+    expected = set()
+    for members in blocks.values():
+        if len(members) > window:
+            members = sorted(members, key=lambda x: (x.low, x.index))
+            close = [(a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window]]
+        else:
+            close = [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+        expected |= {(min(a.index, b.index), max(a.index, b.index))
+                     for a, b in close if a.article != b.article}
+    got = [(min(a.index, b.index), max(a.index, b.index)) for a, b in iter_candidate_pairs(ms, window)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected

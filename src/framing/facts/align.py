@@ -240,25 +240,31 @@ def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
         if m.event is None:
             for key in block_keys(m):
                 blocks[key].append(m)
+    # A mention in one block only, paired with one in no block twice (no repeated word), meets
+    # it once: only the other pairs are remembered (as i * stride + j, i < j).
+    one_block = {m.index for m in mentions if len(m.counts_words) == 1}
+    no_repeat = {m.index for m in mentions if len(set(m.counts_words)) == len(m.counts_words)}
     stride = 1 + max((m.index for m in mentions), default=0)
-    seen: set[int] = set()  # pair (i, j), i < j, as i * stride + j: two mentions may share blocks
+    seen: set[int] = set()
     for members in blocks.values():
         for a, b in _block_pairs(members, window):
-            if a.article != b.article:
-                code = a.index * stride + b.index if a.index < b.index else b.index * stride + a.index
-                if code not in seen:
-                    seen.add(code)
-                    yield a, b
+            if a.article == b.article:
+                continue
+            i, j = a.index, b.index
+            if (i in one_block and j in no_repeat) or (j in one_block and i in no_repeat):
+                yield a, b
+                continue
+            code = i * stride + j if i < j else j * stride + i
+            if code not in seen:
+                seen.add(code)
+                yield a, b
 
 
 def _block_pairs(members: list[Mention], window: int) -> Iterator[tuple[Mention, Mention]]:
     if len(members) <= window:
-        yield from combinations(members, 2)
-        return
+        return combinations(members, 2)
     members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
-    for i, a in enumerate(members):
-        for b in members[i + 1:i + 1 + window]:
-            yield a, b
+    return ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window])
 
 
 #: Weights of :func:`link_score`: what is counted, sentence similarity, shared actors.
