@@ -429,9 +429,12 @@ class _Extremes:
 
     @classmethod
     def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
-        outside = ms if window is None else [m for m in ms if not _within(m, window)]
-        starts = [] if window is None else [m for m in ms if _is_day_start(m)]
-        return cls(cls._summary(ms), cls._summary(outside), cls._summary(starts))
+        everything = cls._summary(ms)
+        if window is None:  # no event dates to fall inside: every mention is "outside"
+            return cls(everything, everything)
+        outside = [m for m in ms if not _within(m, window)]
+        starts = [m for m in ms if _is_day_start(m)]
+        return cls(everything, cls._summary(outside), cls._summary(starts))
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
