@@ -6,13 +6,17 @@ verb, "according", "source"). A gate scans the whole text once for those words a
 answers by bisect whether a sentence contains one; only then does the full pattern run.
 A gate must be a *necessary* condition of its pattern, so skipping never changes output.
 
-Word lists are written as a prefix trie ("sa(?:id|ys)") and caseless words as character
-classes because Python's ``re`` tries every branch of a flat alternation at every position
-(3-10x slower on a verb list).
+Word lists are written as a prefix trie ("sa(?:id|ys)") because Python's ``re`` tries
+every branch of a flat alternation at every position (3-10x slower on a verb list); a gate
+that may demand what comes before its word (whitespace) starts with it, so ``re`` skips
+most positions at once (2x faster again). Caseless words are looked up as plain substrings
+of the lowercased text (``CaselessWords``): ``re`` tries a caseless pattern at every position.
 """
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from typing import Iterable
 
@@ -27,6 +31,44 @@ def caseless(word: str) -> str:
     """``word`` as a pattern matching what ``(?i:word)`` matches, one character class a letter."""
     return "".join(f"[{c}{c.upper()}{_FOLDS.get(c, '')}]" if c.isalpha() else re.escape(c)
                    for c in word.lower())
+
+
+#: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
+#: to one character): in a text with one of them, the lowercased text cannot stand in.
+_UNFOLDABLE = ("İ", "ı", "ſ")
+
+
+@functools.lru_cache(maxsize=4)
+def folded(text: str) -> str | None:
+    """``text.lower()`` if ASCII words are found in it where ``(?i:word)`` finds them in ``text``.
+
+    None when ``text`` holds a letter of ``_UNFOLDABLE``. Cached because the extractors of
+    one document ask in turn.
+    """
+    if any(letter in text for letter in _UNFOLDABLE):
+        return None
+    return text.lower()
+
+
+class CaselessWords:
+    """Literal ASCII words found regardless of case, where ``(?i:word)`` would find them."""
+
+    __slots__ = ("_literal", "_folding")
+
+    def __init__(self, *words: str) -> None:
+        if not all(word.isascii() for word in words):
+            raise ValueError(f"caseless gate words must be ASCII: {words!r}")
+        self._literal = tuple(re.compile(re.escape(word.lower())) for word in words)
+        self._folding = tuple(re.compile(caseless(word)) for word in words)
+
+    def patterns_for(self, text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+        """Patterns and the string to run them on so that offsets are those of ``text``."""
+        lowered = folded(text)
+        return (self._folding, text) if lowered is None else (self._literal, lowered)
+
+    def occur_in(self, text: str) -> bool:
+        patterns, haystack = self.patterns_for(text)
+        return any(pattern.search(haystack) for pattern in patterns)
 
 
 def literal_forms(alternation: str) -> list[str]:
@@ -61,12 +103,32 @@ def trie(words: Iterable[str]) -> str:
 class Gate:
     """Offsets where any of ``patterns`` matches in ``text``; ``within`` asks about a range."""
 
-    __slots__ = ("_hits",)
+    __slots__ = ("_hits", "_last_ends")
 
     def __init__(self, patterns: Iterable[re.Pattern[str]], text: str) -> None:
-        self._hits = sorted(m.start() for pattern in patterns for m in pattern.finditer(text))
+        spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
+        self._hits = [start for start, _ in spans]
+        #: The furthest end of a hit among the first k + 1 hits.
+        self._last_ends = list(itertools.accumulate((end for _, end in spans), max))
+
+    @classmethod
+    def caseless(cls, words: CaselessWords, text: str) -> "Gate":
+        """Offsets of ``words`` in ``text`` regardless of case."""
+        return cls(*words.patterns_for(text))
 
     def within(self, start: int, end: int) -> bool:
         """Does a gate word start in ``[start - margin, end)``?"""
         i = bisect.bisect_left(self._hits, start - _MARGIN)
         return i < len(self._hits) and self._hits[i] < end
+
+    def last_end(self, start: int, end: int) -> int:
+        """Where a pattern ending in a gate word must stop, for a search of ``[start, end)``.
+
+        The furthest end of a hit starting before ``end``, or ``end`` itself when that is
+        nearer or when no hit starts in the range. A ``\\b`` that ends a gate pattern holds
+        there in the whole text and at the end of a cut-off string alike.
+        """
+        i = bisect.bisect_left(self._hits, end)
+        if i == 0 or self._hits[i - 1] < start:
+            return end
+        return min(self._last_ends[i - 1], end)

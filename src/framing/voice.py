@@ -109,13 +109,16 @@ _CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NA
 _REPORTED = re.compile(
     rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
     r"(?P<that>(?:[^.;:,\"“”]{0,80}?\s)?that\b)?")
-_ANY_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
-# Gates (see gates.py): a sentence or a text before a quote without these words is skipped.
-_GATE_SPEECH = (re.compile(trie(literal_forms(_SPEECH_VERBS))),)
-_GATE_NAMING = (re.compile(trie(literal_forms(_NAMING_VERBS) + [
-    "branding", "labelling", "labeling", "calling", "describing", "dubbing"])),)
+# Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
+# have whitespace before the verb and a word boundary after it.
+_GATE_SPEECH = (re.compile(rf"\s(?:{trie(literal_forms(_SPEECH_VERBS))})\b"),)
+_GATE_NAMING = (re.compile(rf"\s(?:{trie(literal_forms(_NAMING_VERBS))})\b"),)
 _GATE_ACCORDING = (re.compile("ccording"),)
-_ANY_NAMING_VERB = re.compile(rf"\b(?:{_NAMING_VERBS})\b")
+# The same words anywhere, as _BEFORE_QUOTE and _BEFORE_NAMING take them: tried on the text
+# before a quotation first, because the patterns are slow flat alternations.
+_SPEECH_VERB_ANYWHERE = re.compile(trie(literal_forms(_SPEECH_VERBS)))
+_NAMING_VERB_ANYWHERE = re.compile(trie(literal_forms(_NAMING_VERBS) + [
+    "branding", "labelling", "labeling", "calling", "describing", "dubbing"]))
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
 _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
 _AS = re.compile(r"\bas\s")
@@ -346,10 +349,10 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             if end > start:
                 reported.append(_reported_span(start, end, speaker, "according-to"))
                 last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, verbs, gate, kind in ((_REPORTED, _ANY_SPEECH_VERB, speech_gate, "speech-verb"),
-                                           (_NAMING, _ANY_NAMING_VERB, naming_gate, "naming-verb")):
-            if not gate.within(sentence.start, sentence.end) or not verbs.search(s_text):
-                continue  # cheap tests first: most sentences have no speech verb
+        for pattern, gate, kind in ((_REPORTED, speech_gate, "speech-verb"),
+                                    (_NAMING, naming_gate, "naming-verb")):
+            if not gate.within(sentence.start, sentence.end):
+                continue  # a cheap test first: most sentences have no speech verb
             for m in pattern.finditer(s_text):
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
@@ -451,9 +454,8 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 elif len(_WORDS.findall(subject)) <= 10:
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
-        before_at = q.start - len(before)
         if speaker is None:
-            mb = _BEFORE_QUOTE.search(before) if speech_gate.within(before_at, q.start) else None
+            mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
             if mb:
                 lead = before[:mb.start()]
                 lead_at = q.start - len(before)
@@ -477,7 +479,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             elif _SPEECH_NOUN_BEFORE.search(before):
                 speaker, how = Speaker(None), "speech-noun"
             else:
-                mn = _BEFORE_NAMING.search(before) if naming_gate.within(before_at, q.start) else None
+                mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
                 if mn:
                     subj = mn.group("subj") or ""
                     enclosing = _enclosing(reported_sorted, q.start, reported_starts)

@@ -1,0 +1,55 @@
+"""Gates: cheap whole-text tests that must never skip a sentence their pattern matches."""
+import re
+
+import pytest
+
+from framing.gates import CaselessWords, Gate, caseless, folded, literal_forms, trie
+
+
+@pytest.mark.parametrize("text", [
+    "The Source said so.", "SOURCES close to", "a ſource", "İdentified by", "unıdentified",
+    "no such word here", "K\u212a source",
+])
+def test_caseless_words_find_what_an_ignorecase_pattern_finds(text):
+    words = CaselessWords("source", "identified")
+    expected = sorted(m.start() for w in ("source", "identified")
+                      for m in re.finditer(f"(?i:{w})", text))
+    gate = Gate.caseless(words, text)
+    assert [i for i in range(len(text)) if gate.within(i, i + 1) and i in expected] == expected
+    assert words.occur_in(text) == bool(expected)
+
+
+def test_folded_is_none_for_letters_lower_does_not_fold_like_re():
+    assert folded("Editor's Note") == "editor's note"
+    for letter in "İıſ":
+        assert folded(f"x{letter}y") is None
+
+
+def test_caseless_words_must_be_ascii():
+    with pytest.raises(ValueError, match="ASCII"):
+        CaselessWords("прим")
+
+
+def test_gate_within_allows_a_margin_before_the_range():
+    gate = Gate([re.compile("said")], "He said it. Then nothing.")
+    assert gate.within(0, 10)
+    assert gate.within(12, 25)  # a hit up to 16 characters before still counts
+    assert not gate.within(30, 40)
+
+
+def test_last_end_is_the_furthest_hit_end_before_the_range_end_or_the_range_end():
+    text = "Ann said and Bob says more, then Cy."
+    gate = Gate([re.compile(r"\s(?:said|says)\b")], text)
+    assert gate.last_end(0, len(text)) == text.index("says") + 4
+    assert gate.last_end(0, text.index("Bob")) == text.index("said") + 4
+    assert gate.last_end(text.index("more"), len(text)) == len(text)  # no hit starts in range
+    assert gate.last_end(0, text.index("says") + 2) == text.index("says") + 2  # never past the range
+
+
+def test_trie_matches_the_same_words_as_the_flat_alternation():
+    words = literal_forms("said|says|say|emphasi[sz]ed|labell?ed|pointed out")
+    pattern = re.compile(rf"\b(?:{trie(words)})\b")
+    for word in words:
+        assert pattern.fullmatch(word)
+    assert not pattern.fullmatch("sai")
+    assert caseless("is") == "[iIİı][sSſ]"
