@@ -40,7 +40,9 @@ _VERBS = (r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|beli
           r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
-_NAME_RUN = rf"{_CAP}(?:\s+{_CAP}){{0,5}}"
+# Words taken whole ("*+"): a name run is followed by a space or a comma, so giving letters
+# back never helps a match, and ``re`` no longer tries it.
+_NAME_RUN = rf"{_CAP}+(?:\s+{_CAP}+){{0,5}}"
 
 # Lowercased words that make a phrase a role ("political analyst", "director of ...").
 ROLE_HEADS = frozenset("""
@@ -354,9 +356,10 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
     ends in its verb stops at the sentence's last verb: no match can start after it.
     """
     text = doc.text
-    verb, anonymity = Gate(_GATE_VERB, text), Gate.caseless(_GATE_ANONYMITY, text)
-    source, according = Gate.caseless(_GATE_SOURCE, text), Gate(_GATE_ACCORDING, text)
-    source_noun, single_role = Gate.caseless(_GATE_SOURCE_NOUN, text), Gate.caseless(_GATE_SINGLE_ROLE, text)
+    verb, according = Gate(_GATE_VERB, text), Gate(_GATE_ACCORDING, text)
+    anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
+    # Asked only of sentences with a verb: looked up then, not scanned for up front.
+    source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
     for sentence in doc.sentences:
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
@@ -368,7 +371,7 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         chunk = text[s0:s1]
         # Where the last verb of the sentence ends (chunk offsets): patterns ending in a verb stop there.
         verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
-        has_source_noun = has_verb and source_noun.within(s0, s1)
+        has_source_noun = has_verb and source_noun(s0, s1)
         anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
                           (has_anonymity, len(chunk)), (has_source, len(chunk)))
         for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
@@ -392,7 +395,7 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         for m in _APPOSITIVE.finditer(chunk, 0, verb_end):
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
-        has_single_role = single_role.within(s0, s1)
+        has_single_role = single_role(s0, s1)
         for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
             a, b = s0 + m.start("who"), s0 + m.end("who")
             yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)

@@ -17,6 +17,7 @@ All scanning is over the kept body; every span has offsets into the original tex
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import ClassVar, Iterable
@@ -48,11 +49,13 @@ _SPEECH_VERBS = (
     r"complained|complains|reported|reports|put it")
 _NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
                 r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
-_NAME_WORD = r"[A-Z][\w’'-]*\.?"
+# Words are taken whole ("*+", "++"): what follows one in every pattern is a space, a comma or
+# the end, so giving letters back never helps a match, and ``re`` no longer tries it.
+_NAME_WORD = r"[A-Z][\w’'-]*+\.?"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_NAME_WORD}){{0,5}}"
 _ROLE = (r"(?:[Tt]he\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+|[Tt]his\s+|[Hh]is\s+|[Hh]er\s+|[Ss]everal\s+)?"
          r"(?:(?:political|independent|western|foreign|local|leading|senior|government|economic|"
-         r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]+)\s+){0,2}"
+         r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]++)\s+){0,2}"
          r"(?:experts?|observers?|analysts?|ministers?|president|officials?|deputy|ambassador|"
          r"spokes(?:man|woman|person)|researchers?|professor|scientists?|leaders?|government|"
          r"ministry|authorities|commentators?|critics|sources?|diplomats?|politicians?|"
@@ -69,7 +72,7 @@ _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
 #: Reported content stops where the writer turns to another voice ("..., while critics ...").
 _CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
 _APPOSITION = r"(?:\s*,\s*(?P<appos>[^,.;:\"“”]{1,120}?),)?"
-_AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]+ly))*"
+_AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]++(?<=[a-z]ly)))*"
 #: Verb forms that are also common nouns ("Central Asian states"): speech only before "that".
 _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes", "fears",
                     "promises", "vows", "calls", "terms", "brands", "labels", "remarks"}
@@ -240,10 +243,16 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
     paragraph while a quotation is still open continues it (the convention for
     quotations over several paragraphs). Unclosed or overlong quotes are dropped.
     """
+    return list(_paired(text, tuple((region.start, region.end) for region in regions)))
+
+
+# Cached: the quote and the scare-quote extractors of one document pair the same quotes.
+@functools.lru_cache(maxsize=4)
+def _paired(text: str, regions: tuple[tuple[int, int], ...]) -> tuple[Quotation, ...]:
     quotes: list[Quotation] = []
     stack: list[int] = []
-    for region in regions:
-        for found in _QUOTE_CHAR.finditer(text, region.start, region.end):
+    for region_start, region_end in regions:
+        for found in _QUOTE_CHAR.finditer(text, region_start, region_end):
             i, ch = found.start(), found.group()
             prev = text[i - 1] if i > 0 else "\n"
             nxt = text[i + 1] if i + 1 < len(text) else "\n"
@@ -255,8 +264,8 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
                 opening = (prev.isspace() or prev in "([{—–-/" or prev in _QUOTE_CHARS) \
                     and not nxt.isspace()
             if opening:
-                line_start = i == region.start or text[i - 1] == "\n" or \
-                    text[max(region.start, i - 2):i].strip() == "" and "\n" in text[max(0, i - 3):i]
+                line_start = i == region_start or text[i - 1] == "\n" or \
+                    text[max(region_start, i - 2):i].strip() == "" and "\n" in text[max(0, i - 3):i]
                 if stack and line_start and i - stack[-1] < MAX_QUOTE_CHARS:
                     continue  # a quotation going on into a new paragraph
                 stack.append(i)
@@ -264,7 +273,7 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
                 s = stack.pop()
                 if i + 1 - s <= MAX_QUOTE_CHARS:
                     quotes.append(Quotation(s, i + 1, len(stack)))
-    return sorted(quotes, key=lambda q: q.start)
+    return tuple(sorted(quotes, key=lambda q: q.start))
 
 
 def inserted_notes(text: str, regions: Iterable[Span]) -> list[tuple[int, int, str]]:
@@ -316,7 +325,9 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
     # observer" in a later sentence can resolve to them.
-    named_after = _named_after_speakers(text, quotations)
+    # The attribution right after each top-level quotation ('..." Abishev said'), matched once.
+    after_matches = {q.start: _AFTER_QUOTE.match(text[q.end:q.end + 200]) for q in quotations if not q.depth}
+    named_after = _named_after_speakers(quotations, after_matches)
     next_named = 0
 
     # Reported speech, sentence by sentence.
@@ -442,7 +453,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
         before = text[max(sent_start, q.start - 200):q.start]
         speaker: Speaker | None = None
         how = None
-        m = _AFTER_QUOTE.match(after)
+        m = after_matches[q.start]
         if m and "\n" not in after[:m.start("v1") if m.group("v1") else m.start("before")]:
             if m.group("v1"):
                 speaker = _speaker_from(m.group("after"), q.end + m.start("after"), last)
@@ -564,13 +575,17 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
     return resolved
 
 
-def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speaker]:
-    """Proper-name speakers attributed right after top-level quotations, in text order."""
+def _named_after_speakers(quotations: list[Quotation],
+                          after_matches: dict[int, re.Match[str] | None]) -> list[Speaker]:
+    """Proper-name speakers attributed right after top-level quotations, in text order.
+
+    ``after_matches`` holds ``_AFTER_QUOTE`` matched on the text after each quotation.
+    """
     found = []
     for q in quotations:
         if q.depth:
             continue
-        m = _AFTER_QUOTE.match(text[q.end:q.end + 200])
+        m = after_matches[q.start]
         if not m:
             continue
         phrase, at = (m.group("after"), q.end + m.start("after")) if m.group("v1") else \
