@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from framing import sourcing, voice
 from framing.gates import CaselessWords, Gate, caseless, folded, literal_forms, trie
 
 
@@ -53,3 +54,39 @@ def test_trie_matches_the_same_words_as_the_flat_alternation():
         assert pattern.fullmatch(word)
     assert not pattern.fullmatch("sai")
     assert caseless("is") == "[iIİı][sSſ]"
+
+
+def _clashes(words: list[str], before: str) -> list[tuple[str, str]]:
+    """Pairs that would let a gate hit differ from the word a pattern matches at one place.
+
+    A word followed by a non-word character inside a longer word ("point" in "point out")
+    could end a pattern's verb elsewhere than the gate's; a word starting after one of the
+    ``before`` characters inside a longer word ("think" in "does not think") would be
+    swallowed by the gate's hit on the longer one.
+    """
+    found = []
+    for long in words:
+        for short in words:
+            if long == short:
+                continue
+            if long.startswith(short) and not re.match(r"\w", long[len(short)]):
+                found.append((short, long))
+            for i, ch in enumerate(long[:-1]):
+                if ch in before and re.match(rf"{re.escape(short)}\b", long[i + 1:]):
+                    found.append((short, long))
+    return found
+
+
+def test_clashes_finds_both_kinds():
+    assert _clashes(["point", "point out"], " ") == [("point", "point out")]
+    assert _clashes(["think", "does not think"], " ") == [("think", "does not think")]
+
+
+@pytest.mark.parametrize("module, name, extra, before", [
+    (voice, "_SPEECH_VERBS", [], " "), (voice, "_NAMING_VERBS", [], " "),
+    (sourcing, "_VERBS", ["asked"], " ,\"”’'"),
+])
+def test_verb_gate_hits_are_the_verbs_the_patterns_match(module, name, extra, before):
+    """Patterns ending in a verb stop at the last gate hit (Gate.last_end): sound only if
+    every verb a pattern can match is a gate hit ending where the pattern's verb ends."""
+    assert _clashes(literal_forms(getattr(module, name)) + extra, before) == []

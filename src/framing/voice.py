@@ -20,7 +20,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import ClassVar, Iterable, Iterator
 
 from .document import Document, Span
 from .gates import Gate, literal_forms, trie
@@ -109,9 +109,10 @@ _ORGANISATION_WORDS = {"Watch", "Commission", "Committee", "Consortium", "Minist
 _CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
                                r"\s+and\s+(?:the\s+)?$")
 
-_REPORTED = re.compile(
-    rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
-    r"(?P<that>(?:[^.;:,\"“”]{0,80}?\s)?that\b)?")
+# A subject and a speech verb; the "that" which may follow is matched apart (_THAT), so that
+# the search for a subject can stop at the sentence's last speech verb.
+_REPORTED = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b")
+_THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 # Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
 # have whitespace before the verb and a word boundary after it.
 _GATE_SPEECH = (re.compile(rf"\s(?:{trie(literal_forms(_SPEECH_VERBS))})\b"),)
@@ -364,34 +365,35 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                                     (_NAMING, naming_gate, "naming-verb")):
             if not gate.within(sentence.start, sentence.end):
                 continue  # a cheap test first: most sentences have no speech verb
-            for m in pattern.finditer(s_text):
+            stop = gate.last_end(sentence.start, sentence.end) - sentence.start
+            for m, match_end, has_that in _subject_verb_matches(pattern, s_text, stop):
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
                     continue
-                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not m.group("that"):
+                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
                     continue
-                if verb in _OBJECT_VERBS and kind == "speech-verb" and not m.group("that"):
+                if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
                     continue  # "The EU condemned the arrests": the outlet describing an act
                 if _follows_closing_quote(text, sentence.start + m.start()):
                     continue  # '..." X said': the attribution of a direct quotation
                 if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
                     continue
-                start = sentence.start + m.end()
-                if verb in {"told", "tells"} and not m.group("that"):
+                start = sentence.start + match_end
+                if verb in {"told", "tells"} and not has_that:
                     addressee = _ADDRESSEE.match(text, start, sentence.end)
                     if addressee:
                         start = addressee.end()
                     if len(_WORDS.findall(text, start, sentence.end)) < 2:
                         continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
                 if kind == "naming-verb":
-                    rest = s_text[m.end():]
+                    rest = s_text[match_end:]
                     as_match = _AS.search(rest)
                     obj = _OBJECT_THEN_COMPLEMENT.match(rest)
                     if as_match and (verb.startswith(("descri", "character", "referred"))
                                      or as_match.start() < 60):
-                        start = sentence.start + m.end() + as_match.end()
+                        start = sentence.start + match_end + as_match.end()
                     elif obj:
-                        start = sentence.start + m.end() + obj.end()
+                        start = sentence.start + match_end + obj.end()
                     else:
                         continue  # "called an election": not naming anything
                 if subj.strip() in _TITLES:
@@ -412,7 +414,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 if contrast:
                     end = contrast.start()
                 start, end = _trim(text, start, end)
-                if kind == "speech-verb" and not m.group("that") \
+                if kind == "speech-verb" and not has_that \
                         and _ADVERBIAL_TAIL.fullmatch(text, start, max(start, end)):
                     # "Protests spread, the ministry said on Friday.": what was said came before.
                     subj_at = sentence.start + m.start("subj")
@@ -573,6 +575,22 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
         else:
             resolved.append(sq)
     return resolved
+
+
+def _subject_verb_matches(pattern: re.Pattern[str], sentence: str,
+                          stop: int) -> Iterator[tuple[re.Match[str], int, bool]]:
+    """``pattern.finditer(sentence)`` as ``(match, end, has "that")``, searching up to ``stop``.
+
+    A match ends in its verb, so none starts after the sentence's last verb, which ends at
+    ``stop`` (a gate hit). After a speech verb (``_REPORTED``) the opening of a "that"
+    clause ("said on Monday that") extends the match, as it did inside the pattern.
+    """
+    pos = 0
+    while (m := pattern.search(sentence, pos, stop)) is not None:
+        that = _THAT.match(sentence, m.end()) if pattern is _REPORTED else None
+        end = m.end() if that is None else that.end()
+        yield m, end, that is not None
+        pos = end
 
 
 def _named_after_speakers(quotations: list[Quotation],
