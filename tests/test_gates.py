@@ -16,7 +16,7 @@ def test_caseless_words_find_what_an_ignorecase_pattern_finds(text):
     expected = sorted(m.start() for w in ("source", "identified")
                       for m in re.finditer(f"(?i:{w})", text))
     gate = Gate.caseless(words, text)
-    assert [i for i in range(len(text)) if gate.within(i, i + 1) and i in expected] == expected
+    assert gate.sentences_hit(list(range(len(text)))) == set(expected)
     assert words.occur_in(text) == bool(expected)
 
 
@@ -31,11 +31,11 @@ def test_caseless_words_must_be_ascii():
         CaselessWords("прим")
 
 
-def test_gate_within_allows_a_margin_before_the_range():
-    gate = Gate([re.compile("said")], "He said it. Then nothing.")
-    assert gate.within(0, 10)
-    assert gate.within(12, 25)  # a hit up to 16 characters before still counts
-    assert not gate.within(30, 40)
+def test_sentences_hit_are_those_a_hit_starts_in():
+    text = "He said it. Then nothing. She says so."
+    starts = [0, 12, 26]
+    gate = Gate([re.compile(r"\s(?:said|says)\b")], text)
+    assert gate.sentences_hit(starts) == {0, 2}
 
 
 def test_last_end_is_the_furthest_hit_end_before_the_range_end_or_the_range_end():

@@ -3,8 +3,11 @@
 The attribution patterns in voice.py and sourcing.py are long regexes tried at every
 position of every sentence, yet most sentences hold none of the words they need (a speech
 verb, "according", "source"). A gate scans the whole text once for those words and
-answers by bisect whether a sentence contains one; only then does the full pattern run.
-A gate must be a *necessary* condition of its pattern, so skipping never changes output.
+says which sentences hold one; only there does the full pattern run. A gate must be a
+*necessary* condition of its pattern, so skipping never changes output: its hit starts
+inside every stretch of text the pattern can match (a verb gate includes the whitespace
+the patterns need before the verb), and no hit swallows another that a pattern needs
+("does not think" over "think"; tests/test_gates.py checks the verb lists).
 
 Word lists are written as a prefix trie ("sa(?:id|ys)") because Python's ``re`` tries
 every branch of a flat alternation at every position (3-10x slower on a verb list); a gate
@@ -22,9 +25,6 @@ from typing import Callable, Iterable
 
 #: What ``re.IGNORECASE`` matches besides the two ASCII cases, for the letters that have more.
 _FOLDS = {"i": "İı", "k": "K", "s": "ſ"}
-#: A gate hit may sit this far before the sentence: a longer gate word swallowing the start
-#: of the one the pattern needs ("is sure" over "sure").
-_MARGIN = 16
 
 
 def caseless(word: str) -> str:
@@ -113,7 +113,7 @@ def trie(words: Iterable[str]) -> str:
 
 
 class Gate:
-    """Offsets where any of ``patterns`` matches in ``text``; ``within`` asks about a range."""
+    """Offsets where any of ``patterns`` matches in ``text``, and the sentences they fall in."""
 
     __slots__ = ("_hits", "_last_ends")
 
@@ -128,10 +128,13 @@ class Gate:
         """Offsets of ``words`` in ``text`` regardless of case."""
         return cls(*words.patterns_for(text))
 
-    def within(self, start: int, end: int) -> bool:
-        """Does a gate word start in ``[start - margin, end)``?"""
-        i = bisect.bisect_left(self._hits, start - _MARGIN)
-        return i < len(self._hits) and self._hits[i] < end
+    def sentences_hit(self, starts: list[int]) -> set[int]:
+        """Indices of the sentences (sorted, not overlapping, starting at ``starts``) a hit starts in.
+
+        Found hit by hit: there are far fewer hits than sentences. A hit between two
+        sentences counts for the one before: a sentence too many, never one too few.
+        """
+        return {bisect.bisect_right(starts, hit) - 1 for hit in self._hits}
 
     def last_end(self, start: int, end: int) -> int:
         """Where a pattern ending in a gate word must stop, for a search of ``[start, end)``.

@@ -360,12 +360,15 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
     anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
     source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
-    for sentence in doc.sentences:
+    starts = [sentence.start for sentence in doc.sentences]
+    verb_hit, anonymity_hit = verb.sentences_hit(starts), anonymity.sentences_hit(starts)
+    source_hit, according_hit = source.sentences_hit(starts), according.sentences_hit(starts)
+    for i, sentence in enumerate(doc.sentences):
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
-        has_verb, has_anonymity = verb.within(s0, s1), anonymity.within(s0, s1)
-        has_source, has_according = source.within(s0, s1), according.within(s0, s1)
+        has_verb, has_anonymity = i in verb_hit, i in anonymity_hit
+        has_source, has_according = i in source_hit, i in according_hit
         if not (has_verb or has_anonymity or has_source or has_according):
             continue
         chunk = text[s0:s1]

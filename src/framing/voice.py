@@ -161,8 +161,10 @@ _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scho
                          r"ambassador|speaker))", re.IGNORECASE)
 _WORDS = re.compile(r"[\w’'-]+")
 _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
+# The quote mark comes first and the test of the character before it after (the same
+# condition), so that ``re`` jumps from quote mark to quote mark instead of trying every position.
 _SINGLE_QUOTED = re.compile(
-    r"(?<![\w'’])['‘](?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
+    r"['‘](?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 _INSERTED_NOTE = re.compile(
     r"\((?P<body>[^()]{3,1200}?)\s*[-–—]\s*(?:approx\.?|ed\.|editor'?s? note|note|прим\.)\s*"
@@ -332,14 +334,18 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     next_named = 0
 
     # Reported speech, sentence by sentence.
-    for sentence in doc.sentences:
+    starts = [sentence.start for sentence in doc.sentences]
+    according_hit = according_gate.sentences_hit(starts)
+    gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
+                      (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
+    for i, sentence in enumerate(doc.sentences):
         s_text = text[sentence.start:sentence.end]
         while next_named < len(named_after) and named_after[next_named].start < sentence.start:
             candidate = named_after[next_named]
             if last is None or last.start is None or candidate.start > last.start:
                 last = candidate
             next_named += 1
-        for m in _ACCORDING.finditer(s_text) if according_gate.within(sentence.start, sentence.end) else ():
+        for m in _ACCORDING.finditer(s_text) if i in according_hit else ():
             who = m.group("who")
             if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
                 continue  # "according to plan", "according to various scenarios"
@@ -361,9 +367,8 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             if end > start:
                 reported.append(_reported_span(start, end, speaker, "according-to"))
                 last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, gate, kind in ((_REPORTED, speech_gate, "speech-verb"),
-                                    (_NAMING, naming_gate, "naming-verb")):
-            if not gate.within(sentence.start, sentence.end):
+        for pattern, gate, hit, kind in gated_patterns:
+            if i not in hit:
                 continue  # a cheap test first: most sentences have no speech verb
             stop = gate.last_end(sentence.start, sentence.end) - sentence.start
             for m, match_end, has_that in _subject_verb_matches(pattern, s_text, stop):
