@@ -4,7 +4,7 @@ import re
 import pytest
 
 from framing import sourcing, voice
-from framing.gates import CaselessWords, Gate, caseless, folded, literal_forms, trie
+from framing.gates import CaselessPatterns, CaselessWords, Gate, folded, literal_forms, trie
 
 
 @pytest.mark.parametrize("text", [
@@ -53,7 +53,13 @@ def test_trie_matches_the_same_words_as_the_flat_alternation():
     for word in words:
         assert pattern.fullmatch(word)
     assert not pattern.fullmatch("sai")
-    assert caseless("is") == "[iIİı][sSſ]"
+
+
+@pytest.mark.parametrize("text", ["He SAID so", "she ſaid", "they said", "nothing"])
+def test_caseless_patterns_match_where_ignorecase_does(text):
+    patterns = CaselessPatterns(r"\s(?:said|says)\b")
+    expected = [m.start() for m in re.finditer(r"\s(?:said|says)\b", text, re.IGNORECASE)]
+    assert sorted(Gate.caseless(patterns, text).sentences_hit(list(range(len(text))))) == expected
 
 
 def _clashes(words: list[str], before: str) -> list[tuple[str, str]]:

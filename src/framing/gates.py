@@ -23,16 +23,6 @@ import itertools
 import re
 from typing import Callable, Iterable
 
-#: What ``re.IGNORECASE`` matches besides the two ASCII cases, for the letters that have more.
-_FOLDS = {"i": "İı", "k": "K", "s": "ſ"}
-
-
-def caseless(word: str) -> str:
-    """``word`` as a pattern matching what ``(?i:word)`` matches, one character class a letter."""
-    return "".join(f"[{c}{c.upper()}{_FOLDS.get(c, '')}]" if c.isalpha() else re.escape(c)
-                   for c in word.lower())
-
-
 #: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
 #: to one character): in a text with one of them, the lowercased text cannot stand in.
 _UNFOLDABLE = ("İ", "ı", "ſ")
@@ -50,24 +40,37 @@ def folded(text: str) -> str | None:
     return text.lower()
 
 
-class CaselessWords:
-    """Literal ASCII words found regardless of case, where ``(?i:word)`` would find them."""
+class CaselessPatterns:
+    """Lowercase patterns found regardless of case, where ``re.IGNORECASE`` would find them.
 
-    __slots__ = ("_literal", "_folding", "_any_literal", "_any_folding")
+    They run on the lowercased text (``folded``): ``re`` tries a caseless pattern at every
+    position but jumps to the first character of a case-sensitive one.
+    """
+
+    __slots__ = ("_lowercase", "_ignorecase")
+
+    def __init__(self, *sources: str) -> None:
+        self._lowercase = tuple(re.compile(source) for source in sources)
+        self._ignorecase = tuple(re.compile(source, re.IGNORECASE) for source in sources)
+
+    def patterns_for(self, text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+        """Patterns and the string to run them on so that offsets are those of ``text``."""
+        lowered = folded(text)
+        return (self._ignorecase, text) if lowered is None else (self._lowercase, lowered)
+
+
+class CaselessWords(CaselessPatterns):
+    """Literal ASCII words found regardless of case."""
+
+    __slots__ = ("_any_lowercase", "_any_ignorecase")
 
     def __init__(self, *words: str) -> None:
         if not all(word.isascii() for word in words):
             raise ValueError(f"caseless gate words must be ASCII: {words!r}")
         lowered = [word.lower() for word in words]
-        self._literal = tuple(re.compile(re.escape(word)) for word in lowered)
-        self._folding = tuple(re.compile(caseless(word)) for word in lowered)
-        self._any_literal = re.compile(trie(lowered))
-        self._any_folding = re.compile("|".join(caseless(word) for word in lowered))
-
-    def patterns_for(self, text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
-        """Patterns and the string to run them on so that offsets are those of ``text``."""
-        lowered = folded(text)
-        return (self._folding, text) if lowered is None else (self._literal, lowered)
+        super().__init__(*(re.escape(word) for word in lowered))
+        self._any_lowercase = re.compile(trie(lowered))
+        self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
 
     def occur_in(self, text: str) -> bool:
         patterns, haystack = self.patterns_for(text)
@@ -79,7 +82,7 @@ class CaselessWords:
         Cheaper than a ``Gate`` when only some sentences ask: nothing is scanned up front.
         """
         lowered = folded(text)
-        pattern, haystack = (self._any_folding, text) if lowered is None else (self._any_literal, lowered)
+        pattern, haystack = (self._any_ignorecase, text) if lowered is None else (self._any_lowercase, lowered)
         return lambda start, end: pattern.search(haystack, start, end) is not None
 
 
@@ -124,9 +127,9 @@ class Gate:
         self._last_ends = list(itertools.accumulate((end for _, end in spans), max))
 
     @classmethod
-    def caseless(cls, words: CaselessWords, text: str) -> "Gate":
-        """Offsets of ``words`` in ``text`` regardless of case."""
-        return cls(*words.patterns_for(text))
+    def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":
+        """Offsets where ``patterns`` match in ``text`` regardless of case."""
+        return cls(*patterns.patterns_for(text))
 
     def sentences_hit(self, starts: list[int]) -> set[int]:
         """Indices of the sentences (sorted, not overlapping, starting at ``starts``) a hit starts in.

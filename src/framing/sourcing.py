@@ -22,13 +22,14 @@ Rules are general English attribution patterns; nothing here knows the seed file
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterator
 
 from .document import Document, Span
-from .gates import CaselessWords, Gate, literal_forms, trie
+from .gates import CaselessPatterns, CaselessWords, Gate, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 # Verbs that attribute speech or belief to a source.
@@ -340,13 +341,20 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Words each sentence pattern needs (see gates.py): sentences without them are skipped.
-# Every verb pattern has whitespace, a comma or a quote right before its verb.
-_GATE_VERB = (re.compile(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b"),)
+# Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
+# "according" gates ignore case: the same gates serve the case-sensitive patterns here and
+# the caseless _ATTRIBUTED_PRONOUN of the sourcing measure, which asks for them again.
+_GATE_VERB = CaselessPatterns(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b")
 _GATE_ANONYMITY = CaselessWords("name", "identified", "anonym", "publicly")
 _GATE_SOURCE = CaselessWords("source")
 _GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer", "employee")
 _GATE_SINGLE_ROLE = CaselessWords(*_SINGLE_ROLES.split("|"))
-_GATE_ACCORDING = (re.compile("ccording"),)
+_GATE_ACCORDING = CaselessWords("according")
+
+
+@functools.lru_cache(maxsize=2)
+def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
+    return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
 
 
 def find_attributions(doc: Document) -> Iterator[Attribution]:
@@ -356,7 +364,7 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
     ends in its verb stops at the sentence's last verb: no match can start after it.
     """
     text = doc.text
-    verb, according = Gate(_GATE_VERB, text), Gate(_GATE_ACCORDING, text)
+    verb, according = _verb_and_according_gates(text)
     anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
     source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
@@ -615,10 +623,14 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
         [q for q in quotes if q.attrs.get("speaker")]
     sentences = [s for s in doc.sentences if s.attrs.get("block") not in {"title", "heading"}]
     overlaps_evidence = _overlap_test(evidence)
+    # The pronoun pattern needs a verb or "according": only sentences the gates hit can match.
+    verb, according = _verb_and_according_gates(doc.text)
+    starts = [s.start for s in sentences]
+    may_have_pronoun = verb.sentences_hit(starts) | according.sentences_hit(starts)
     attributed = 0
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         if overlaps_evidence(sentence.start, sentence.end) \
-                or _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
+                or i in may_have_pronoun and _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
             attributed += 1
     bylines = [s for s in doc.get("layout") if s.label == "byline"]
     speakers = sorted({str(s.attrs["speaker"]) for s in named})
