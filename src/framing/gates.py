@@ -121,10 +121,25 @@ class Gate:
     __slots__ = ("_hits", "_last_ends")
 
     def __init__(self, patterns: Iterable[re.Pattern[str]], text: str) -> None:
-        spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
-        self._hits = [start for start, _ in spans]
+        self._set_hits(m.span() for pattern in patterns for m in pattern.finditer(text))
+
+    def _set_hits(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._hits = [start for start, _ in ordered]
         #: The furthest end of a hit among the first k + 1 hits.
-        self._last_ends = list(itertools.accumulate((end for _, end in spans), max))
+        self._last_ends = list(itertools.accumulate((end for _, end in ordered), max))
+
+    @classmethod
+    def by_group(cls, pattern: re.Pattern[str], text: str) -> dict[str, "Gate"]:
+        """One gate per named group of ``pattern`` (the hits where it matched), from one scan."""
+        spans: dict[str, list[tuple[int, int]]] = {name: [] for name in pattern.groupindex}
+        for m in pattern.finditer(text):
+            spans[m.lastgroup].append(m.span())  # type: ignore[index]
+        gates = {}
+        for name, hits in spans.items():
+            gates[name] = gate = cls.__new__(cls)
+            gate._set_hits(hits)
+        return gates
 
     @classmethod
     def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":

@@ -173,9 +173,10 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"Translator['’]?s note|Note from the editors?|From the editors?)\s*:\s*[^\n]*\S",
                 re.M | re.I), None),
 )
-# The last note pattern is tried at every position; it runs only on texts with a word it
-# needs (gates, see gates.py). The others start at a bracket, which ``re`` finds at once.
-_NOTE_LINE_WORDS = CaselessWords("editor", "translator", "ed. note")
+# Words a note pattern needs, where a gate (gates.py) costs less than the pattern: the last
+# one is tried at every position; the others start at a bracket, which ``re`` jumps to.
+_EDITORIAL_NOTE_GATES: tuple[CaselessWords | None, ...] = (
+    None, None, None, None, CaselessWords("editor", "translator", "ed. note"))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -428,9 +429,10 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
     for quote in doc.get("quotes"):
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
         if quote.attrs.get("speaker") and isinstance(start, int) and isinstance(end, int) and end > start:
-            sentence = doc.sentence_of(Span(start, end, "speaker"))
-            if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
+            i = doc.sentence_index(start)
+            if i is None or doc.sentences[i].attrs.get("block") in {"title", "heading"}:
                 continue
+            sentence = doc.sentences[i]
             found = split_role_and_name(doc.text, start, end, sentence.start)
             if found:
                 yield found
@@ -536,8 +538,9 @@ def _note_author(match: re.Match[str], default: str | None) -> str:
 def editorial_note_spans(text: str) -> list[Span]:
     """Notes a republisher, editor or translator inserted into the text."""
     spans: list[Span] = []
-    patterns = _EDITORIAL_NOTES if _NOTE_LINE_WORDS.occur_in(text) else _EDITORIAL_NOTES[:-1]
-    for pattern, default in patterns:
+    for (pattern, default), gate in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_GATES):
+        if gate is not None and not gate.occur_in(text):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in spans):
                 continue

@@ -114,9 +114,9 @@ _CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NA
 _REPORTED = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b")
 _THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 # Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
-# have whitespace before the verb and a word boundary after it.
-_GATE_SPEECH = (re.compile(rf"\s(?:{trie(literal_forms(_SPEECH_VERBS))})\b"),)
-_GATE_NAMING = (re.compile(rf"\s(?:{trie(literal_forms(_NAMING_VERBS))})\b"),)
+# have whitespace before the verb and a word boundary after it; one scan finds both kinds.
+_GATE_VERBS = re.compile(rf"\s(?:(?P<speech>{trie(literal_forms(_SPEECH_VERBS))})"
+                         rf"|(?P<naming>{trie(literal_forms(_NAMING_VERBS))}))\b")
 _GATE_ACCORDING = (re.compile("ccording"),)
 # The same words anywhere, as _BEFORE_QUOTE and _BEFORE_NAMING take them: tried on the text
 # before a quotation first, because the patterns are slow flat alternations.
@@ -321,8 +321,8 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     if quotations is None:
         quotations = pair_quotes(text, doc.body)
     quote_starts = [q.start for q in quotations]
-    speech_gate = Gate(_GATE_SPEECH, text)
-    naming_gate = Gate(_GATE_NAMING, text)
+    verb_gates = Gate.by_group(_GATE_VERBS, text)
+    speech_gate, naming_gate = verb_gates["speech"], verb_gates["naming"]
     according_gate = Gate(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
