@@ -152,7 +152,7 @@ class Gate:
         Found hit by hit: there are far fewer hits than sentences. A hit between two
         sentences counts for the one before: a sentence too many, never one too few.
         """
-        return {bisect.bisect_right(starts, hit) - 1 for hit in self._hits}
+        return {bisect.bisect_right(starts, hit) - 1 for hit in self._hits} - {-1}
 
     def last_end(self, start: int, end: int) -> int:
         """Where a pattern ending in a gate word must stop, for a search of ``[start, end)``.

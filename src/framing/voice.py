@@ -120,9 +120,15 @@ _GATE_VERBS = re.compile(rf"\s(?:(?P<speech>{trie(literal_forms(_SPEECH_VERBS))}
 _GATE_ACCORDING = (re.compile("ccording"),)
 # The same words anywhere, as _BEFORE_QUOTE and _BEFORE_NAMING take them: tried on the text
 # before a quotation first, because the patterns are slow flat alternations.
-_SPEECH_VERB_ANYWHERE = re.compile(trie(literal_forms(_SPEECH_VERBS)))
-_NAMING_VERB_ANYWHERE = re.compile(trie(literal_forms(_NAMING_VERBS) + [
-    "branding", "labelling", "labeling", "calling", "describing", "dubbing"]))
+# As prefix tries (gates.py) they also stand for the flat lists in _BEFORE_QUOTE, _AFTER_QUOTE
+# and _BEFORE_NAMING, which try them at every position: a verb there is followed by a
+# non-word character or the end, and then a trie matches the same word as the flat list
+# (no word ends where a longer one goes on with a space: tests/test_gates.py).
+_SPEECH_VERB_WORDS = trie(literal_forms(_SPEECH_VERBS))
+_NAMING_VERB_WORDS = trie(literal_forms(_NAMING_VERBS) + [
+    "branding", "labelling", "labeling", "calling", "describing", "dubbing"])
+_SPEECH_VERB_ANYWHERE = re.compile(_SPEECH_VERB_WORDS)
+_NAMING_VERB_ANYWHERE = re.compile(_NAMING_VERB_WORDS)
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
 _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
 _AS = re.compile(r"\bas\s")
@@ -132,14 +138,13 @@ _SPEECH_NOUN_BEFORE = re.compile(
     r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
     r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
 
-_BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERBS})(?:\s+[a-z]+ly)?"
+_BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERB_WORDS})(?:\s+[a-z]+ly)?"
                            r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
-    rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERBS}|branding|labell?ing|calling|"
-    rf"describing|dubbing)(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
+    rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERB_WORDS})(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
 _AFTER_QUOTE = re.compile(
-    rf"^[\s,.!?]*(?:[-–—]\s*)?(?:(?P<v1>{_SPEECH_VERBS})\b(?P<after>[^.;\n]{{1,160}})"
-    rf"|(?P<before>[^.;,\n\"“”]{{1,80}}?)\s+(?:has\s+|had\s+|also\s+)*(?P<v2>{_SPEECH_VERBS})\b)")
+    rf"^[\s,.!?]*(?:[-–—]\s*)?(?:(?P<v1>{_SPEECH_VERB_WORDS})\b(?P<after>[^.;\n]{{1,160}})"
+    rf"|(?P<before>[^.;,\n\"“”]{{1,80}}?)\s+(?:has\s+|had\s+|also\s+)*(?P<v2>{_SPEECH_VERB_WORDS})\b)")
 _TITLES = {"President", "Prime", "Minister", "Deputy", "Foreign", "Dr", "Dr.", "Mr", "Mr.",
            "Mrs", "Mrs.", "Ms", "Ms.", "Professor", "Prof.", "Ambassador", "Chairman",
            "Senator", "General", "Secretary", "Director", "The", "Chief", "Head", "According",
@@ -327,8 +332,8 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
-    # observer" in a later sentence can resolve to them.
-    # The attribution right after each top-level quotation ('..." Abishev said'), matched once.
+    # observer" in a later sentence can resolve to them. The attribution right after each
+    # top-level quotation is matched once, here, for the direct quotations below too.
     after_matches = {q.start: _AFTER_QUOTE.match(text[q.end:q.end + 200]) for q in quotations if not q.depth}
     named_after = _named_after_speakers(quotations, after_matches)
     next_named = 0
@@ -338,7 +343,10 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     according_hit = according_gate.sentences_hit(starts)
     gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
                       (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
-    for i, sentence in enumerate(doc.sentences):
+    # Sentences no gate hits are skipped whole; nothing in them would change ``last``.
+    gated = sorted(according_hit.union(*(hit for _, _, hit, _ in gated_patterns)))
+    for i in gated:
+        sentence = doc.sentences[i]
         s_text = text[sentence.start:sentence.end]
         while next_named < len(named_after) and named_after[next_named].start < sentence.start:
             candidate = named_after[next_named]
