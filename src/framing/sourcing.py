@@ -147,6 +147,16 @@ _ANONYMOUS = (
                r"(?:[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}|[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"),
 )
 
+_NAME_RUN_PATTERN = re.compile(_NAME_RUN)
+_PHRASE_WORD = re.compile(r"[\w'’.-]+")
+_HYPHENATED_WORD = re.compile(r"[\w-]+")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+#: Roles that refer back to the last person named ("the observer" after "observer X").
+_BACK_REFERRING_ROLE = re.compile(
+    r"(?i)^(?:expert|observer|analyst|economist|professor|scholar|researcher|politician|diplomat|author)$")
+#: Wording that marks a source as deliberately unnamed, not just named by position.
+_ANONYMITY_WORDING = re.compile(r"(?i)\b(?:sources?|anonym|not to be named|unnamed)")
+
 # Capitalised words that open a sentence or clause rather than name an organisation.
 _SENTENCE_OPENERS = frozenset("""
     according for in on at after before during since thus so then later still yet now today
@@ -319,19 +329,19 @@ def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
     if organisation:
         a, b = start + organisation.start("org"), start + organisation.end("org")
         return Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
-    runs = list(re.finditer(_NAME_RUN, phrase))
+    runs = list(_NAME_RUN_PATTERN.finditer(phrase))
     last = runs[-1] if runs and start + runs[-1].end() >= end - 1 else None
     if last is not None:
         found = split_role_and_name(text, start + last.start(), start + last.end(), start)
         if found is not None:
             return found
     # No name: a role alone ("the observer", "a source in the ministry").
-    words = [w.lower() for w in re.findall(r"[\w'’.-]+", phrase)]
+    words = [w.lower() for w in _PHRASE_WORD.findall(phrase)]
     heads = [w for w in words if w in ROLE_HEADS or w in {"source", "sources"}]
     if not heads or heads[-1].endswith("s") and heads[-1] not in {"ms", "mrs"} \
             and not words[0] in {"a", "an", "one"}:
         return None
-    role = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I)
+    role = _LEADING_ARTICLE.sub("", phrase.strip())
     return Attribution(start, end, None, role, anonymous=True)
 
 
@@ -372,14 +382,13 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
     starts = [sentence.start for sentence in doc.sentences]
     verb_hit, anonymity_hit = verb.sentences_hit(starts), anonymity.sentences_hit(starts)
     source_hit, according_hit = source.sentences_hit(starts), according.sentences_hit(starts)
-    for i, sentence in enumerate(doc.sentences):
+    for i in sorted(verb_hit | anonymity_hit | source_hit | according_hit):
+        sentence = doc.sentences[i]
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
         has_verb, has_anonymity = i in verb_hit, i in anonymity_hit
         has_source, has_according = i in source_hit, i in according_hit
-        if not (has_verb or has_anonymity or has_source or has_according):
-            continue
         chunk = text[s0:s1]
         # Where the last verb of the sentence ends (chunk offsets): patterns ending in a verb stop there.
         verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
@@ -469,9 +478,7 @@ def resolve_speakers(attributions: list[Attribution]) -> dict[int, tuple[str | N
             resolved[a.start] = (name, a.name if name != a.name else None)
             if a.kind == "person":
                 last_named = name  # "the expert" refers back to a person, never to a ministry
-        elif a.role and last_named and re.match(r"(?i)^(?:expert|observer|analyst|economist|"
-                                                   r"professor|scholar|researcher|politician|"
-                                                   r"diplomat|author)$", a.role.strip()):
+        elif a.role and last_named and _BACK_REFERRING_ROLE.match(a.role.strip()):
             resolved[a.start] = (last_named, a.role)  # "the observer" after "political observer X"
         else:
             resolved[a.start] = (None, None)
@@ -486,7 +493,7 @@ def with_appositive_role(text: str, found: Attribution) -> Attribution:
     if not found.name or found.role and found.role.lower().rstrip(".") not in _TITLES:
         return found
     m = _APPOSITIVE_AFTER.match(text, found.end)
-    if not m or not any(w.lower() in ROLE_HEADS for w in re.findall(r"[\w-]+", m.group("role"))):
+    if not m or not any(w.lower() in ROLE_HEADS for w in _HYPHENATED_WORD.findall(m.group("role"))):
         return found
     return Attribution(found.start, m.end("role"), found.name, " ".join(m.group("role").split()), False)
 
@@ -515,7 +522,7 @@ def source_spans(doc: Document) -> list[Span]:
                 "source_kind": a.kind,
                 "explanation": f"{what}: readers can check who is speaking and weigh their position."}))
         else:
-            by_role = a.role and not re.search(r"(?i)\b(?:sources?|anonym|not to be named|unnamed)", phrase)
+            by_role = a.role and not _ANONYMITY_WORDING.search(phrase)
             explanation = (f"The source is identified only by position ('{a.role}'), not by name: "
                            "readers cannot check who is speaking." if by_role else
                            f"The source is not named ('{phrase}'): readers cannot check who is "

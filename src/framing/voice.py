@@ -170,6 +170,12 @@ _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
 # condition), so that ``re`` jumps from quote mark to quote mark instead of trying every position.
 _SINGLE_QUOTED = re.compile(
     r"['‘](?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
+_NON_SPACE = re.compile(r"\S+")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|an?|the)\s")
+#: "According to X, a political scientist, ...": the apposition after the source.
+_APPOSITION_AFTER = re.compile(r"\s*,\s*an?\s[^,.;:]{1,100},")
+#: '"..." is said to be': nobody in particular speaks.
+_PASSIVE_REPORT = re.compile(r"\b(?:is|are|was|were)\s+(?:said|reported|believed)\b")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 _INSERTED_NOTE = re.compile(
     r"\((?P<body>[^()]{3,1200}?)\s*[-–—]\s*(?:approx\.?|ed\.|editor'?s? note|note|прим\.)\s*"
@@ -184,7 +190,7 @@ class Speaker:
 
 
 def _strip_titles(text: str, start: int) -> tuple[str, int]:
-    words = list(re.finditer(r"\S+", text))
+    words = list(_NON_SPACE.finditer(text))
     kept = list(words)
     while kept and kept[0].group().rstrip(",") in _TITLES:
         kept.pop(0)
@@ -201,7 +207,7 @@ def _strip_titles(text: str, start: int) -> tuple[str, int]:
 
 def pick_name(text: str, offset: int) -> Speaker | None:
     """The last proper-name sequence in ``text`` (titles stripped), with its offsets."""
-    cut = re.search(r",\s*(?:who|which|whose|an?|the)\s", text)
+    cut = _RELATIVE_CLAUSE.search(text)
     if cut:
         text = text[:cut.start()]
     found = None
@@ -368,7 +374,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
                 start, end = sentence.start + clause + 1, sentence.start + m.start()
             if before.strip(" \"“”«»'‘’") == "":
-                apposition = re.match(r"\s*,\s*an?\s[^,.;:]{1,100},", s_text[m.end():])
+                apposition = _APPOSITION_AFTER.match(s_text[m.end():])
                 if apposition:
                     start = sentence.start + m.end() + apposition.end()
             start, end = _trim(text, start, end)
@@ -499,7 +505,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     if conjoined:  # "The EU and the US condemned "...""
                         at = lead_at + conjoined.start("first")
                         speaker = Speaker(" ".join(text[at:named.end].split()), at, named.end)
-                if re.search(r"\b(?:is|are|was|were)\s+(?:said|reported|believed)\b", before[mb.start() - 8:]):
+                if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
                     speaker = Speaker(None)
                 how = "before"
             elif _SPEECH_NOUN_BEFORE.search(before):
