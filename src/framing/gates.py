@@ -58,6 +58,10 @@ class CaselessPatterns:
         lowered = folded(text)
         return (self._ignorecase, text) if lowered is None else (self._lowercase, lowered)
 
+    def occur_in(self, text: str) -> bool:
+        patterns, haystack = self.patterns_for(text)
+        return any(pattern.search(haystack) for pattern in patterns)
+
 
 class CaselessWords(CaselessPatterns):
     """Literal ASCII words found regardless of case."""
@@ -71,10 +75,6 @@ class CaselessWords(CaselessPatterns):
         super().__init__(*(re.escape(word) for word in lowered))
         self._any_lowercase = re.compile(trie(lowered))
         self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
-
-    def occur_in(self, text: str) -> bool:
-        patterns, haystack = self.patterns_for(text)
-        return any(pattern.search(haystack) for pattern in patterns)
 
     def finder(self, text: str) -> Callable[[int, int], bool]:
         """A test "does one of the words lie inside ``text[start:end]``?" for one text.

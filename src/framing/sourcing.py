@@ -183,10 +183,11 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"Translator['’]?s note|Note from the editors?|From the editors?)\s*:\s*[^\n]*\S",
                 re.M | re.I), None),
 )
-# Words a note pattern needs, where a gate (gates.py) costs less than the pattern: the last
-# one is tried at every position; the others start at a bracket, which ``re`` jumps to.
-_EDITORIAL_NOTE_GATES: tuple[CaselessWords | None, ...] = (
-    None, None, None, None, CaselessWords("editor", "translator", "ed. note"))
+# What a note pattern needs, where a gate (gates.py) costs less than the pattern: the last
+# one is tried at every position, the fourth at every bracket; the others start at "(",
+# which ``re`` jumps to.
+_EDITORIAL_NOTE_GATES: tuple[CaselessPatterns | None, ...] = (
+    None, None, None, CaselessPatterns(r"note\s*[:.–—-]"), CaselessWords("editor", "translator", "ed. note"))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -379,11 +380,12 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
     anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
     source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
-    starts = [sentence.start for sentence in doc.sentences]
+    sentences = doc.sentences
+    starts = [sentence.start for sentence in sentences]
     verb_hit, anonymity_hit = verb.sentences_hit(starts), anonymity.sentences_hit(starts)
     source_hit, according_hit = source.sentences_hit(starts), according.sentences_hit(starts)
     for i in sorted(verb_hit | anonymity_hit | source_hit | according_hit):
-        sentence = doc.sentences[i]
+        sentence = sentences[i]
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
@@ -439,9 +441,9 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
         if quote.attrs.get("speaker") and isinstance(start, int) and isinstance(end, int) and end > start:
             i = doc.sentence_index(start)
-            if i is None or doc.sentences[i].attrs.get("block") in {"title", "heading"}:
+            sentence = None if i is None else doc.sentences[i]
+            if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
                 continue
-            sentence = doc.sentences[i]
             found = split_role_and_name(doc.text, start, end, sentence.start)
             if found:
                 yield found

@@ -345,14 +345,15 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     next_named = 0
 
     # Reported speech, sentence by sentence.
-    starts = [sentence.start for sentence in doc.sentences]
+    sentences = doc.sentences
+    starts = [sentence.start for sentence in sentences]
     according_hit = according_gate.sentences_hit(starts)
     gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
                       (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
     # Sentences no gate hits are skipped whole; nothing in them would change ``last``.
     gated = sorted(according_hit.union(*(hit for _, _, hit, _ in gated_patterns)))
     for i in gated:
-        sentence = doc.sentences[i]
+        sentence = sentences[i]
         s_text = text[sentence.start:sentence.end]
         while next_named < len(named_after) and named_after[next_named].start < sentence.start:
             candidate = named_after[next_named]
