@@ -34,7 +34,7 @@ def test_caseless_words_must_be_ascii():
 def test_sentences_hit_are_those_a_hit_starts_in():
     text = "He said it. Then nothing. She says so."
     starts = [0, 12, 26]
-    gate = Gate([re.compile(r"\s(?:said|says)\b")], text)
+    gate = Gate.scan([re.compile(r"\s(?:said|says)\b")], text)
     assert gate.sentences_hit(starts) == {0, 2}
 
 
@@ -47,7 +47,7 @@ def test_by_group_splits_the_hits_of_one_scan():
 
 def test_last_end_is_the_furthest_hit_end_before_the_range_end_or_the_range_end():
     text = "Ann said and Bob says more, then Cy."
-    gate = Gate([re.compile(r"\s(?:said|says)\b")], text)
+    gate = Gate.scan([re.compile(r"\s(?:said|says)\b")], text)
     assert gate.last_end(0, len(text)) == text.index("says") + 4
     assert gate.last_end(0, text.index("Bob")) == text.index("said") + 4
     assert gate.last_end(text.index("more"), len(text)) == len(text)  # no hit starts in range

@@ -12,8 +12,8 @@ the patterns need before the verb), and no hit swallows another that a pattern n
 Word lists are written as a prefix trie ("sa(?:id|ys)") because Python's ``re`` tries
 every branch of a flat alternation at every position (3-10x slower on a verb list); a gate
 that may demand what comes before its word (whitespace) starts with it, so ``re`` skips
-most positions at once (2x faster again). Caseless words are looked up as plain substrings
-of the lowercased text (``CaselessWords``): ``re`` tries a caseless pattern at every position.
+most positions at once (2x faster again). Caseless gates run case-sensitively on the
+lowercased text (``CaselessPatterns``): ``re`` tries a caseless pattern at every position.
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ class CaselessWords(CaselessPatterns):
         Cheaper than a ``Gate`` when only some sentences ask: nothing is scanned up front.
         """
         lowered = folded(text)
-        pattern, haystack = (self._any_ignorecase, text) if lowered is None else (self._any_lowercase, lowered)
+        pattern, haystack = ((self._any_ignorecase, text) if lowered is None
+                             else (self._any_lowercase, lowered))
         return lambda start, end: pattern.search(haystack, start, end) is not None
 
 
@@ -116,18 +117,25 @@ def trie(words: Iterable[str]) -> str:
 
 
 class Gate:
-    """Offsets where any of ``patterns`` matches in ``text``, and the sentences they fall in."""
+    """Where a gate pattern matched in a text (its hits), and the sentences they fall in."""
 
     __slots__ = ("_hits", "_last_ends")
 
-    def __init__(self, patterns: Iterable[re.Pattern[str]], text: str) -> None:
-        self._set_hits(m.span() for pattern in patterns for m in pattern.finditer(text))
-
-    def _set_hits(self, spans: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
         self._hits = [start for start, _ in ordered]
         #: The furthest end of a hit among the first k + 1 hits.
         self._last_ends = list(itertools.accumulate((end for _, end in ordered), max))
+
+    @classmethod
+    def scan(cls, patterns: Iterable[re.Pattern[str]], text: str) -> "Gate":
+        """Where any of ``patterns`` matches in ``text``."""
+        return cls(m.span() for pattern in patterns for m in pattern.finditer(text))
+
+    @classmethod
+    def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":
+        """Where ``patterns`` match in ``text`` regardless of case."""
+        return cls.scan(*patterns.patterns_for(text))
 
     @classmethod
     def by_group(cls, pattern: re.Pattern[str], text: str) -> dict[str, "Gate"]:
@@ -135,16 +143,7 @@ class Gate:
         spans: dict[str, list[tuple[int, int]]] = {name: [] for name in pattern.groupindex}
         for m in pattern.finditer(text):
             spans[m.lastgroup].append(m.span())  # type: ignore[index]
-        gates = {}
-        for name, hits in spans.items():
-            gates[name] = gate = cls.__new__(cls)
-            gate._set_hits(hits)
-        return gates
-
-    @classmethod
-    def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":
-        """Offsets where ``patterns`` match in ``text`` regardless of case."""
-        return cls(*patterns.patterns_for(text))
+        return {name: cls(hits) for name, hits in spans.items()}
 
     def sentences_hit(self, starts: list[int]) -> set[int]:
         """Indices of the sentences (sorted, not overlapping, starting at ``starts``) a hit starts in.

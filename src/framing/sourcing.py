@@ -187,7 +187,8 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
 # one is tried at every position, the fourth at every bracket; the others start at "(",
 # which ``re`` jumps to.
 _EDITORIAL_NOTE_GATES: tuple[CaselessPatterns | None, ...] = (
-    None, None, None, CaselessPatterns(r"note\s*[:.–—-]"), CaselessWords("editor", "translator", "ed. note"))
+    None, None, None, CaselessPatterns(r"note\s*[:.–—-]"),
+    CaselessWords("editor", "translator", "ed. note"))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -359,13 +360,15 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 _GATE_VERB = CaselessPatterns(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b")
 _GATE_ANONYMITY = CaselessWords("name", "identified", "anonym", "publicly")
 _GATE_SOURCE = CaselessWords("source")
-_GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer", "employee")
+_GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer",
+                                  "employee")
 _GATE_SINGLE_ROLE = CaselessWords(*_SINGLE_ROLES.split("|"))
 _GATE_ACCORDING = CaselessWords("according")
 
 
 @functools.lru_cache(maxsize=2)
 def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
+    """The verb and "according" gates of ``text``, cached for the sourcing measure."""
     return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
 
 
@@ -392,7 +395,7 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         has_verb, has_anonymity = i in verb_hit, i in anonymity_hit
         has_source, has_according = i in source_hit, i in according_hit
         chunk = text[s0:s1]
-        # Where the last verb of the sentence ends (chunk offsets): patterns ending in a verb stop there.
+        # Where the sentence's last verb ends (in the chunk): patterns ending in a verb stop there.
         verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
         has_source_noun = has_verb and source_noun(s0, s1)
         anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),

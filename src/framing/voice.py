@@ -118,12 +118,11 @@ _THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 _GATE_VERBS = re.compile(rf"\s(?:(?P<speech>{trie(literal_forms(_SPEECH_VERBS))})"
                          rf"|(?P<naming>{trie(literal_forms(_NAMING_VERBS))}))\b")
 _GATE_ACCORDING = (re.compile("ccording"),)
-# The same words anywhere, as _BEFORE_QUOTE and _BEFORE_NAMING take them: tried on the text
-# before a quotation first, because the patterns are slow flat alternations.
-# As prefix tries (gates.py) they also stand for the flat lists in _BEFORE_QUOTE, _AFTER_QUOTE
-# and _BEFORE_NAMING, which try them at every position: a verb there is followed by a
-# non-word character or the end, and then a trie matches the same word as the flat list
-# (no word ends where a longer one goes on with a space: tests/test_gates.py).
+# The same words as prefix tries (gates.py), anywhere: a cheap first test on the text before a
+# quotation, and the verb lists of _BEFORE_QUOTE, _AFTER_QUOTE and _BEFORE_NAMING, which try
+# them at every position. A verb there is followed by a non-word character or the end, so a
+# trie matches the same word as the flat list (no word ends where a longer one goes on with
+# a space: tests/test_gates.py).
 _SPEECH_VERB_WORDS = trie(literal_forms(_SPEECH_VERBS))
 _NAMING_VERB_WORDS = trie(literal_forms(_NAMING_VERBS) + [
     "branding", "labelling", "labeling", "calling", "describing", "dubbing"])
@@ -141,7 +140,8 @@ _SPEECH_NOUN_BEFORE = re.compile(
 _BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERB_WORDS})(?:\s+[a-z]+ly)?"
                            r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
-    rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERB_WORDS})(?:\s+(?:it|them|him|her))?(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
+    rf"(?:(?P<subj>{_NAME}|{_PRONOUN})\s+)?(?<!so-)(?:{_NAMING_VERB_WORDS})(?:\s+(?:it|them|him|her))?"
+    rf"(?:\s+[\w-]+(?:\s+[\w-]+){{0,4}}\s+as)?\s*(?:as\s*)?$")
 _AFTER_QUOTE = re.compile(
     rf"^[\s,.!?]*(?:[-–—]\s*)?(?:(?P<v1>{_SPEECH_VERB_WORDS})\b(?P<after>[^.;\n]{{1,160}})"
     rf"|(?P<before>[^.;,\n\"“”]{{1,80}}?)\s+(?:has\s+|had\s+|also\s+)*(?P<v2>{_SPEECH_VERB_WORDS})\b)")
@@ -167,7 +167,7 @@ _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scho
 _WORDS = re.compile(r"[\w’'-]+")
 _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
 # The quote mark comes first and the test of the character before it after (the same
-# condition), so that ``re`` jumps from quote mark to quote mark instead of trying every position.
+# condition), so that ``re`` jumps from quote mark to quote mark, not position to position.
 _SINGLE_QUOTED = re.compile(
     r"['‘](?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
 _NON_SPACE = re.compile(r"\S+")
@@ -334,7 +334,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     quote_starts = [q.start for q in quotations]
     verb_gates = Gate.by_group(_GATE_VERBS, text)
     speech_gate, naming_gate = verb_gates["speech"], verb_gates["naming"]
-    according_gate = Gate(_GATE_ACCORDING, text)
+    according_gate = Gate.scan(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
