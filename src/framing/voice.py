@@ -35,6 +35,7 @@ _OPENERS = "“«„"
 _CLOSERS = "”»"
 _QUOTE_CHARS = set(_OPENERS + _CLOSERS + '"')
 _QUOTE_CHAR = re.compile(r'["“”«»„]')
+_CLOSING_QUOTE = re.compile(r'["”»]')
 
 _SPEECH_VERBS = (
     r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
@@ -658,8 +659,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _follows_closing_quote(text: str, pos: int) -> bool:
-    gap = text[max(0, pos - 4):pos]
-    return any(c in gap for c in "\"”»")
+    return _CLOSING_QUOTE.search(text, max(0, pos - 4), pos) is not None
 
 
 def _inside_quotation(starts: list[int], quotations: list[Quotation], offset: int) -> bool:
