@@ -18,26 +18,33 @@ from typing import Any, Iterator, Mapping
 # copies were a quarter of the analysed corpus in memory. Bounded: cleared when full.
 _SHARED_ATTRS: dict[tuple[Any, ...], Mapping[str, Any]] = {}
 _SHARED_ATTRS_MAX = 50_000
-_SHAREABLE = (str, int, float, bool, type(None))
+_SHAREABLE = frozenset((str, int, float, bool, type(None)))
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 
 
 def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of ``attrs``, shared with earlier spans whose attributes are equal."""
+    if not attrs:
+        return _NO_ATTRS
     items = tuple(attrs.items())
-    # The type (and a float's repr) is part of the key, so that True and 1, or 0.0 and
+    types = tuple(map(type, attrs.values()))
+    if not _SHAREABLE.issuperset(types):
+        return MappingProxyType(dict(items))
+    # The types (and a float's repr) are part of the key, so that True and 1, or 0.0 and
     # -0.0, which Python holds equal, stay apart.
-    if all(type(v) in _SHAREABLE for _, v in items):
-        key = tuple((k, type(v), repr(v) if type(v) is float else v) for k, v in items)
-        shared = _SHARED_ATTRS.get(key)
-        if shared is None:
-            if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
-                _SHARED_ATTRS.clear()
-            shared = _SHARED_ATTRS[key] = MappingProxyType(dict(items))
-        return shared
-    return MappingProxyType(dict(items))
+    key = (items, types, tuple(map(repr, attrs.values()))) if float in types else (items, types)
+    shared = _SHARED_ATTRS.get(key)
+    if shared is None:
+        if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
+            _SHARED_ATTRS.clear()
+        shared = _SHARED_ATTRS[key] = MappingProxyType(dict(items))
+    return shared
 
 
-@dataclass(frozen=True, slots=True)
+_set_field = object.__setattr__
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Span:
     """A labelled range ``text[start:end]`` with read-only attributes."""
 
@@ -46,10 +53,16 @@ class Span:
     label: str
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start <= self.end:
-            raise ValueError(f"span offsets out of order: ({self.start}, {self.end})")
-        object.__setattr__(self, "attrs", frozen_attrs(self.attrs))
+    # Written out rather than generated with a __post_init__: the pipeline creates a span
+    # for every sentence and finding, and one call per span instead of two is measurable.
+    def __init__(self, start: int, end: int, label: str,
+                 attrs: Mapping[str, Any] = _NO_ATTRS) -> None:
+        if not 0 <= start <= end:
+            raise ValueError(f"span offsets out of order: ({start}, {end})")
+        _set_field(self, "start", start)
+        _set_field(self, "end", end)
+        _set_field(self, "label", label)
+        _set_field(self, "attrs", frozen_attrs(attrs))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # A mappingproxy cannot be pickled; --jobs N sends spans between processes.
