@@ -62,3 +62,9 @@ def test_span_pickles_replaces_and_compares() -> None:
     assert copy == span and dict(copy.attrs) == dict(span.attrs)
     moved = dataclasses.replace(span, start=3)
     assert (moved.start, moved.end, moved.label, dict(moved.attrs)) == (3, 9, "cue", dict(span.attrs))
+
+
+def test_a_shared_mapping_passed_again_is_reused_as_it_is() -> None:
+    attrs = frozen_attrs({"block": "paragraph"})
+    assert frozen_attrs(attrs) is attrs
+    assert Span(0, 1, "sentence", attrs).attrs is attrs

@@ -17,6 +17,9 @@ from typing import Any, Iterator, Mapping
 # attribute sets (a sentence's block, a term's rationale), and on a large corpus the
 # copies were a quarter of the analysed corpus in memory. Bounded: cleared when full.
 _SHARED_ATTRS: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+#: The same mappings by identity (held here, so an id is not reused while listed): a caller
+#: that builds one mapping for many spans (a block's sentences) pays for one lookup each.
+_SHARED_BY_ID: dict[int, Mapping[str, Any]] = {}
 _SHARED_ATTRS_MAX = 50_000
 _SHAREABLE = frozenset((str, int, float, bool, type(None)))
 _NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
@@ -26,6 +29,8 @@ def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of ``attrs``, shared with earlier spans whose attributes are equal."""
     if not attrs:
         return _NO_ATTRS
+    if type(attrs) is MappingProxyType and _SHARED_BY_ID.get(id(attrs)) is attrs:
+        return attrs
     items = tuple(attrs.items())
     types = tuple(map(type, attrs.values()))
     if not _SHAREABLE.issuperset(types):
@@ -37,7 +42,9 @@ def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
     if shared is None:
         if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
             _SHARED_ATTRS.clear()
+            _SHARED_BY_ID.clear()
         shared = _SHARED_ATTRS[key] = MappingProxyType(dict(items))
+        _SHARED_BY_ID[id(shared)] = shared
     return shared
 
 
