@@ -31,24 +31,22 @@ def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
         return _NO_ATTRS
     if type(attrs) is MappingProxyType and _SHARED_BY_ID.get(id(attrs)) is attrs:
         return attrs
-    items = tuple(attrs.items())
-    types = tuple(map(type, attrs.values()))
+    values = tuple(attrs.values())
+    types = tuple(map(type, values))
     if not _SHAREABLE.issuperset(types):
-        return MappingProxyType(dict(items))
+        return MappingProxyType(dict(attrs))
+    # Flat tuples of names, values and types: no (name, value) pair to build per attribute.
     # The types (and a float's repr) are part of the key, so that True and 1, or 0.0 and
     # -0.0, which Python holds equal, stay apart.
-    key = (items, types, tuple(map(repr, attrs.values()))) if float in types else (items, types)
+    key = (tuple(attrs), values, types, tuple(map(repr, values)) if float in types else None)
     shared = _SHARED_ATTRS.get(key)
     if shared is None:
         if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
             _SHARED_ATTRS.clear()
             _SHARED_BY_ID.clear()
-        shared = _SHARED_ATTRS[key] = MappingProxyType(dict(items))
+        shared = _SHARED_ATTRS[key] = MappingProxyType(dict(attrs))
         _SHARED_BY_ID[id(shared)] = shared
     return shared
-
-
-_set_field = object.__setattr__
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -60,16 +58,18 @@ class Span:
     label: str
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    # Written out rather than generated with a __post_init__: the pipeline creates a span
-    # for every sentence and finding, and one call per span instead of two is measurable.
+    # Written out rather than generated with a __post_init__, and setting the slots through
+    # their own setters (below the class; frozen refuses plain assignment), which skips
+    # object.__setattr__'s lookup by name: the pipeline creates a span for every sentence
+    # and finding, so creating one is a measurable share of the run.
     def __init__(self, start: int, end: int, label: str,
                  attrs: Mapping[str, Any] = _NO_ATTRS) -> None:
         if not 0 <= start <= end:
             raise ValueError(f"span offsets out of order: ({start}, {end})")
-        _set_field(self, "start", start)
-        _set_field(self, "end", end)
-        _set_field(self, "label", label)
-        _set_field(self, "attrs", frozen_attrs(attrs))
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_label(self, label)
+        _set_attrs(self, frozen_attrs(attrs))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # A mappingproxy cannot be pickled; --jobs N sends spans between processes.
@@ -88,6 +88,10 @@ class Span:
         """JSON form: the offsets, the label, the exact text and the attributes."""
         return {"start": self.start, "end": self.end, "label": self.label,
                 "text": text[self.start:self.end], **dict(self.attrs)}
+
+
+_set_start, _set_end, _set_label, _set_attrs = (
+    getattr(Span, name).__set__ for name in ("start", "end", "label", "attrs"))
 
 
 @dataclass(frozen=True, slots=True)
