@@ -151,3 +151,12 @@ def test_two_pass_scan_is_used_on_ascii_text_with_regex_terms():
     text = "the West may say the West crushed it."
     groups = [g for _, _, g in lexicons._scan(text, 0, len(text))]
     assert "lit" in groups and any(g != "lit" for g in groups)
+
+
+def test_unchanged_packs_are_compiled_once_and_an_edited_pack_again(tmp_path):
+    pack = write(tmp_path, META + TERM)
+    first = load_lexicon_set((pack,), use_defaults=False)
+    assert load_lexicon_set((pack,), use_defaults=False) is first
+    pack.write_text(META + TERM.replace('"junta"', '"juntas"', 1) + "\n", encoding="utf-8")
+    again = load_lexicon_set((pack,), use_defaults=False)
+    assert again is not first and [t.id for t in again.terms] == ["juntas"]
