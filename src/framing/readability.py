@@ -51,7 +51,8 @@ def kept_paragraph_text(doc: Document) -> str:
 _NONCONTRACTION_APOSTROPHE = re.compile(RE_NONCONTRACTION_APOSTROPHE)
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 _TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
-_WORD_CHAR = re.compile(r"\w")
+#: Three whitespace-separated tokens that hold a word character (other tokens skipped).
+_THREE_WORDY_TOKENS = re.compile(r"\s*(?:(?:[^\s\w]+\s+)*[^\s\w]*\w\S*(?:\s+|$)){3}")
 
 
 def _textstat_words(text: str) -> list[str]:
@@ -69,16 +70,10 @@ def _textstat_sentence_count(text: str) -> int:
 
 def _is_short(sentence: str) -> bool:
     """At most two textstat words. Removing punctuation never adds a word and keeps every
-    token that has a word character, so most sentences are settled by their first tokens."""
-    tokens = sentence.split()
-    if len(tokens) <= 2:
-        return True
-    with_word_chars = 0
-    for token in tokens:
-        if _WORD_CHAR.search(token):
-            with_word_chars += 1
-            if with_word_chars == 3:
-                return False
+    token that has a word character, so most sentences are settled by one match on their
+    first tokens."""
+    if _THREE_WORDY_TOKENS.match(sentence):
+        return False
     return len(_textstat_words(sentence)) <= 2
 
 
