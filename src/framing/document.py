@@ -26,7 +26,8 @@ _NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 
 
 def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only copy of ``attrs``, shared with earlier spans whose attributes are equal."""
+    """A read-only copy of ``attrs``, shared with earlier spans whose attributes are equal
+    (a mapping this function returned is returned as it is)."""
     if not attrs:
         return _NO_ATTRS
     if type(attrs) is MappingProxyType and _SHARED_BY_ID.get(id(attrs)) is attrs:
