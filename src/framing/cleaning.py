@@ -128,7 +128,7 @@ def _first_words(text: str, count: int = 4) -> str:
 
 
 def is_byline(line: Line, author: str | None) -> bool:
-    if author and _normalise(author) in _normalise(line.text) and line.words <= len(author.split()) + 8:
+    if author and line.words <= len(author.split()) + 8 and _normalise(author) in _normalise(line.text):
         return True
     if _BYLINE.fullmatch(line.text) and line.words <= 10:
         return True
