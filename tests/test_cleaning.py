@@ -153,3 +153,11 @@ def test_repeated_teaser_is_dropped_and_the_longer_paragraph_kept():
     body = doc.body_text()
     assert "on Tuesday after a long debate." in body
     assert body.count("The council voted") == 1
+
+
+@pytest.mark.parametrize("text", ["", "—", "One", "one two", "One, two: three — four five six",
+                                  "__init__ is_here a_b c d", "  Émile’s café, à Paris, was open.",
+                                  "1,000 people 2 days"])
+def test_first_words_are_those_of_the_normalised_line(text):
+    from framing.cleaning import _first_words, _normalise
+    assert _first_words(text) == " ".join(_normalise(text).split()[:4])

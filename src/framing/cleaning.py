@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from typing import ClassVar, Iterator, Sequence
 
 from .document import Document, Span
@@ -56,6 +55,8 @@ _NAME_ROLE = re.compile(r"(?:dr\.?\s+)?[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'
 _WORD = re.compile(r"\w+")
 #: ``_WORD`` with an empty group: ``findall`` lists "" per word, so counting builds no strings.
 _COUNTED_WORD = re.compile(r"\w+()")
+#: The first four ``_WORD`` words (fewer when the text has fewer) as groups.
+_FIRST_FOUR_WORDS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?(?:\W+(\w+))?")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 #: A letter outside the Latin ranges: a line without one cannot be mostly foreign script.
@@ -122,9 +123,10 @@ def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def _first_words(text: str, count: int = 4) -> str:
-    """The first ``count`` words of ``_normalise(text)``, without normalising all of it."""
-    return " ".join(m.group() for m in islice(_WORD.finditer(text.lower()), count))
+def _first_words(text: str) -> str:
+    """The first four words of ``_normalise(text)``, without normalising all of it."""
+    found = _FIRST_FOUR_WORDS.match(text.lower())
+    return " ".join(filter(None, found.groups())) if found else ""
 
 
 def is_byline(line: Line, author: str | None) -> bool:
