@@ -5,7 +5,8 @@ import tomllib
 
 import pytest
 
-from framing.cleaning import _ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, iter_lines, junk_reason
+from framing.cleaning import (_ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, _first_words, _normalise, iter_lines,
+                              junk_reason)
 from framing.corpus import load_corpus
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
@@ -159,5 +160,4 @@ def test_repeated_teaser_is_dropped_and_the_longer_paragraph_kept():
                                   "__init__ is_here a_b c d", "  Émile’s café, à Paris, was open.",
                                   "1,000 people 2 days"])
 def test_first_words_are_those_of_the_normalised_line(text):
-    from framing.cleaning import _first_words, _normalise
     assert _first_words(text) == " ".join(_normalise(text).split()[:4])
