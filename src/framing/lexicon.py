@@ -482,12 +482,10 @@ class LexiconSet:
         return [t for lex in self.lexicons for t in lex.terms]
 
     def _term_for(self, found: str) -> Term | None:
-        candidates = self._by_form.get(_key(found), [])
-        folded = " ".join(found.split())
-        for term in candidates:
+        for term in self._by_form.get(_key(found), ()):
             if not term.case_sensitive:
                 return term
-            if normalise_for_matching(folded) in term.spellings:
+            if normalise_for_matching(" ".join(found.split())) in term.spellings:
                 return term
         return None
 
