@@ -93,3 +93,15 @@ def test_cmu_syllables_equal_the_first_pronunciation_textstat_uses() -> None:
     assert set(table) == set(reference)
     for word, pronunciations in reference.items():
         assert table[word] == sum(1 for p in pronunciations[0] if p[-1].isdigit()), word
+
+
+@pytest.mark.parametrize("sentence", [
+    "Yes.", "Oh no!", "Well — really?", "A b c.", "— — a — b —", "It's done, isn't it?",
+    "“Quote” — he said.", "1 2", "1 2 3", "x y", "... ... word", "a-b c-d", "a - b",
+    "don't won't", "'a' 'b' 'c'", "\tTabs\tand\nnewlines here.", "word", "", "   ",
+    "½ ¾ ⅓", "naïve café résumé", "__ a b", "!!! ??? ...",
+])
+def test_short_sentence_test_equals_textstat_word_count(sentence):
+    # The one-match shortcut must agree with counting textstat's words.
+    from framing.readability import _is_short, _textstat_words
+    assert _is_short(sentence) == (len(_textstat_words(sentence)) <= 2)

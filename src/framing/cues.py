@@ -16,13 +16,11 @@ from __future__ import annotations
 import bisect
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any, ClassVar
 
 from .analysis import register_provenance
 from .document import Document, Span
-from .lexicon import (LexiconSet, Match, lexicon_paths_for, load_lexicon_set,
-                      normalise_for_matching)
+from .lexicon import LexiconSet, Match, load_lexicon_set, normalise_for_matching
 from .pipeline import AnalysisConfig, register_extractor
 from .voice import inserted_notes
 
@@ -37,26 +35,11 @@ CATEGORY_PHRASES = {
     "emotive-verb": "an emotive verb",
 }
 
-_CACHE: dict[tuple[Any, ...], LexiconSet] = {}
-
-
-def _file_state(path: Path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (str(path), -1, -1)  # loading will report the missing file
-    return (str(path), stat.st_mtime_ns, stat.st_size)
-
 
 def lexicon_set_for(config: AnalysisConfig) -> LexiconSet:
-    """The compiled packs of a configuration, compiled once per process while the files
-    are unchanged (an edited pack is reloaded)."""
-    paths = lexicon_paths_for(config.lexicon_paths, config.use_default_lexicons)
-    key = tuple(_file_state(p) for p in paths)
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = load_lexicon_set(config.lexicon_paths, config.use_default_lexicons)
-    return _CACHE[key]
+    """The compiled packs of a configuration (compiled once per process while the files
+    are unchanged: an edited pack is reloaded)."""
+    return load_lexicon_set(config.lexicon_paths, config.use_default_lexicons)
 
 
 @register_provenance
