@@ -47,7 +47,7 @@ class SkippedArticle:
 @dataclass(frozen=True)
 class AnalysisResult:
     corpus: Corpus
-    documents: tuple[Document, ...]
+    documents: Sequence[Document]  # a tuple, or a DocumentSpool on a large corpus
     finding_keys: tuple[str, ...]
     config: AnalysisConfig
     sections: Mapping[str, Section] = field(default_factory=dict)
