@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import platform
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from . import __version__
 from .corpus import Corpus
@@ -84,32 +84,45 @@ class AnalysisResult:
         on a large corpus that tree is many times the size of the text. Each
         article is one compact line (the C encoder; indenting is 3x slower).
         """
+        dumps = json.JSONEncoder(ensure_ascii=False).encode  # compact, one line: the C encoder
+
         def dump(value: Any) -> str:  # indented, nested one level into the top object
             return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
 
-        def dump_section(value: Any, size: int = 1 << 16) -> Iterator[str]:
+        def dump_section(section: Section, size: int = 1 << 16) -> Iterator[str]:
             # A section is an object of tables: each table row goes on one line through the C
             # encoder (the indenting encoder is pure Python, ~15x slower, and spreads a
-            # [article, finding] pair over four lines), in ~64 KB pieces, never whole.
-            if not isinstance(value, dict):
-                yield from dump_large(value, size)
-                return
+            # [article, finding] pair over four lines), in ~64 KB pieces, never whole. A
+            # section with ``iter_items`` gives its tables as iterators: not built at all.
+            iter_items = getattr(section, "iter_items", None)
+            if iter_items is None:
+                value = section.to_dict()
+                if not isinstance(value, dict):
+                    yield from dump_large(value, size)
+                    return
+                items: Iterable[tuple[str, Any]] = value.items()
+            else:
+                items = iter_items()
             buffer: list[str] = ["{"]
             filled = 0
-            for i, (key, item) in enumerate(value.items()):
-                buffer.append(("\n  " if i == 0 else ",\n  ") + json.dumps(key) + ": ")
-                if isinstance(item, list) and item:
-                    for j, row in enumerate(item):
-                        piece = ("[\n   " if j == 0 else ",\n   ") + json.dumps(row, ensure_ascii=False)
+            empty = True
+            for key, item in items:
+                buffer.append(("\n  " if empty else ",\n  ") + json.dumps(key) + ": ")
+                empty = False
+                if isinstance(item, (list, Iterator)):
+                    rows = 0
+                    for row in item:
+                        piece = ("[\n   " if rows == 0 else ",\n   ") + dumps(row)
+                        rows += 1
                         buffer.append(piece)
                         filled += len(piece)
                         if filled >= size:
                             yield "".join(buffer)
                             buffer, filled = [], 0
-                    buffer.append("\n  ]")
+                    buffer.append("\n  ]" if rows else "[]")
                 else:
                     buffer.append(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  "))
-            buffer.append("\n }" if value else "}")
+            buffer.append("}" if empty else "\n }")
             yield "".join(buffer)
 
         def dump_large(value: Any, size: int = 1 << 16) -> Iterator[str]:
@@ -130,13 +143,13 @@ class AnalysisResult:
         yield f' "corpus": {dump({**self.corpus.to_dict(), "articles": len(self.documents)})},\n'
         yield ' "articles": ['
         for i, doc in enumerate(self.documents):
-            article = json.dumps(article_to_dict(doc, self.findings(doc)), ensure_ascii=False)
+            article = dumps(article_to_dict(doc, self.findings(doc)))
             yield ("\n  " if i == 0 else ",\n  ") + article
         yield "\n ]" if self.documents else "]"
         for name, section in self.sections.items():
             if name not in ("schema", "provenance", "corpus", "articles", "skipped"):
                 yield f",\n {json.dumps(name)}: "
-                yield from dump_section(section.to_dict())
+                yield from dump_section(section)
         yield f',\n "skipped": {dump([s.to_dict() for s in self.skipped])}\n}}\n'
 
 
