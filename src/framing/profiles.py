@@ -20,6 +20,7 @@ import functools
 import gc
 from array import array
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, Sequence, TypeVar
 
@@ -140,13 +141,18 @@ class UnitProfile:
                 **{f"sourcing_{k}": v for k, v in self.sourcing.items()}}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FindingValues:
     """What a counted finding gives each dimension; shared by every finding that gives the same."""
 
     key: str
     category: str
     values: tuple[str, ...]  # one per DIMENSIONS entry
+
+    @functools.cached_property
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        """``(dimension, value)`` of each rate row a finding with these values is counted in."""
+        return tuple(zip(DIMENSIONS, self.values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,14 +237,20 @@ class Profiles:
                 yield "article", record.outlet, record.id, record.words, dimension, value, pairs
 
     def _grouped(self, records: Iterable[ArticleRecord]) -> list[tuple[str, str, list[list[int]]]]:
-        grouped: dict[tuple[str, str], list[list[int]]] = defaultdict(list)
-        values = self.values
+        """Rate rows of some articles: findings grouped by their values first (one group per
+        lexicon term and voice, say), then each group added to the rows its values name; a row
+        fed by several groups is put back in finding order, the order the findings came in."""
+        by_values: dict[int, list[list[int]]] = defaultdict(list)
         for record in records:
-            for index, found, _, _ in record.refs():
-                pair = [record.index, index]
-                for dimension, value in zip(DIMENSIONS, values[found].values):
-                    grouped[(dimension, value)].append(pair)
-        return [(dimension, value, pairs) for (dimension, value), pairs in sorted(grouped.items())]
+            article, items = record.index, record.findings
+            for index, found in zip(items[0::4], items[1::4]):
+                by_values[found].append([article, index])
+        rows: dict[tuple[str, str], list[list[list[int]]]] = defaultdict(list)
+        for found, pairs in by_values.items():
+            for row in self.values[found].rows:
+                rows[row].append(pairs)
+        return [(dimension, value, parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)))
+                for (dimension, value), parts in sorted(rows.items())]
 
     def _rate_dicts(self) -> Iterator[dict[str, Any]]:
         for level, outlet, article, words, dimension, value, pairs in self._rate_groups():

@@ -143,8 +143,7 @@ class AnalysisResult:
         yield f' "corpus": {dump({**self.corpus.to_dict(), "articles": len(self.documents)})},\n'
         yield ' "articles": ['
         for i, doc in enumerate(self.documents):
-            article = dumps(article_to_dict(doc, self.findings(doc)))
-            yield ("\n  " if i == 0 else ",\n  ") + article
+            yield ("\n  " if i == 0 else ",\n  ") + article_json(doc, self.findings(doc))
         yield "\n ]" if self.documents else "]"
         for name, section in self.sections.items():
             if name not in ("schema", "provenance", "corpus", "articles", "skipped"):
@@ -168,6 +167,77 @@ def article_to_dict(doc: Document, findings: list[tuple[str, Span]]) -> dict[str
         "findings": [finding_to_dict(k, s, doc.text) for k, s in findings],
         "spans": {k: [s.to_dict(doc.text) for s in doc.get(k)] for k in sorted(other_keys)},
     }
+
+
+_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
+_FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
+#: id(attrs) -> (attrs, JSON after the fixed fields, clashes with span fields, with finding fields).
+#: The mapping is kept in the entry so its id cannot be reused; cleared when full.
+_ATTRS_JSON: dict[int, tuple[Mapping[str, Any], str, bool, bool]] = {}
+_ATTRS_JSON_MAX = 50_000
+
+
+def _attrs_json(attrs: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bool, bool]:
+    """The attributes as the end of a span's JSON object (``', "block": "title"}'``).
+
+    Spans share a few attribute mappings (see ``frozen_attrs``), so each is encoded once.
+    """
+    cached = _ATTRS_JSON.get(id(attrs))
+    if cached is None:
+        if len(_ATTRS_JSON) >= _ATTRS_JSON_MAX:
+            _ATTRS_JSON.clear()
+        encoded = _encode(dict(attrs))
+        cached = _ATTRS_JSON[id(attrs)] = (attrs, "}" if encoded == "{}" else ", " + encoded[1:],
+                                           not _SPAN_FIELDS.isdisjoint(attrs),
+                                           not _FINDING_FIELDS.isdisjoint(attrs))
+    return cached
+
+
+def _spans_json(spans: Sequence[Span], text: str) -> str:
+    """``json.dumps([s.to_dict(text) for s in spans], ensure_ascii=False)``, built from pieces."""
+    pieces = []
+    for span in spans:
+        _, tail, clashes, _ = _attrs_json(span.attrs)
+        if clashes:  # an attribute overrides a fixed field: let the encoder merge them
+            pieces.append(_encode(span.to_dict(text)))
+            continue
+        pieces.append(f'{{"start": {span.start}, "end": {span.end}, "label": {_encode_string(span.label)}, '
+                      f'"text": {_encode_string(text[span.start:span.end])}{tail}')
+    return "[" + ", ".join(pieces) + "]"
+
+
+def _findings_json(findings: list[tuple[str, Span]], text: str) -> str:
+    """``json.dumps([finding_to_dict(...) ...], ensure_ascii=False)``, built from pieces."""
+    pieces = []
+    for key, span in findings:
+        _, tail, _, clashes = _attrs_json(span.attrs)
+        if clashes:
+            pieces.append(_encode(finding_to_dict(key, span, text)))
+            continue
+        pieces.append(f'{{"key": {_encode_string(key)}, "category": {_encode_string(span.label)}, '
+                      f'"text": {_encode_string(text[span.start:span.end])}, "start": {span.start}, '
+                      f'"end": {span.end}{tail}')
+    return "[" + ", ".join(pieces) + "]"
+
+
+def article_json(doc: Document, findings: list[tuple[str, Span]]) -> str:
+    """``article_to_dict`` as one line of JSON, exactly as ``json.dumps(..., ensure_ascii=False)``
+    writes it, but with each span written from a few pieces: an article has about 120 spans,
+    and building a dict for each was most of the time analysis.json took."""
+    text = doc.text
+    finding_keys = {f for f, _ in findings}
+    other_keys = sorted(k for k in doc.spans if k not in ARTICLE_SPAN_KEYS and k not in finding_keys)
+    head = _encode({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
+    parts = [head[:-1]]
+    for key in ARTICLE_SPAN_KEYS:
+        parts.append(f", {_encode_string(key)}: {_spans_json(doc.get(key), text)}")
+    parts.append(f', "findings": {_findings_json(findings, text)}, "spans": ')
+    parts.append("{" + ", ".join(f"{_encode_string(k)}: {_spans_json(doc.get(k), text)}"
+                                 for k in other_keys) + "}")
+    parts.append("}")
+    return "".join(parts)
 
 
 def base_provenance(config: AnalysisConfig) -> dict[str, Any]:
