@@ -203,25 +203,33 @@ _encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
-#: id(attrs) -> (attrs, JSON after the fixed fields, clashes with span fields, with finding fields).
-#: The mapping is kept in the entry so its id cannot be reused; cleared when full.
+#: id(attrs) -> (attrs, JSON after the fixed fields, clashes with span fields, with finding
+#: fields), for mappings seen twice (see ``_attrs_json``); each entry keeps its mapping, so
+#: the id cannot be reused. Bounded: once full, later mappings are encoded each time.
 _ATTRS_JSON: dict[int, tuple[Mapping[str, Any], str, bool, bool]] = {}
+_ATTRS_SEEN_ONCE: dict[int, Mapping[str, Any]] = {}
 _ATTRS_JSON_MAX = 50_000
 
 
 def _attrs_json(attrs: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bool, bool]:
     """The attributes as the end of a span's JSON object (``', "block": "title"}'``).
 
-    Spans share a few attribute mappings (see ``frozen_attrs``), so each is encoded once.
+    Spans share a few attribute mappings (see ``frozen_attrs``), so those are encoded
+    once; a mapping is kept the second time it comes, so that the many one span has
+    alone (a fact's sentence number) do not fill the room first.
     """
     cached = _ATTRS_JSON.get(id(attrs))
-    if cached is None:
-        if len(_ATTRS_JSON) >= _ATTRS_JSON_MAX:
-            _ATTRS_JSON.clear()
-        encoded = _encode(dict(attrs))
-        cached = _ATTRS_JSON[id(attrs)] = (attrs, "}" if encoded == "{}" else ", " + encoded[1:],
-                                           not _SPAN_FIELDS.isdisjoint(attrs),
-                                           not _FINDING_FIELDS.isdisjoint(attrs))
+    if cached is not None:
+        return cached
+    encoded = _encode(dict(attrs))
+    cached = (attrs, "}" if encoded == "{}" else ", " + encoded[1:],
+              not _SPAN_FIELDS.isdisjoint(attrs), not _FINDING_FIELDS.isdisjoint(attrs))
+    if _ATTRS_SEEN_ONCE.pop(id(attrs), None) is attrs and len(_ATTRS_JSON) < _ATTRS_JSON_MAX:
+        _ATTRS_JSON[id(attrs)] = cached
+    else:
+        if len(_ATTRS_SEEN_ONCE) >= _ATTRS_JSON_MAX:
+            _ATTRS_SEEN_ONCE.clear()
+        _ATTRS_SEEN_ONCE[id(attrs)] = attrs
     return cached
 
 

@@ -13,14 +13,12 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence, overload
 
 from .document import Document, Span, frozen_attrs
 
 #: Shared attribute mappings kept in memory at most; later new ones are stored per document.
 SHARED_ATTRS_MAX = 20_000
-_SCALARS = (str, int, float, bool, type(None))
 #: Records read per system call when streaming.
 _READ_BLOCK = 1 << 20
 
@@ -55,6 +53,7 @@ class DocumentSpool(Sequence[Document]):
         self._unflushed = False
         self._shared: list[Mapping[str, Any]] = []
         self._shared_index: dict[int, int] = {}  # id(mapping) -> index; _shared keeps it alive
+        self._seen_once: dict[int, Mapping[str, Any]] = {}
         self._close = weakref.finalize(self, self._file.close)
 
     # --- writing ----------------------------------------------------------------------
@@ -79,16 +78,22 @@ class DocumentSpool(Sequence[Document]):
         return doc.text, doc.meta, columns, own, doc.metrics
 
     def _attrs_ref(self, attrs: Mapping[str, Any], own: list[dict[str, Any]]) -> int:
-        """``>= 0``: an index into the shared table; ``< 0``: ``own[-1 - ref]``."""
+        """``>= 0``: an index into the shared table; ``< 0``: ``own[-1 - ref]``.
+
+        A mapping enters the table the second time it is seen: most spans share a few
+        mappings, but many (a fact's sentence number, a quote's speaker offsets) are one
+        span's own, and letting those in first would fill the bounded table with them.
+        """
         ref = self._shared_index.get(id(attrs))
         if ref is not None:
             return ref
-        # Only mappings frozen_attrs shares (scalar values) can recur; room is bounded.
-        if (len(self._shared) < SHARED_ATTRS_MAX and isinstance(attrs, MappingProxyType)
-                and all(type(v) in _SCALARS for v in attrs.values())):
+        if self._seen_once.pop(id(attrs), None) is attrs and len(self._shared) < SHARED_ATTRS_MAX:
             ref = self._shared_index[id(attrs)] = len(self._shared)
             self._shared.append(attrs)
             return ref
+        if len(self._seen_once) >= SHARED_ATTRS_MAX:
+            self._seen_once.clear()
+        self._seen_once[id(attrs)] = attrs  # kept, so that its id is not reused meanwhile
         own.append(dict(attrs))
         return -len(own)
 
