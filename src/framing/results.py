@@ -23,6 +23,11 @@ SCHEMA = "framing.analysis/1"
 ARTICLE_SPAN_KEYS = ("junk", "layout", "body", "sentences")
 
 
+class EncodedRow(str):
+    """A table row a section has already written as compact JSON (``json.dumps(row,
+    ensure_ascii=False)`` exactly): streamed into analysis.json as it is."""
+
+
 class Section(Protocol):
     """A corpus-level result (profiles, label map, facts) that serialises itself."""
 
@@ -142,7 +147,8 @@ class AnalysisResult:
                 if isinstance(item, (list, Iterator)):
                     rows = 0
                     for row in item:
-                        piece = ("[\n   " if rows == 0 else ",\n   ") + dumps(row)
+                        piece = ("[\n   " if rows == 0 else ",\n   ") + (
+                            row if type(row) is EncodedRow else dumps(row))
                         rows += 1
                         buffer.append(piece)
                         filled += len(piece)
@@ -199,7 +205,7 @@ def article_to_dict(doc: Document, findings: list[tuple[str, Span]]) -> dict[str
     }
 
 
-_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
@@ -241,8 +247,8 @@ def _spans_json(spans: Sequence[Span], text: str) -> str:
         if clashes:  # an attribute overrides a fixed field: let the encoder merge them
             pieces.append(_encode(span.to_dict(text)))
             continue
-        pieces.append(f'{{"start": {span.start}, "end": {span.end}, "label": {_encode_string(span.label)}, '
-                      f'"text": {_encode_string(text[span.start:span.end])}{tail}')
+        pieces.append(f'{{"start": {span.start}, "end": {span.end}, "label": {encode_string(span.label)}, '
+                      f'"text": {encode_string(text[span.start:span.end])}{tail}')
     return "[" + ", ".join(pieces) + "]"
 
 
@@ -254,8 +260,8 @@ def _findings_json(findings: list[tuple[str, Span]], text: str) -> str:
         if clashes:
             pieces.append(_encode(finding_to_dict(key, span, text)))
             continue
-        pieces.append(f'{{"key": {_encode_string(key)}, "category": {_encode_string(span.label)}, '
-                      f'"text": {_encode_string(text[span.start:span.end])}, "start": {span.start}, '
+        pieces.append(f'{{"key": {encode_string(key)}, "category": {encode_string(span.label)}, '
+                      f'"text": {encode_string(text[span.start:span.end])}, "start": {span.start}, '
                       f'"end": {span.end}{tail}')
     return "[" + ", ".join(pieces) + "]"
 
@@ -270,9 +276,9 @@ def article_json(doc: Document, findings: list[tuple[str, Span]]) -> str:
     head = _encode({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
     parts = [head[:-1]]
     for key in ARTICLE_SPAN_KEYS:
-        parts.append(f", {_encode_string(key)}: {_spans_json(doc.get(key), text)}")
+        parts.append(f", {encode_string(key)}: {_spans_json(doc.get(key), text)}")
     parts.append(f', "findings": {_findings_json(findings, text)}, "spans": ')
-    parts.append("{" + ", ".join(f"{_encode_string(k)}: {_spans_json(doc.get(k), text)}"
+    parts.append("{" + ", ".join(f"{encode_string(k)}: {_spans_json(doc.get(k), text)}"
                                  for k in other_keys) + "}")
     parts.append("}")
     return "".join(parts)
