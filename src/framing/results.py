@@ -214,7 +214,7 @@ _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 #: the id cannot be reused. Bounded: once full, later mappings are encoded each time.
 _ATTRS_JSON: dict[int, tuple[Mapping[str, Any], str, bool, bool]] = {}
 _ATTRS_SEEN_ONCE: dict[int, Mapping[str, Any]] = {}
-_ATTRS_JSON_MAX = 50_000
+_ATTRS_JSON_MAX = 20_000  # entries in each of the two tables
 
 
 def _attrs_json(attrs: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bool, bool]:
