@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from .analysis import CorpusContext, register_corpus_stage
 from .document import Document, Span
@@ -87,15 +87,21 @@ class LabelMap:
                 table[row.outlet][row.label] += row.count
         return {outlet: counts.most_common() for outlet, counts in table.items()}
 
+    def iter_items(self) -> Iterator[tuple[str, Any]]:
+        """``to_dict().items()`` with the label rows (every use as evidence) given one at a
+        time, so that analysis.json is written without building them all."""
+        by_referent: dict[str, list[LabelRow]] = defaultdict(list)
+        for row in self.rows:
+            by_referent[row.referent].append(row)
+        summary = [{"referent": referent, "description": self.descriptions.get(referent),
+                    "outlets": sorted({r.outlet for r in rows}), "labels": sorted({r.label for r in rows}),
+                    "uses": sum(r.count for r in rows)}
+                   for referent, rows in sorted(by_referent.items())]
+        yield "referents", summary
+        yield "labels", (r.to_dict() for r in self.rows)
+
     def to_dict(self) -> dict[str, Any]:
-        summary = []
-        for referent in self.referents:
-            rows = [r for r in self.rows if r.referent == referent]
-            summary.append({"referent": referent, "description": self.descriptions.get(referent),
-                            "outlets": sorted({r.outlet for r in rows}),
-                            "labels": sorted({r.label for r in rows}),
-                            "uses": sum(r.count for r in rows)})
-        return {"referents": summary, "labels": [r.to_dict() for r in self.rows]}
+        return {key: list(value) for key, value in self.iter_items()}
 
 
 def referent_spans(doc: Document) -> list[tuple[str, Span]]:
