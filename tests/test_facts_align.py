@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def test_fast_judgement_equals_comparing_every_pair():
                 low = rng.choice([150, 164, 200, 225, 238, 300])
                 m = mention(i, float(low), float(low + rng.choice([0, 0, 50])),
                             approximate=rng.random() < 0.3)
-            group.append(Mention(**{**m.__dict__, "outlet": f"o{rng.randint(0, 3)}"}))
+            group.append(replace(m, outlet=f"o{rng.randint(0, 3)}"))
         fact = judge(group, gazetteer)
         for pair in fact.pairs:
             a, b = pair["outlets"]
@@ -209,3 +210,92 @@ def test_cli_takes_a_gazetteer_and_fails_cleanly_on_a_missing_one(tmp_path, caps
     data = json.loads((out / "analysis.json").read_text("utf-8"))
     assert data["provenance"]["gazetteer"]["path"] == str(own)
     assert data["facts"]["summary"]["shared"] >= 5
+
+
+def _reachable(root: object) -> list[object]:
+    """Every object reachable from ``root`` through gc referents, not through classes."""
+    import gc
+
+    seen, stack, out = set(), [root], []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        out.append(obj)
+        stack.extend(gc.get_referents(obj))
+    return out
+
+
+def test_alignment_reads_the_documents_once_and_keeps_none_of_them():
+    from framing.document import Document, Span
+    from framing.facts.align import align_facts
+    from framing.facts.extract import gazetteer_for
+
+    result = framing.analyze(FIXTURE / "corpus")
+    gazetteer = gazetteer_for(result.config)
+    from_list = align_facts(list(result.documents), gazetteer)
+    passes = []
+
+    def once():  # like a corpus read back from disk: one pass, one document at a time
+        passes.append(1)
+        yield from result.documents
+
+    streamed = align_facts(once(), gazetteer)
+    assert len(passes) == 1
+    assert streamed.to_dict() == from_list.to_dict() == result.sections["facts"].to_dict()
+    kept = _reachable(streamed)
+    assert not [o for o in kept if isinstance(o, (Document, Span))]
+
+
+def test_linking_shortcut_decides_as_the_full_score():
+    import random
+
+    from framing.facts.align import LINK_THRESHOLD, _linked, link_score
+    from framing.facts.tfidf import SentenceTfidf
+
+    rng = random.Random(3)
+    vocabulary = ["export", "oil", "grain", "budget", "trade", "debt", "wage"]
+    actors = ["kz", "ru", "eu", "un"]
+    sentences = ["Oil exports rose 12% in March.", "Grain exports fell.", "The budget grew by 5%.",
+                 "Oil and grain exports rose in March, officials said.", "Wages rose 12% in March."]
+    tfidf = SentenceTfidf(sentences)
+    ms = [replace(mention(i, 1.0, event=None, words=rng.sample(vocabulary, rng.randint(1, 3))),
+                  entities=frozenset(rng.sample(actors, rng.randint(0, 2))),
+                  sentence=rng.choice(sentences)) for i in range(60)]
+    words = {m.index: frozenset(m.counts_words) for m in ms}
+    for a in ms:
+        for b in ms:
+            full = link_score(a, b, tfidf.cosine(a.sentence, b.sentence)) >= LINK_THRESHOLD
+            assert _linked(a, b, words, tfidf) is full
+
+
+def test_each_candidate_pair_is_yielded_once():
+    import random
+    from collections import defaultdict
+
+    from framing.facts.align import block_keys, iter_candidate_pairs
+
+    rng = random.Random(11)
+    words = ["oil", "grain", "gas", "wage"]
+    ms = [mention(i, float(rng.randint(0, 30)), event=None, kind="percent", unit="%",
+                  article=f"a{rng.randint(0, 40)}",
+                  words=[rng.choice(words) for _ in range(rng.choice([0, 1, 1, 2, 3]))])  # repeats too
+          for i in range(300)]
+    window = 8
+    blocks = defaultdict(list)  # the definition, pair by pair
+    for m in ms:
+        for key in block_keys(m):
+            blocks[key].append(m)
+    expected = set()
+    for members in blocks.values():
+        if len(members) > window:
+            members = sorted(members, key=lambda x: (x.low, x.index))
+            close = [(a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window]]
+        else:
+            close = [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+        expected |= {(min(a.index, b.index), max(a.index, b.index))
+                     for a, b in close if a.article != b.article}
+    got = [(min(a.index, b.index), max(a.index, b.index)) for a, b in iter_candidate_pairs(ms, window)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected

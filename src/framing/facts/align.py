@@ -8,7 +8,8 @@ Alignment is blocked so its cost grows with the number of mentions, not its squa
 * a number tied to no event goes to one block per content word of what it counts
   (``(%, export)``, ``(%, oil)``); only pairs inside a block are candidates, and a block larger
   than :data:`WINDOW` is cut by a sorted-neighbourhood window. A candidate pair is linked when
-  what they count overlaps enough, helped by the TF-IDF similarity of their sentences and the
+  what they count overlaps enough, helped by the TF-IDF similarity of their sentences
+  (:mod:`.tfidf`, computed per candidate pair and only when it can decide the link) and the
   entities they share; linked mentions form a fact (union-find).
 
 Judgement: two mentions are compatible when their intervals overlap (exact counts get ±5%,
@@ -16,6 +17,10 @@ so counts within about 10% agree; approximate ones are already ranges); for the 
 multi-day event, two dates that both fall inside the event's known dates are compatible too.
 A pair of outlets *conflicts* on a fact when any of their mentions are incompatible, otherwise
 it *agrees*; a fact stated by one outlet is *single-source*.
+
+Memory: :func:`align_facts` reads the documents once, in order, and keeps only compact
+:class:`Mention` records and the inconsistencies found, so the documents can be read back
+from disk one at a time and dropped.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..analysis import CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
@@ -31,6 +36,7 @@ from ..pipeline import AnalysisConfig
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
 from .numbers import trim_phrase
+from .tfidf import SentenceTfidf
 
 #: Exact counts are widened by this fraction each way before comparing (225 vs 238 agree).
 COUNT_TOLERANCE = 0.05
@@ -43,11 +49,14 @@ LINK_THRESHOLD = 0.4
 #: "immediately after" allows at most this many days after the event's end.
 SOON_DAYS = 92
 NUMERIC = {"number", "money", "percent"}
+#: Span attributes a mention keeps: what the report quotes and what the rules read.
+MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
+                 "resolution", "counts")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
-    """One fact mention with everything the report needs to quote it."""
+    """One fact mention with everything the report needs to quote it (and no Document)."""
 
     index: int
     article: str
@@ -155,37 +164,51 @@ def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
     """Alignable mentions: dates of an event slot, and numbers that count something."""
     mentions: list[Mention] = []
     for doc in documents:
-        facts = doc.get("facts")
-        article_events = frozenset(s.attrs["event"] for s in facts if s.label == "event")
-        entities_by_sentence: dict[int, set[str]] = defaultdict(set)
-        for span in facts:
-            if span.label == "entity" and span.attrs.get("id"):
-                entities_by_sentence[span.attrs["sentence"]].add(span.attrs["id"])
-        for span in facts:
-            a = span.attrs
-            if span.label == "date":
-                if not (a.get("event") and a.get("slot") and a.get("low")):
-                    continue
-                low, high = _parse_date(a["low"]), _parse_date(a["high"])
-                unit = None
-            elif span.label in NUMERIC:
-                if not a.get("slot"):
-                    continue
-                low, high, unit = a["low"], a["high"], a.get("unit")
-            else:
-                continue
-            sentence = doc.sentences[a["sentence"]]
-            mentions.append(Mention(
-                index=len(mentions), article=doc.id, outlet=doc.meta.outlet,
-                original_outlet=doc.meta.original_outlet, kind=span.label, event=a.get("event"),
-                slot=a["slot"], unit=unit, low=low, high=high,  # type: ignore[arg-type]
-                approximate=bool(a.get("approximate")),
-                value=str(a.get("value") if span.label == "date" else a.get("display")),
-                text=doc.text_of(span), start=span.start, end=span.end,
-                sentence=doc.text_of(sentence), sentence_start=sentence.start,
-                sentence_end=sentence.end, entities=frozenset(entities_by_sentence[a["sentence"]]),
-                counts_words=tuple(a.get("counts_words") or ()), attrs=dict(a),
-                article_events=article_events))
+        mentions.extend(document_mentions(doc, first_index=len(mentions)))
+    return mentions
+
+
+def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
+    """One document's alignable mentions, numbered from ``first_index``."""
+    article_events: set[str] = set()
+    entities_by_sentence: dict[int, set[str]] = defaultdict(set)
+    alignable: list[Span] = []
+    for span in doc.get("facts"):
+        label, a = span.label, span.attrs
+        if label == "entity":
+            if a.get("id"):
+                entities_by_sentence[a["sentence"]].add(a["id"])
+        elif label == "event":
+            article_events.add(a["event"])
+        elif (label == "date" and a.get("event") and a.get("slot") and a.get("low")) or \
+                (label in NUMERIC and a.get("slot")):
+            alignable.append(span)
+    events = frozenset(article_events)
+    text, meta = doc.text, doc.meta
+    # Per sentence: its span, text and entities, shared by the sentence's mentions.
+    sentences: dict[int, tuple[Span, str, frozenset[str]]] = {}
+    mentions: list[Mention] = []
+    for span in alignable:
+        a = span.attrs
+        if span.label == "date":
+            low, high, unit, value = _parse_date(a["low"]), _parse_date(a["high"]), None, a.get("value")
+        else:
+            low, high, unit, value = a["low"], a["high"], a.get("unit"), a.get("display")
+        index = a["sentence"]
+        if index not in sentences:
+            sentence = doc.sentences[index]
+            sentences[index] = (sentence, text[sentence.start:sentence.end],
+                                frozenset(entities_by_sentence[index]))
+        sentence, sentence_text, entities = sentences[index]
+        mentions.append(Mention(
+            index=first_index + len(mentions), article=doc.id, outlet=meta.outlet,
+            original_outlet=meta.original_outlet, kind=span.label, event=a.get("event"),
+            slot=a["slot"], unit=unit, low=low, high=high,  # type: ignore[arg-type]
+            approximate=bool(a.get("approximate")), value=str(value),
+            text=text[span.start:span.end], start=span.start, end=span.end,
+            sentence=sentence_text, sentence_start=sentence.start, sentence_end=sentence.end,
+            entities=entities, counts_words=tuple(a.get("counts_words") or ()),
+            attrs={k: a[k] for k in MENTION_ATTRS if k in a}, article_events=events))
     return mentions
 
 
@@ -199,7 +222,14 @@ def block_keys(m: Mention) -> list[tuple[Any, ...]]:
 
 
 def candidate_pairs(mentions: list[Mention], window: int = WINDOW) -> set[tuple[int, int]]:
-    """Pairs of event-less mentions (from different articles) that share a block.
+    """Index pairs ``(low, high)`` of the candidate pairs (see :func:`iter_candidate_pairs`)."""
+    return {(min(a.index, b.index), max(a.index, b.index))
+            for a, b in iter_candidate_pairs(mentions, window)}
+
+
+def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
+                         ) -> Iterator[tuple[Mention, Mention]]:
+    """Each pair of event-less mentions (from different articles) sharing a block, once.
 
     A block holds the mentions sharing a key; one larger than ``window`` is sorted by value
     and each mention is paired only with the next ``window`` ones, so the number of pairs is
@@ -210,28 +240,42 @@ def candidate_pairs(mentions: list[Mention], window: int = WINDOW) -> set[tuple[
         if m.event is None:
             for key in block_keys(m):
                 blocks[key].append(m)
-    pairs: set[tuple[int, int]] = set()
+    # A mention in one block only, paired with one in no block twice (no repeated word), meets
+    # it once: only the other pairs are remembered (as i * stride + j, i < j).
+    one_block = {m.index for m in mentions if len(m.counts_words) == 1}
+    no_repeat = {m.index for m in mentions if len(set(m.counts_words)) == len(m.counts_words)}
+    stride = 1 + max((m.index for m in mentions), default=0)
+    seen: set[int] = set()
     for members in blocks.values():
-        if len(members) > window:
-            members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
-            spans = ((i, members[i + 1:i + 1 + window]) for i in range(len(members)))
-            for i, following in spans:
-                for other in following:
-                    _add_pair(pairs, members[i], other)
-        else:
-            for a, b in combinations(members, 2):
-                _add_pair(pairs, a, b)
-    return pairs
+        for a, b in _block_pairs(members, window):
+            if a.article == b.article:
+                continue
+            i, j = a.index, b.index
+            if (i in one_block and j in no_repeat) or (j in one_block and i in no_repeat):
+                yield a, b
+                continue
+            code = i * stride + j if i < j else j * stride + i
+            if code not in seen:
+                seen.add(code)
+                yield a, b
 
 
-def _add_pair(pairs: set[tuple[int, int]], a: Mention, b: Mention) -> None:
-    if a.article != b.article:
-        pairs.add((min(a.index, b.index), max(a.index, b.index)))
+def _block_pairs(members: list[Mention], window: int) -> Iterator[tuple[Mention, Mention]]:
+    if len(members) <= window:
+        return combinations(members, 2)
+    members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
+    return ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window])
 
 
-def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+#: Weights of :func:`link_score`: what is counted, sentence similarity, shared actors.
+WORDS_WEIGHT, COSINE_WEIGHT, ACTORS_WEIGHT = 0.5, 0.3, 0.2
+#: A cosine can exceed 1 by a rounding error (a sentence with itself).
+_MAX_COSINE = 1.0 + 1e-9
+
+
+def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def link_score(a: Mention, b: Mention, cosine: float) -> float:
@@ -240,8 +284,23 @@ def link_score(a: Mention, b: Mention, cosine: float) -> float:
     Half comes from what they count (Jaccard of content words), 0.3 from the TF-IDF cosine of
     their sentences, 0.2 from the named actors and places they share.
     """
-    return 0.5 * _jaccard(a.counts_words, b.counts_words) + 0.3 * cosine + \
-        0.2 * _jaccard(a.entities, b.entities)
+    return WORDS_WEIGHT * _jaccard(set(a.counts_words), set(b.counts_words)) + \
+        COSINE_WEIGHT * cosine + ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
+
+
+def _linked(a: Mention, b: Mention, words: dict[int, frozenset[str]], tfidf: SentenceTfidf) -> bool:
+    """``link_score(a, b, cosine) >= LINK_THRESHOLD``, computing the cosine only when it decides.
+
+    The cosine lies in [0, 1]: when the other two terms reach the threshold without it, or
+    cannot reach it even with 1, the answer is already known (for most candidate pairs).
+    """
+    counted = WORDS_WEIGHT * _jaccard(words[a.index], words[b.index])
+    actors = ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
+    if counted + actors >= LINK_THRESHOLD:
+        return True
+    if counted + COSINE_WEIGHT * _MAX_COSINE + actors < LINK_THRESHOLD:
+        return False
+    return counted + COSINE_WEIGHT * tfidf.cosine(a.sentence, b.sentence) + actors >= LINK_THRESHOLD
 
 
 class _UnionFind:
@@ -254,26 +313,8 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-
-def _sentence_cosines(mentions: list[Mention], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
-    if not pairs:
-        return {}
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 (lazy, heavy)
-
-    keys = sorted({(m.article, m.sentence_start) for m in mentions})
-    row = {k: i for i, k in enumerate(keys)}
-    texts = {(m.article, m.sentence_start): m.sentence for m in mentions}
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [texts[k] for k in keys])
-    ordered = sorted(pairs)
-    left = [row[(mentions[i].article, mentions[i].sentence_start)] for i, _ in ordered]
-    right = [row[(mentions[j].article, mentions[j].sentence_start)] for _, j in ordered]
-    # Rows are L2-normalised, so the row-wise dot product is the cosine; one sparse operation.
-    dots = matrix[left].multiply(matrix[right]).sum(axis=1)
-    return {pair: float(dot) for pair, dot in zip(ordered, dots.A1)}
+    def union_roots(self, root_a: int, root_b: int) -> None:
+        self.parent[root_a] = root_b
 
 
 def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]]
@@ -309,16 +350,20 @@ def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
             else:
                 groups[home].append(replace(m, event=home[1], attrs={
                     **m.attrs, "event": home[1], "event_from": "the event the article names elsewhere"}))
-    pairs = candidate_pairs(loose)
-    cosines = _sentence_cosines(mentions, pairs)
+    # IDF over the sentences of all mentions, one row per (article, sentence).
+    tfidf = SentenceTfidf({(m.article, m.sentence_start): m.sentence for m in mentions}.values())
+    words = {m.index: frozenset(m.counts_words) for m in loose}
     uf = _UnionFind(len(mentions))
-    for (i, j), cos in cosines.items():
-        if link_score(mentions[i], mentions[j], cos) >= LINK_THRESHOLD:
-            uf.union(i, j)
+    n_pairs = 0
+    for a, b in iter_candidate_pairs(loose):
+        n_pairs += 1
+        root_a, root_b = uf.find(a.index), uf.find(b.index)
+        if root_a != root_b and _linked(a, b, words, tfidf):  # already joined: nothing to decide
+            uf.union_roots(root_a, root_b)
     components: dict[int, list[Mention]] = defaultdict(list)
     for m in loose:
         components[uf.find(m.index)].append(m)
-    return [*groups.values(), *components.values()], len(pairs)
+    return [*groups.values(), *components.values()], n_pairs
 
 
 # ------------------------------------------------------------------ judging
@@ -384,9 +429,12 @@ class _Extremes:
 
     @classmethod
     def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
-        outside = ms if window is None else [m for m in ms if not _within(m, window)]
-        starts = [] if window is None else [m for m in ms if _is_day_start(m)]
-        return cls(cls._summary(ms), cls._summary(outside), cls._summary(starts))
+        everything = cls._summary(ms)
+        if window is None:  # no event dates to fall inside: every mention is "outside"
+            return cls(everything, everything)
+        outside = [m for m in ms if not _within(m, window)]
+        starts = [m for m in ms if _is_day_start(m)]
+        return cls(everything, cls._summary(outside), cls._summary(starts))
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
@@ -417,6 +465,7 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
     window = event if (first.kind == "date" and first.slot == "date" and event is not None
                        and event.multi_day) else None
     summaries = {outlet: _Extremes.of(ms, window) for outlet, ms in by_outlet.items()}
+    values = {outlet: ", ".join(sorted({m.value for m in ms})) for outlet, ms in by_outlet.items()}
     pairs = []
     for a, b in combinations(sorted(by_outlet), 2):
         clash = summaries[a].clash(summaries[b])
@@ -434,8 +483,7 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
                                "publication date, so this conflict may come from that estimate)"
                                for m in estimated)
         else:
-            why = (f"{a} ({', '.join(sorted({m.value for m in by_outlet[a]}))}) and {b} "
-                   f"({', '.join(sorted({m.value for m in by_outlet[b]}))}) are compatible")
+            why = f"{a} ({values[a]}) and {b} ({values[b]}) are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
     status = ("single-source" if len(by_outlet) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
@@ -475,21 +523,25 @@ def find_inconsistencies(documents: Iterable[Document], gazetteer: Gazetteer) ->
     two dates of the event must be compatible. With no date of its own, the article is checked
     against the gazetteer's known date instead (kind "known-date").
     """
+    return [found for doc in documents for found in document_inconsistencies(doc, gazetteer)]
+
+
+def document_inconsistencies(doc: Document, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """One document's inconsistencies (see :func:`find_inconsistencies`)."""
+    dated: dict[str, list[Span]] = defaultdict(list)
+    for span in doc.get("facts"):
+        if span.label == "date" and span.attrs.get("event") and span.attrs.get("low"):
+            dated[span.attrs["event"]].append(span)
     found: list[dict[str, Any]] = []
-    for doc in documents:
-        dated: dict[str, list[Span]] = defaultdict(list)
-        for span in doc.get("facts"):
-            if span.label == "date" and span.attrs.get("event") and span.attrs.get("low"):
-                dated[span.attrs["event"]].append(span)
-        for event_id, spans in dated.items():
-            event = gazetteer.events.get(event_id)
-            if event is None:
-                continue
-            own = [s for s in spans if s.attrs.get("slot") == "date"]
-            for span in spans:
-                problem = _check(doc, span, own, event)
-                if problem is not None:
-                    found.append(problem)
+    for event_id, spans in dated.items():
+        event = gazetteer.events.get(event_id)
+        if event is None:
+            continue
+        own = [s for s in spans if s.attrs.get("slot") == "date"]
+        for span in spans:
+            problem = _check(doc, span, own, event)
+            if problem is not None:
+                found.append(problem)
     return found
 
 
@@ -554,9 +606,18 @@ def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict
 
 
 def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSection:
-    """Align, judge and check the fact mentions of analysed documents."""
-    documents = list(documents)
-    mentions = collect_mentions(documents)
+    """Align, judge and check the fact mentions of analysed documents.
+
+    ``documents`` is read once, in order (it may be read back from disk one at a time);
+    only mention records and inconsistencies are kept from it.
+    """
+    mentions: list[Mention] = []
+    inconsistencies: list[dict[str, Any]] = []
+    outlets: set[str] = set()
+    for doc in documents:
+        mentions.extend(document_mentions(doc, first_index=len(mentions)))
+        inconsistencies.extend(document_inconsistencies(doc, gazetteer))
+        outlets.add(doc.meta.outlet)
     groups, n_pairs = group_mentions(mentions)
     order = {"conflict": 0, "agree": 1, "single-source": 2}
     judged = [judge(g, gazetteer) for g in groups]
@@ -566,10 +627,8 @@ def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSec
         if seen[fact.id] > 1:
             judged[i] = replace(fact, id=f"{fact.id}#{seen[fact.id]}")
     facts = sorted(judged, key=lambda f: (order[f.status], -len(f.outlets), f.id))
-    outlets = sorted({d.meta.outlet for d in documents})
-    return FactsSection(tuple(facts), tuple(agreement_matrix(facts, outlets)),
-                        tuple(find_inconsistencies(documents, gazetteer)), n_pairs, len(mentions),
-                        gazetteer.provenance())
+    return FactsSection(tuple(facts), tuple(agreement_matrix(facts, sorted(outlets))),
+                        tuple(inconsistencies), n_pairs, len(mentions), gazetteer.provenance())
 
 
 @register_corpus_stage("facts", order=500)
