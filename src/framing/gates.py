@@ -3,30 +3,87 @@
 The attribution patterns in voice.py and sourcing.py are long regexes tried at every
 position of every sentence, yet most sentences hold none of the words they need (a speech
 verb, "according", "source"). A gate scans the whole text once for those words and
-answers by bisect whether a sentence contains one; only then does the full pattern run.
-A gate must be a *necessary* condition of its pattern, so skipping never changes output.
+says which sentences hold one; only there does the full pattern run. A gate must be a
+*necessary* condition of its pattern, so skipping never changes output: its hit starts
+inside every stretch of text the pattern can match (a verb gate includes the whitespace
+the patterns need before the verb), and no hit swallows another that a pattern needs
+("does not think" over "think"; tests/test_gates.py checks the verb lists).
 
-Word lists are written as a prefix trie ("sa(?:id|ys)") and caseless words as character
-classes because Python's ``re`` tries every branch of a flat alternation at every position
-(3-10x slower on a verb list).
+Word lists are written as a prefix trie ("sa(?:id|ys)") because Python's ``re`` tries
+every branch of a flat alternation at every position (3-10x slower on a verb list); a gate
+that may demand what comes before its word (whitespace) starts with it, so ``re`` skips
+most positions at once (2x faster again). Caseless words are looked up as plain substrings
+of the lowercased text (``CaselessWords``): ``re`` tries a caseless pattern at every position.
 """
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
-#: What ``re.IGNORECASE`` matches besides the two ASCII cases, for the letters that have more.
-_FOLDS = {"i": "İı", "k": "K", "s": "ſ"}
-#: A gate hit may sit this far before the sentence: a longer gate word swallowing the start
-#: of the one the pattern needs ("is sure" over "sure").
-_MARGIN = 16
+#: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
+#: to one character): in a text with one of them, the lowercased text cannot stand in.
+_UNFOLDABLE = ("İ", "ı", "ſ")
 
 
-def caseless(word: str) -> str:
-    """``word`` as a pattern matching what ``(?i:word)`` matches, one character class a letter."""
-    return "".join(f"[{c}{c.upper()}{_FOLDS.get(c, '')}]" if c.isalpha() else re.escape(c)
-                   for c in word.lower())
+@functools.lru_cache(maxsize=4)
+def folded(text: str) -> str | None:
+    """``text.lower()`` if ASCII words are found in it where ``(?i:word)`` finds them in ``text``.
+
+    None when ``text`` holds a letter of ``_UNFOLDABLE``. Cached because the extractors of
+    one document ask in turn.
+    """
+    if any(letter in text for letter in _UNFOLDABLE):
+        return None
+    return text.lower()
+
+
+class CaselessPatterns:
+    """Lowercase patterns found regardless of case, where ``re.IGNORECASE`` would find them.
+
+    They run on the lowercased text (``folded``): ``re`` tries a caseless pattern at every
+    position but jumps to the first character of a case-sensitive one.
+    """
+
+    __slots__ = ("_lowercase", "_ignorecase")
+
+    def __init__(self, *sources: str) -> None:
+        self._lowercase = tuple(re.compile(source) for source in sources)
+        self._ignorecase = tuple(re.compile(source, re.IGNORECASE) for source in sources)
+
+    def patterns_for(self, text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+        """Patterns and the string to run them on so that offsets are those of ``text``."""
+        lowered = folded(text)
+        return (self._ignorecase, text) if lowered is None else (self._lowercase, lowered)
+
+
+class CaselessWords(CaselessPatterns):
+    """Literal ASCII words found regardless of case."""
+
+    __slots__ = ("_any_lowercase", "_any_ignorecase")
+
+    def __init__(self, *words: str) -> None:
+        if not all(word.isascii() for word in words):
+            raise ValueError(f"caseless gate words must be ASCII: {words!r}")
+        lowered = [word.lower() for word in words]
+        super().__init__(*(re.escape(word) for word in lowered))
+        self._any_lowercase = re.compile(trie(lowered))
+        self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
+
+    def occur_in(self, text: str) -> bool:
+        patterns, haystack = self.patterns_for(text)
+        return any(pattern.search(haystack) for pattern in patterns)
+
+    def finder(self, text: str) -> Callable[[int, int], bool]:
+        """A test "does one of the words lie inside ``text[start:end]``?" for one text.
+
+        Cheaper than a ``Gate`` when only some sentences ask: nothing is scanned up front.
+        """
+        lowered = folded(text)
+        pattern, haystack = (self._any_ignorecase, text) if lowered is None else (self._any_lowercase, lowered)
+        return lambda start, end: pattern.search(haystack, start, end) is not None
 
 
 def literal_forms(alternation: str) -> list[str]:
@@ -59,14 +116,52 @@ def trie(words: Iterable[str]) -> str:
 
 
 class Gate:
-    """Offsets where any of ``patterns`` matches in ``text``; ``within`` asks about a range."""
+    """Offsets where any of ``patterns`` matches in ``text``, and the sentences they fall in."""
 
-    __slots__ = ("_hits",)
+    __slots__ = ("_hits", "_last_ends")
 
     def __init__(self, patterns: Iterable[re.Pattern[str]], text: str) -> None:
-        self._hits = sorted(m.start() for pattern in patterns for m in pattern.finditer(text))
+        self._set_hits(m.span() for pattern in patterns for m in pattern.finditer(text))
 
-    def within(self, start: int, end: int) -> bool:
-        """Does a gate word start in ``[start - margin, end)``?"""
-        i = bisect.bisect_left(self._hits, start - _MARGIN)
-        return i < len(self._hits) and self._hits[i] < end
+    def _set_hits(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._hits = [start for start, _ in ordered]
+        #: The furthest end of a hit among the first k + 1 hits.
+        self._last_ends = list(itertools.accumulate((end for _, end in ordered), max))
+
+    @classmethod
+    def by_group(cls, pattern: re.Pattern[str], text: str) -> dict[str, "Gate"]:
+        """One gate per named group of ``pattern`` (the hits where it matched), from one scan."""
+        spans: dict[str, list[tuple[int, int]]] = {name: [] for name in pattern.groupindex}
+        for m in pattern.finditer(text):
+            spans[m.lastgroup].append(m.span())  # type: ignore[index]
+        gates = {}
+        for name, hits in spans.items():
+            gates[name] = gate = cls.__new__(cls)
+            gate._set_hits(hits)
+        return gates
+
+    @classmethod
+    def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":
+        """Offsets where ``patterns`` match in ``text`` regardless of case."""
+        return cls(*patterns.patterns_for(text))
+
+    def sentences_hit(self, starts: list[int]) -> set[int]:
+        """Indices of the sentences (sorted, not overlapping, starting at ``starts``) a hit starts in.
+
+        Found hit by hit: there are far fewer hits than sentences. A hit between two
+        sentences counts for the one before: a sentence too many, never one too few.
+        """
+        return {bisect.bisect_right(starts, hit) - 1 for hit in self._hits}
+
+    def last_end(self, start: int, end: int) -> int:
+        """Where a pattern ending in a gate word must stop, for a search of ``[start, end)``.
+
+        The furthest end of a hit starting before ``end``, or ``end`` itself when that is
+        nearer or when no hit starts in the range. A ``\\b`` that ends a gate pattern holds
+        there in the whole text and at the end of a cut-off string alike.
+        """
+        i = bisect.bisect_left(self._hits, end)
+        if i == 0 or self._hits[i - 1] < start:
+            return end
+        return min(self._last_ends[i - 1], end)

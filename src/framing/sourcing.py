@@ -22,12 +22,14 @@ Rules are general English attribution patterns; nothing here knows the seed file
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator
 
 from .document import Document, Span
-from .gates import Gate, caseless, literal_forms, trie
+from .gates import CaselessPatterns, CaselessWords, Gate, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 # Verbs that attribute speech or belief to a source.
@@ -39,7 +41,9 @@ _VERBS = (r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|beli
           r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
-_NAME_RUN = rf"{_CAP}(?:\s+{_CAP}){{0,5}}"
+# Words taken whole ("*+"): a name run is followed by a space or a comma, so giving letters
+# back never helps a match, and ``re`` no longer tries it.
+_NAME_RUN = rf"{_CAP}+(?:\s+{_CAP}+){{0,5}}"
 
 # Lowercased words that make a phrase a role ("political analyst", "director of ...").
 ROLE_HEADS = frozenset("""
@@ -169,14 +173,10 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"Translator['’]?s note|Note from the editors?|From the editors?)\s*:\s*[^\n]*\S",
                 re.M | re.I), None),
 )
-# Words each note pattern needs, in the same order (gates, see gates.py): most texts have none.
-_EDITORIAL_NOTE_WORDS: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
-    tuple(re.compile(w if case else caseless(w)) for w in words) for words, case in (
-        (("approx", "прим"), True),
-        (("note", "comment", "ed.", "editor"), False),
-        (("note", "comment", "remark"), False),
-        (("editor", "ed.", "translator"), False),
-        (("editor", "translator", "ed. note"), False)))
+# Words a note pattern needs, where a gate (gates.py) costs less than the pattern: the last
+# one is tried at every position; the others start at a bracket, which ``re`` jumps to.
+_EDITORIAL_NOTE_GATES: tuple[CaselessWords | None, ...] = (
+    None, None, None, None, CaselessWords("editor", "translator", "ed. note"))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -342,30 +342,54 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Words each sentence pattern needs (see gates.py): sentences without them are skipped.
-_GATE_VERB = (re.compile(trie(literal_forms(_VERBS) + ["asked"])),)
-_GATE_ANONYMITY = tuple(re.compile(caseless(w)) for w in ("name", "identified", "anonym", "publicly"))
-_GATE_SOURCE = (re.compile(caseless("source")),)
-_GATE_ACCORDING = (re.compile("ccording"),)
+# Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
+# "according" gates ignore case: the same gates serve the case-sensitive patterns here and
+# the caseless _ATTRIBUTED_PRONOUN of the sourcing measure, which asks for them again.
+_GATE_VERB = CaselessPatterns(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b")
+_GATE_ANONYMITY = CaselessWords("name", "identified", "anonym", "publicly")
+_GATE_SOURCE = CaselessWords("source")
+_GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer", "employee")
+_GATE_SINGLE_ROLE = CaselessWords(*_SINGLE_ROLES.split("|"))
+_GATE_ACCORDING = CaselessWords("according")
+
+
+@functools.lru_cache(maxsize=2)
+def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
+    return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
 
 
 def find_attributions(doc: Document) -> Iterator[Attribution]:
-    """Attributions sentence by sentence over the kept body (titles and headings excluded)."""
+    """Attributions sentence by sentence over the kept body (titles and headings excluded).
+
+    Each pattern runs only on sentences with the words it needs (gates), and a pattern that
+    ends in its verb stops at the sentence's last verb: no match can start after it.
+    """
     text = doc.text
-    verb, anonymity = Gate(_GATE_VERB, text), Gate(_GATE_ANONYMITY, text)
-    source, according = Gate(_GATE_SOURCE, text), Gate(_GATE_ACCORDING, text)
-    for sentence in doc.sentences:
+    verb, according = _verb_and_according_gates(text)
+    anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
+    # Asked only of sentences with a verb: looked up then, not scanned for up front.
+    source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
+    starts = [sentence.start for sentence in doc.sentences]
+    verb_hit, anonymity_hit = verb.sentences_hit(starts), anonymity.sentences_hit(starts)
+    source_hit, according_hit = source.sentences_hit(starts), according.sentences_hit(starts)
+    for i, sentence in enumerate(doc.sentences):
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
-        has_verb, has_anonymity = verb.within(s0, s1), anonymity.within(s0, s1)
-        has_source, has_according = source.within(s0, s1), according.within(s0, s1)
+        has_verb, has_anonymity = i in verb_hit, i in anonymity_hit
+        has_source, has_according = i in source_hit, i in according_hit
         if not (has_verb or has_anonymity or has_source or has_according):
             continue
         chunk = text[s0:s1]
-        for pattern, gate in zip(_ANONYMOUS, (has_anonymity, has_verb, has_anonymity, has_source)):
+        # Where the last verb of the sentence ends (chunk offsets): patterns ending in a verb stop there.
+        verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
+        has_source_noun = has_verb and source_noun(s0, s1)
+        anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
+                          (has_anonymity, len(chunk)), (has_source, len(chunk)))
+        for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
             if not gate:
                 continue
-            for m in pattern.finditer(chunk):
+            for m in pattern.finditer(chunk, 0, stop):
                 yield Attribution(s0 + m.start(), s0 + m.end(), None, None, anonymous=True)
         if has_according:
             for m in _ACCORDING_TO.finditer(chunk):
@@ -380,20 +404,21 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
             found = _classify_phrase(text, a, b)
             if found:
                 yield found
-        for m in _APPOSITIVE.finditer(chunk):
+        for m in _APPOSITIVE.finditer(chunk, 0, verb_end):
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
-        for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk):
+        has_single_role = single_role(s0, s1)
+        for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
             a, b = s0 + m.start("who"), s0 + m.end("who")
             yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
-        for m in _ROLE_THEN_VERB.finditer(chunk):
+        for m in _ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
             found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"))
             if found:
                 yield found
-        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk):
+        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end):
             a, b = s0 + m.start("org"), s0 + m.end("org")
             yield Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
-        for m in _WHO_THEN_VERB.finditer(chunk):
+        for m in _WHO_THEN_VERB.finditer(chunk, 0, verb_end):
             found = split_role_and_name(text, s0 + m.start("name"), s0 + m.end("name"), s0)
             if found:
                 yield found
@@ -404,9 +429,10 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
     for quote in doc.get("quotes"):
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
         if quote.attrs.get("speaker") and isinstance(start, int) and isinstance(end, int) and end > start:
-            sentence = doc.sentence_of(Span(start, end, "speaker"))
-            if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
+            i = doc.sentence_index(start)
+            if i is None or doc.sentences[i].attrs.get("block") in {"title", "heading"}:
                 continue
+            sentence = doc.sentences[i]
             found = split_role_and_name(doc.text, start, end, sentence.start)
             if found:
                 yield found
@@ -512,8 +538,8 @@ def _note_author(match: re.Match[str], default: str | None) -> str:
 def editorial_note_spans(text: str) -> list[Span]:
     """Notes a republisher, editor or translator inserted into the text."""
     spans: list[Span] = []
-    for (pattern, default), words in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_WORDS):
-        if not any(word.search(text) for word in words):
+    for (pattern, default), gate in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_GATES):
+        if gate is not None and not gate.occur_in(text):
             continue
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in spans):
@@ -572,6 +598,21 @@ _ATTRIBUTED_PRONOUN = re.compile(
 _SOURCE_LABELS = {"named-source", "anonymous-source"}
 
 
+def _overlap_test(spans: list[Span]) -> Callable[[int, int], bool]:
+    """A test "does any of ``spans`` overlap ``[start, end)``?" in O(log n) per call.
+
+    Among the spans starting before ``end``, the one ending last decides.
+    """
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    last_ends = list(itertools.accumulate((s.end for s in ordered), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect.bisect_left(starts, end)
+        return i > 0 and last_ends[i - 1] > start
+    return overlaps
+
+
 @register_measure("sourcing", requires=("sentences", "sourcing"))
 def summarise_sourcing(doc: Document) -> dict[str, Any]:
     """Article-level sourcing summary for ``doc.metrics["sourcing"]``."""
@@ -584,10 +625,15 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
     evidence = [s for s in findings if s.label in _SOURCE_LABELS] + vague + \
         [q for q in quotes if q.attrs.get("speaker")]
     sentences = [s for s in doc.sentences if s.attrs.get("block") not in {"title", "heading"}]
+    overlaps_evidence = _overlap_test(evidence)
+    # The pronoun pattern needs a verb or "according": only sentences the gates hit can match.
+    verb, according = _verb_and_according_gates(doc.text)
+    starts = [s.start for s in sentences]
+    may_have_pronoun = verb.sentences_hit(starts) | according.sentences_hit(starts)
     attributed = 0
-    for sentence in sentences:
-        if any(e.start < sentence.end and sentence.start < e.end for e in evidence) \
-                or _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
+    for i, sentence in enumerate(sentences):
+        if overlaps_evidence(sentence.start, sentence.end) \
+                or i in may_have_pronoun and _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
             attributed += 1
     bylines = [s for s in doc.get("layout") if s.label == "byline"]
     speakers = sorted({str(s.attrs["speaker"]) for s in named})

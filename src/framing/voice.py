@@ -17,9 +17,10 @@ All scanning is over the kept body; every span has offsets into the original tex
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import ClassVar, Iterable, Iterator
 
 from .document import Document, Span
 from .gates import Gate, literal_forms, trie
@@ -48,11 +49,13 @@ _SPEECH_VERBS = (
     r"complained|complains|reported|reports|put it")
 _NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
                 r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
-_NAME_WORD = r"[A-Z][\w’'-]*\.?"
+# Words are taken whole ("*+", "++"): what follows one in every pattern is a space, a comma or
+# the end, so giving letters back never helps a match, and ``re`` no longer tries it.
+_NAME_WORD = r"[A-Z][\w’'-]*+\.?"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_NAME_WORD}){{0,5}}"
 _ROLE = (r"(?:[Tt]he\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+|[Tt]his\s+|[Hh]is\s+|[Hh]er\s+|[Ss]everal\s+)?"
          r"(?:(?:political|independent|western|foreign|local|leading|senior|government|economic|"
-         r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]+)\s+){0,2}"
+         r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]++)\s+){0,2}"
          r"(?:experts?|observers?|analysts?|ministers?|president|officials?|deputy|ambassador|"
          r"spokes(?:man|woman|person)|researchers?|professor|scientists?|leaders?|government|"
          r"ministry|authorities|commentators?|critics|sources?|diplomats?|politicians?|"
@@ -69,7 +72,7 @@ _LEADING_CONJUNCTION = re.compile(r"(?:and|but|or|while|as|so)\s+")
 #: Reported content stops where the writer turns to another voice ("..., while critics ...").
 _CONTRAST = re.compile(r",\s+(?:while|whereas|but|although|though|yet)\b|;")
 _APPOSITION = r"(?:\s*,\s*(?P<appos>[^,.;:\"“”]{1,120}?),)?"
-_AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]+ly))*"
+_AUX = r"(?:\s+(?:has|have|had|also|once|again|then|later|himself|herself|[a-z]++(?<=[a-z]ly)))*"
 #: Verb forms that are also common nouns ("Central Asian states"): speech only before "that".
 _NOUN_LIKE_VERBS = {"states", "claims", "notes", "comments", "reports", "hopes", "fears",
                     "promises", "vows", "calls", "terms", "brands", "labels", "remarks"}
@@ -106,16 +109,20 @@ _ORGANISATION_WORDS = {"Watch", "Commission", "Committee", "Consortium", "Minist
 _CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
                                r"\s+and\s+(?:the\s+)?$")
 
-_REPORTED = re.compile(
-    rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b"
-    r"(?P<that>(?:[^.;:,\"“”]{0,80}?\s)?that\b)?")
-_ANY_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
-# Gates (see gates.py): a sentence or a text before a quote without these words is skipped.
-_GATE_SPEECH = (re.compile(trie(literal_forms(_SPEECH_VERBS))),)
-_GATE_NAMING = (re.compile(trie(literal_forms(_NAMING_VERBS) + [
-    "branding", "labelling", "labeling", "calling", "describing", "dubbing"])),)
+# A subject and a speech verb; the "that" which may follow is matched apart (_THAT), so that
+# the search for a subject can stop at the sentence's last speech verb.
+_REPORTED = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b")
+_THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
+# Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
+# have whitespace before the verb and a word boundary after it; one scan finds both kinds.
+_GATE_VERBS = re.compile(rf"\s(?:(?P<speech>{trie(literal_forms(_SPEECH_VERBS))})"
+                         rf"|(?P<naming>{trie(literal_forms(_NAMING_VERBS))}))\b")
 _GATE_ACCORDING = (re.compile("ccording"),)
-_ANY_NAMING_VERB = re.compile(rf"\b(?:{_NAMING_VERBS})\b")
+# The same words anywhere, as _BEFORE_QUOTE and _BEFORE_NAMING take them: tried on the text
+# before a quotation first, because the patterns are slow flat alternations.
+_SPEECH_VERB_ANYWHERE = re.compile(trie(literal_forms(_SPEECH_VERBS)))
+_NAMING_VERB_ANYWHERE = re.compile(trie(literal_forms(_NAMING_VERBS) + [
+    "branding", "labelling", "labeling", "calling", "describing", "dubbing"]))
 _NAMING = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_NAMING_VERBS})\b")
 _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,120}?)(?=\s*[,.;:]|$)")
 _AS = re.compile(r"\bas\s")
@@ -154,8 +161,10 @@ _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scho
                          r"ambassador|speaker))", re.IGNORECASE)
 _WORDS = re.compile(r"[\w’'-]+")
 _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
+# The quote mark comes first and the test of the character before it after (the same
+# condition), so that ``re`` jumps from quote mark to quote mark instead of trying every position.
 _SINGLE_QUOTED = re.compile(
-    r"(?<![\w'’])['‘](?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
+    r"['‘](?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.IGNORECASE)
 _INSERTED_NOTE = re.compile(
     r"\((?P<body>[^()]{3,1200}?)\s*[-–—]\s*(?:approx\.?|ed\.|editor'?s? note|note|прим\.)\s*"
@@ -237,10 +246,16 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
     paragraph while a quotation is still open continues it (the convention for
     quotations over several paragraphs). Unclosed or overlong quotes are dropped.
     """
+    return list(_paired(text, tuple((region.start, region.end) for region in regions)))
+
+
+# Cached: the quote and the scare-quote extractors of one document pair the same quotes.
+@functools.lru_cache(maxsize=4)
+def _paired(text: str, regions: tuple[tuple[int, int], ...]) -> tuple[Quotation, ...]:
     quotes: list[Quotation] = []
     stack: list[int] = []
-    for region in regions:
-        for found in _QUOTE_CHAR.finditer(text, region.start, region.end):
+    for region_start, region_end in regions:
+        for found in _QUOTE_CHAR.finditer(text, region_start, region_end):
             i, ch = found.start(), found.group()
             prev = text[i - 1] if i > 0 else "\n"
             nxt = text[i + 1] if i + 1 < len(text) else "\n"
@@ -252,8 +267,8 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
                 opening = (prev.isspace() or prev in "([{—–-/" or prev in _QUOTE_CHARS) \
                     and not nxt.isspace()
             if opening:
-                line_start = i == region.start or text[i - 1] == "\n" or \
-                    text[max(region.start, i - 2):i].strip() == "" and "\n" in text[max(0, i - 3):i]
+                line_start = i == region_start or text[i - 1] == "\n" or \
+                    text[max(region_start, i - 2):i].strip() == "" and "\n" in text[max(0, i - 3):i]
                 if stack and line_start and i - stack[-1] < MAX_QUOTE_CHARS:
                     continue  # a quotation going on into a new paragraph
                 stack.append(i)
@@ -261,7 +276,7 @@ def pair_quotes(text: str, regions: Iterable[Span]) -> list[Quotation]:
                 s = stack.pop()
                 if i + 1 - s <= MAX_QUOTE_CHARS:
                     quotes.append(Quotation(s, i + 1, len(stack)))
-    return sorted(quotes, key=lambda q: q.start)
+    return tuple(sorted(quotes, key=lambda q: q.start))
 
 
 def inserted_notes(text: str, regions: Iterable[Span]) -> list[tuple[int, int, str]]:
@@ -306,25 +321,31 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     if quotations is None:
         quotations = pair_quotes(text, doc.body)
     quote_starts = [q.start for q in quotations]
-    speech_gate = Gate(_GATE_SPEECH, text)
-    naming_gate = Gate(_GATE_NAMING, text)
+    verb_gates = Gate.by_group(_GATE_VERBS, text)
+    speech_gate, naming_gate = verb_gates["speech"], verb_gates["naming"]
     according_gate = Gate(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
     # observer" in a later sentence can resolve to them.
-    named_after = _named_after_speakers(text, quotations)
+    # The attribution right after each top-level quotation ('..." Abishev said'), matched once.
+    after_matches = {q.start: _AFTER_QUOTE.match(text[q.end:q.end + 200]) for q in quotations if not q.depth}
+    named_after = _named_after_speakers(quotations, after_matches)
     next_named = 0
 
     # Reported speech, sentence by sentence.
-    for sentence in doc.sentences:
+    starts = [sentence.start for sentence in doc.sentences]
+    according_hit = according_gate.sentences_hit(starts)
+    gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
+                      (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
+    for i, sentence in enumerate(doc.sentences):
         s_text = text[sentence.start:sentence.end]
         while next_named < len(named_after) and named_after[next_named].start < sentence.start:
             candidate = named_after[next_named]
             if last is None or last.start is None or candidate.start > last.start:
                 last = candidate
             next_named += 1
-        for m in _ACCORDING.finditer(s_text) if according_gate.within(sentence.start, sentence.end) else ():
+        for m in _ACCORDING.finditer(s_text) if i in according_hit else ():
             who = m.group("who")
             if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
                 continue  # "according to plan", "according to various scenarios"
@@ -346,38 +367,38 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             if end > start:
                 reported.append(_reported_span(start, end, speaker, "according-to"))
                 last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, verbs, gate, kind in ((_REPORTED, _ANY_SPEECH_VERB, speech_gate, "speech-verb"),
-                                           (_NAMING, _ANY_NAMING_VERB, naming_gate, "naming-verb")):
-            if not gate.within(sentence.start, sentence.end) or not verbs.search(s_text):
-                continue  # cheap tests first: most sentences have no speech verb
-            for m in pattern.finditer(s_text):
+        for pattern, gate, hit, kind in gated_patterns:
+            if i not in hit:
+                continue  # a cheap test first: most sentences have no speech verb
+            stop = gate.last_end(sentence.start, sentence.end) - sentence.start
+            for m, match_end, has_that in _subject_verb_matches(pattern, s_text, stop):
                 subj, verb = m.group("subj"), m.group("verb")
                 if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
                     continue
-                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not m.group("that"):
+                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
                     continue
-                if verb in _OBJECT_VERBS and kind == "speech-verb" and not m.group("that"):
+                if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
                     continue  # "The EU condemned the arrests": the outlet describing an act
                 if _follows_closing_quote(text, sentence.start + m.start()):
                     continue  # '..." X said': the attribution of a direct quotation
                 if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
                     continue
-                start = sentence.start + m.end()
-                if verb in {"told", "tells"} and not m.group("that"):
+                start = sentence.start + match_end
+                if verb in {"told", "tells"} and not has_that:
                     addressee = _ADDRESSEE.match(text, start, sentence.end)
                     if addressee:
                         start = addressee.end()
                     if len(_WORDS.findall(text, start, sentence.end)) < 2:
                         continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
                 if kind == "naming-verb":
-                    rest = s_text[m.end():]
+                    rest = s_text[match_end:]
                     as_match = _AS.search(rest)
                     obj = _OBJECT_THEN_COMPLEMENT.match(rest)
                     if as_match and (verb.startswith(("descri", "character", "referred"))
                                      or as_match.start() < 60):
-                        start = sentence.start + m.end() + as_match.end()
+                        start = sentence.start + match_end + as_match.end()
                     elif obj:
-                        start = sentence.start + m.end() + obj.end()
+                        start = sentence.start + match_end + obj.end()
                     else:
                         continue  # "called an election": not naming anything
                 if subj.strip() in _TITLES:
@@ -398,7 +419,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 if contrast:
                     end = contrast.start()
                 start, end = _trim(text, start, end)
-                if kind == "speech-verb" and not m.group("that") \
+                if kind == "speech-verb" and not has_that \
                         and _ADVERBIAL_TAIL.fullmatch(text, start, max(start, end)):
                     # "Protests spread, the ministry said on Friday.": what was said came before.
                     subj_at = sentence.start + m.start("subj")
@@ -439,7 +460,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
         before = text[max(sent_start, q.start - 200):q.start]
         speaker: Speaker | None = None
         how = None
-        m = _AFTER_QUOTE.match(after)
+        m = after_matches[q.start]
         if m and "\n" not in after[:m.start("v1") if m.group("v1") else m.start("before")]:
             if m.group("v1"):
                 speaker = _speaker_from(m.group("after"), q.end + m.start("after"), last)
@@ -451,9 +472,8 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 elif len(_WORDS.findall(subject)) <= 10:
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
-        before_at = q.start - len(before)
         if speaker is None:
-            mb = _BEFORE_QUOTE.search(before) if speech_gate.within(before_at, q.start) else None
+            mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
             if mb:
                 lead = before[:mb.start()]
                 lead_at = q.start - len(before)
@@ -477,7 +497,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             elif _SPEECH_NOUN_BEFORE.search(before):
                 speaker, how = Speaker(None), "speech-noun"
             else:
-                mn = _BEFORE_NAMING.search(before) if naming_gate.within(before_at, q.start) else None
+                mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
                 if mn:
                     subj = mn.group("subj") or ""
                     enclosing = _enclosing(reported_sorted, q.start, reported_starts)
@@ -562,13 +582,33 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
     return resolved
 
 
-def _named_after_speakers(text: str, quotations: list[Quotation]) -> list[Speaker]:
-    """Proper-name speakers attributed right after top-level quotations, in text order."""
+def _subject_verb_matches(pattern: re.Pattern[str], sentence: str,
+                          stop: int) -> Iterator[tuple[re.Match[str], int, bool]]:
+    """``pattern.finditer(sentence)`` as ``(match, end, has "that")``, searching up to ``stop``.
+
+    A match ends in its verb, so none starts after the sentence's last verb, which ends at
+    ``stop`` (a gate hit). After a speech verb (``_REPORTED``) the opening of a "that"
+    clause ("said on Monday that") extends the match, as it did inside the pattern.
+    """
+    pos = 0
+    while (m := pattern.search(sentence, pos, stop)) is not None:
+        that = _THAT.match(sentence, m.end()) if pattern is _REPORTED else None
+        end = m.end() if that is None else that.end()
+        yield m, end, that is not None
+        pos = end
+
+
+def _named_after_speakers(quotations: list[Quotation],
+                          after_matches: dict[int, re.Match[str] | None]) -> list[Speaker]:
+    """Proper-name speakers attributed right after top-level quotations, in text order.
+
+    ``after_matches`` holds ``_AFTER_QUOTE`` matched on the text after each quotation.
+    """
     found = []
     for q in quotations:
         if q.depth:
             continue
-        m = _AFTER_QUOTE.match(text[q.end:q.end + 200])
+        m = after_matches[q.start]
         if not m:
             continue
         phrase, at = (m.group("after"), q.end + m.start("after")) if m.group("v1") else \
