@@ -5,12 +5,14 @@ import tomllib
 
 import pytest
 
-from framing.cleaning import iter_lines, junk_reason
+from framing.cleaning import _ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, iter_lines, junk_reason
 from framing.corpus import load_corpus
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
 
 from conftest import FIXTURES, SEEDS
+
+_JUNK_REASONS = [reason for reason, _ in _JUNK_LINE_PATTERNS]
 
 LABELS = tomllib.loads((FIXTURES / "cleaning" / "seed_junk.toml").read_text(encoding="utf-8"))["file"]
 
@@ -120,3 +122,34 @@ def test_hard_wrapped_paragraph_stays_one_sentence():
     doc = clean(text)
     sentences = [doc.text_of(s) for s in doc.sentences]
     assert "The minister said on Monday that the new rules would\napply from next year." in sentences
+
+
+FURNITURE_SAMPLES = [
+    "Sign in", "SIGN UP", "Read More", "Related Articles", "3 Comments", "Leave a Reply",
+    "News Code : 77", "Photo Credit: AP", "All Rights Reserved 2024", "Copyright Reuters",
+    "12,400", "24.09 01:36", "Venue: City Hall", "Terms of Use", "Cookie Policy applies",
+    "QWERTY", "Lorem Ipsum dolor", "These Materials Contain Ratings Exclusively From Foreign Media",
+    "Kazakhstan holds elections on Sunday.", "Focus on Europe", "Test results were published.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE_SAMPLES)
+def test_ascii_lines_take_the_lowercase_path_with_the_same_verdict(line):
+    # An ASCII line is matched lowercased against a case-sensitive copy of the junk patterns;
+    # the verdict must be the case-insensitive one, in every casing.
+    for variant in (line, line.lower(), line.upper(), line.swapcase()):
+        expected = _ANY_JUNK_LINE.fullmatch(variant)
+        reason = junk_reason(next(iter_lines(variant)), "en")
+        assert (reason is None) == (expected is None), variant
+        if expected is not None:
+            assert reason == _JUNK_REASONS[int(expected.lastgroup[1:])], variant
+
+
+def test_repeated_teaser_is_dropped_and_the_longer_paragraph_kept():
+    text = ("Title of the story\n\nThe council voted to close the old bridge\n\n"
+            "The council voted to close the old bridge on Tuesday after a long debate.\n\n"
+            "Residents said they were not asked.\n")
+    doc = clean(text)
+    body = doc.body_text()
+    assert "on Tuesday after a long debate." in body
+    assert body.count("The council voted") == 1

@@ -118,3 +118,36 @@ def test_user_pack_overrides_a_default_form(tmp_path):
                            load_lexicon(write(tmp_path, body))])
     (match,) = list(lexicons.find("the regime"))
     assert match.term.lexicon == "mini" and match.term.category == "evaluative"
+
+
+SCAN_TEXTS = [
+    "an attempted coup d'etat; May 2021 we may see; the West; a west wind",
+    "THE WEST MAY ACT. The West may act. No one may say. Nobody may vote. the West might",
+    "The Collective West crushed the junta; the West terrorists, the regime's thugs.",
+    "Unrest spread: the so-called rebels, the West—and the 'Collective   West' said may.",
+    "A tragedy. Rioters and looters, the West may claim, brought CHAOS to Kiev.",
+    "Café crème: the Wést may — non-ASCII text takes the single combined pass.",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_two_pass_ascii_scan_equals_the_one_alternation(text):
+    # ASCII text is scanned in two passes (literal forms lowercased, regex terms as is);
+    # the matches must be those of the one case-insensitive alternation, in every casing
+    # and from every starting offset (blocks start mid-text).
+    lexicons = load_lexicon_set((), use_defaults=True)
+    for variant in (text, text.upper(), text.lower(), text.swapcase()):
+        folded = normalise_for_matching(variant)
+        for start in range(0, len(folded), 7):
+            for end in (len(folded), len(folded) - 5):
+                expected = [(m.start(), m.end(), m.lastgroup)
+                            for m in lexicons.pattern.finditer(folded, start, end)]
+                assert lexicons._scan(folded, start, end) == expected, (variant, start, end)
+
+
+def test_two_pass_scan_is_used_on_ascii_text_with_regex_terms():
+    lexicons = load_lexicon_set((), use_defaults=True)
+    assert lexicons._lowercase_literals is not None and lexicons._regex_pattern is not None
+    text = "the West may say the West crushed it."
+    groups = [g for _, _, g in lexicons._scan(text, 0, len(text))]
+    assert "lit" in groups and any(g != "lit" for g in groups)

@@ -60,3 +60,17 @@ def test_split_inside_a_range_keeps_absolute_offsets():
 
 def test_glued_boundaries_skip_abbreviations():
     assert glued_boundaries("Dr.Smith and Mrs.Jones") == []
+
+
+@pytest.mark.parametrize("text, cuts", [
+    ("risks.Kazakhstan's leaders met.", [6]),
+    ("It rose 5%.Prices fell.", [11]),
+    ("He said “no”.Then left.", [13]),
+    ("Mr.Smith arrived.", []),        # an abbreviation before the stop
+    ("See e.g.Example cases.", []),
+    ("It ended.The end.", [9]),
+    ("A.Bc is short.", []),           # needs three letters after the capital
+    ("x .Word here.", []),            # a space before the stop
+])
+def test_glued_boundaries(text, cuts):
+    assert glued_boundaries(text) == cuts

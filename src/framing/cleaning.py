@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Iterator
+from itertools import islice
+from typing import ClassVar, Iterator, Sequence
 
 from .document import Document, Span
 from .pipeline import AnalysisConfig, register_extractor
@@ -43,12 +44,18 @@ _JUNK_LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 #: alternative that matches the whole line, exactly as trying each pattern in turn (one call).
 _ANY_JUNK_LINE = re.compile("|".join(f"(?P<j{i}>{p.pattern})" for i, (_, p) in enumerate(_JUNK_LINE_PATTERNS)),
                             re.IGNORECASE)
+#: The same alternation, case-sensitive, for an ASCII line lowercased first (the patterns are
+#: lowercase): there case-insensitive matching is plain lowercasing, and ~2x faster in re,
+#: which compares lowercase literals directly but folds the case of every character tried.
+_ANY_JUNK_LOWERCASE_LINE = re.compile(_ANY_JUNK_LINE.pattern)
 _REPEATED_TOKEN = re.compile(r"(\w{2,4})\1{1,}")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _BYLINE = re.compile(r"by\s+\S.{0,80}", re.IGNORECASE)
 _NAME_ROLE = re.compile(r"(?:dr\.?\s+)?[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3}"
                         r"(?:,\s+[a-z][\w\s-]{2,60})?")
 _WORD = re.compile(r"\w+")
+#: ``_WORD`` with an empty group: ``findall`` lists "" per word, so counting builds no strings.
+_COUNTED_WORD = re.compile(r"\w+()")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 #: A letter outside the Latin ranges: a line without one cannot be mostly foreign script.
@@ -74,8 +81,14 @@ def iter_lines(text: str) -> Iterator[Line]:
         stripped = raw.strip()
         if stripped:
             start = pos + (len(raw) - len(raw.lstrip()))
-            yield Line(start, start + len(stripped), stripped, len(_WORD.findall(stripped)))
+            yield Line(start, start + len(stripped), stripped, len(_COUNTED_WORD.findall(stripped)))
         pos += len(raw)
+
+
+@lru_cache(maxsize=4)  # the junk, layout and body extractors read one document in turn
+def document_lines(text: str) -> tuple[Line, ...]:
+    """``iter_lines(text)``, split and counted once per document."""
+    return tuple(iter_lines(text))
 
 
 def foreign_script_share(line: str, language: str) -> float:
@@ -93,7 +106,9 @@ LATIN_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "pl", "cs", "
 
 def junk_reason(line: Line, language: str) -> str | None:
     """Why a single line is page furniture, or None when it may be article text."""
-    junk = _ANY_JUNK_LINE.fullmatch(line.text)
+    text = line.text
+    junk = _ANY_JUNK_LOWERCASE_LINE.fullmatch(text.lower()) if text.isascii() \
+        else _ANY_JUNK_LINE.fullmatch(text)
     if junk:
         return _JUNK_LINE_PATTERNS[int(junk.lastgroup[1:])][0]  # type: ignore[index]
     if line.words == 1 and _REPEATED_TOKEN.fullmatch(line.text.lower()):
@@ -107,6 +122,11 @@ def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def _first_words(text: str, count: int = 4) -> str:
+    """The first ``count`` words of ``_normalise(text)``, without normalising all of it."""
+    return " ".join(m.group() for m in islice(_WORD.finditer(text.lower()), count))
+
+
 def is_byline(line: Line, author: str | None) -> bool:
     if author and _normalise(author) in _normalise(line.text) and line.words <= len(author.split()) + 8:
         return True
@@ -116,17 +136,20 @@ def is_byline(line: Line, author: str | None) -> bool:
         and line.words <= 10 and "," in line.text
 
 
-def mark_repeats(lines: list[Line], labels: list[str | None], layout: dict[int, str]) -> None:
+def mark_repeats(lines: Sequence[Line], labels: list[str | None], layout: dict[int, str]) -> None:
     """Label a kept line that a later kept line repeats or begins with.
 
-    Lines are grouped by their first words, so the check stays near-linear.
+    Lines are grouped by their first words, so the check stays near-linear; only lines
+    that share their first words with another are normalised in full.
     """
-    groups: dict[str, list[tuple[int, str]]] = {}
+    groups: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         if labels[i] is None and layout.get(i) != "byline" and line.words >= 4:
-            key = _normalise(line.text)
-            groups.setdefault(" ".join(key.split()[:4]), []).append((i, key))
-    for members in groups.values():
+            groups.setdefault(_first_words(line.text), []).append(i)
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        members = [(i, _normalise(lines[i].text)) for i in indices]
         for pos, (i, key) in enumerate(members):
             if any(later.startswith(key) for _, later in members[pos + 1:]):
                 labels[i] = "repeated-title" if layout.get(i) == "title" else "repeated-paragraph"
@@ -144,7 +167,7 @@ def classify_lines(doc: Document) -> tuple[list[Span], list[Span]]:
 @lru_cache(maxsize=4)  # the junk and layout extractors ask for the same document in turn
 def _classify(text: str, language: str, author: str | None,
               title: str | None) -> tuple[list[Span], list[Span]]:
-    lines = list(iter_lines(text))
+    lines = document_lines(text)
     labels: list[str | None] = [junk_reason(line, language) for line in lines]
     layout: dict[int, str] = {}
 
@@ -248,7 +271,7 @@ class BodyMarker:
                 body.append(Span(run[0].start, run[-1].end, label))
                 run.clear()
 
-        for line in iter_lines(doc.text):
+        for line in document_lines(doc.text):
             key = (line.start, line.end)
             blank_gap = "\n" in doc.text[previous_end:line.start].replace("\n", "", 1) if run else False
             previous_end = line.end

@@ -17,27 +17,39 @@ from typing import Any, Iterator, Mapping
 # attribute sets (a sentence's block, a term's rationale), and on a large corpus the
 # copies were a quarter of the analysed corpus in memory. Bounded: cleared when full.
 _SHARED_ATTRS: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+#: The same mappings by identity (held here, so an id is not reused while listed): a caller
+#: that builds one mapping for many spans (a block's sentences) pays for one lookup each.
+_SHARED_BY_ID: dict[int, Mapping[str, Any]] = {}
 _SHARED_ATTRS_MAX = 50_000
-_SHAREABLE = (str, int, float, bool, type(None))
+_SHAREABLE = frozenset((str, int, float, bool, type(None)))
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 
 
 def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of ``attrs``, shared with earlier spans whose attributes are equal."""
-    items = tuple(attrs.items())
-    # The type (and a float's repr) is part of the key, so that True and 1, or 0.0 and
+    if not attrs:
+        return _NO_ATTRS
+    if type(attrs) is MappingProxyType and _SHARED_BY_ID.get(id(attrs)) is attrs:
+        return attrs
+    values = tuple(attrs.values())
+    types = tuple(map(type, values))
+    if not _SHAREABLE.issuperset(types):
+        return MappingProxyType(dict(attrs))
+    # Flat tuples of names, values and types: no (name, value) pair to build per attribute.
+    # The types (and a float's repr) are part of the key, so that True and 1, or 0.0 and
     # -0.0, which Python holds equal, stay apart.
-    if all(type(v) in _SHAREABLE for _, v in items):
-        key = tuple((k, type(v), repr(v) if type(v) is float else v) for k, v in items)
-        shared = _SHARED_ATTRS.get(key)
-        if shared is None:
-            if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
-                _SHARED_ATTRS.clear()
-            shared = _SHARED_ATTRS[key] = MappingProxyType(dict(items))
-        return shared
-    return MappingProxyType(dict(items))
+    key = (tuple(attrs), values, types, tuple(map(repr, values)) if float in types else None)
+    shared = _SHARED_ATTRS.get(key)
+    if shared is None:
+        if len(_SHARED_ATTRS) >= _SHARED_ATTRS_MAX:
+            _SHARED_ATTRS.clear()
+            _SHARED_BY_ID.clear()
+        shared = _SHARED_ATTRS[key] = MappingProxyType(dict(attrs))
+        _SHARED_BY_ID[id(shared)] = shared
+    return shared
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Span:
     """A labelled range ``text[start:end]`` with read-only attributes."""
 
@@ -46,10 +58,18 @@ class Span:
     label: str
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start <= self.end:
-            raise ValueError(f"span offsets out of order: ({self.start}, {self.end})")
-        object.__setattr__(self, "attrs", frozen_attrs(self.attrs))
+    # Written out rather than generated with a __post_init__, and setting the slots through
+    # their own setters (below the class; frozen refuses plain assignment), which skips
+    # object.__setattr__'s lookup by name: the pipeline creates a span for every sentence
+    # and finding, so creating one is a measurable share of the run.
+    def __init__(self, start: int, end: int, label: str,
+                 attrs: Mapping[str, Any] = _NO_ATTRS) -> None:
+        if not 0 <= start <= end:
+            raise ValueError(f"span offsets out of order: ({start}, {end})")
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_label(self, label)
+        _set_attrs(self, frozen_attrs(attrs))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # A mappingproxy cannot be pickled; --jobs N sends spans between processes.
@@ -68,6 +88,10 @@ class Span:
         """JSON form: the offsets, the label, the exact text and the attributes."""
         return {"start": self.start, "end": self.end, "label": self.label,
                 "text": text[self.start:self.end], **dict(self.attrs)}
+
+
+_set_start, _set_end, _set_label, _set_attrs = (
+    getattr(Span, name).__set__ for name in ("start", "end", "label", "attrs"))
 
 
 @dataclass(frozen=True, slots=True)

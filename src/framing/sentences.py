@@ -11,13 +11,14 @@ from typing import ClassVar
 
 import nupunkt
 
-from .document import Document, Span
+from .document import Document, Span, frozen_attrs
 from .pipeline import AnalysisConfig, register_extractor
 
 # "billion.Kazakhstan's": a lowercase word, a full stop, a capitalised word of 3+ letters.
 # The match is the stop itself (a sentence starts at its end): a pattern that begins with a
-# character class lets the regex engine skip ahead, where a leading lookbehind tries every offset.
-_GLUED_STOP = re.compile(r"(?<=[a-z0-9%)\"”’])[.!?](?=[A-Z][a-z]{2,})")
+# character class lets the regex engine skip ahead, where a leading lookbehind tries every
+# offset, so the character before the stop is checked by a lookbehind over both.
+_GLUED_STOP = re.compile(r"[.!?](?<=[a-z0-9%)\"”’][.!?])(?=[A-Z][a-z]{2,})")
 _ABBREVIATION_BEFORE = re.compile(
     r"\b(mr|mrs|ms|dr|st|prof|gen|col|lt|sgt|jr|sr|vs|etc|inc|ltd|co|corp|no|approx|cf|e\.g|i\.e)[.]$",
     re.IGNORECASE)
@@ -71,6 +72,7 @@ class SentenceSplitter:
     def __call__(self, doc: Document) -> list[Span]:
         sentences = []
         for block in doc.body:
-            for s, e in split_sentences(doc.text, block.start, block.end):
-                sentences.append(Span(s, e, "sentence", {"block": block.label}))
+            attrs = frozen_attrs({"block": block.label})  # shared by the block's sentences
+            sentences.extend(Span(s, e, "sentence", attrs)
+                             for s, e in split_sentences(doc.text, block.start, block.end))
         return sentences
