@@ -104,3 +104,32 @@ def test_unsupported_and_missing_paths(tmp_path):
     odd.write_bytes(b"%PDF")
     with pytest.raises(InputError, match="unsupported input type .pdf"):
         load_corpus(odd)
+
+
+def test_jsonl_rows_keep_no_text_and_read_it_back_exactly(tmp_path):
+    rows = [{"outlet": "a", "text": "Caf\u00e9 one.\nSecond line."}, {"outlet": "b", "body": "Two \u2028 x."},
+            {"outlet": "c", "text": "", "content": "Three."}]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    path = tmp_path / "c.jsonl"
+    # a byte order mark, a CRLF line, an empty line and an old-Mac "\r" line ending
+    path.write_bytes("\ufeff".encode() + (lines[0] + "\r\n\n" + lines[1] + "\r" + lines[2] + "\n").encode())
+    corpus = load_corpus(path)
+    assert all(e.inline_text is None and e.row is not None for e in corpus.entries)
+    assert [e.load().text for e in corpus.entries] == ["Caf\u00e9 one.\nSecond line.", "Two \u2028 x.", "Three."]
+    assert [e.meta.source.rsplit(" ", 1)[1] for e in corpus.entries] == ["1", "3", "4"]
+
+
+def test_a_jsonl_file_changed_after_loading_is_an_error_not_a_wrong_text(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"outlet": "a", "text": "One."}\n', encoding="utf-8")
+    entry = load_corpus(path).entries[0]
+    path.write_text('{"outlet": "a", "title": "x"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="file changed"):
+        entry.load()
+
+
+def test_jsonl_that_is_not_utf8_names_the_byte(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"outlet": "a", "text": "ok."}\n{"outlet": "a", "text": "caf\xe9"}\n')
+    with pytest.raises(ManifestError, match="not UTF-8 \\(bad byte at 59\\)"):
+        load_corpus(path)

@@ -2,14 +2,19 @@
 
 Per-document work streams (and runs in worker processes with ``jobs > 1``);
 corpus-level stages (profiles, label map, fact alignment) run once over the
-analysed documents, in registration order.
+analysed documents, in registration order. On a large corpus the analysed
+documents are kept on disk (:class:`~framing.spool.DocumentSpool`), not in
+memory, so a corpus stage should iterate ``context.documents`` once and keep
+only compact records.
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
@@ -18,6 +23,13 @@ from .document import Document
 from .errors import FramingError
 from .pipeline import AnalysisConfig, Pipeline
 from .results import AnalysisResult, Section, SkippedArticle, base_provenance
+from .spool import DocumentSpool
+
+#: Above this many articles the analysed documents are spooled to disk (about 66 KiB of
+#: memory per article otherwise); below it they stay in memory, read back for free.
+SPOOL_ABOVE = 2_000
+#: Chunks of articles queued per worker process: enough to keep it busy, not the corpus.
+CHUNKS_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,7 @@ class CorpusContext:
     """What a corpus stage reads: the corpus, its analysed documents, earlier sections."""
 
     corpus: Corpus
-    documents: tuple[Document, ...]
+    documents: Sequence[Document]  # a tuple, or a DocumentSpool on a large corpus
     config: AnalysisConfig
     sections: dict[str, Section]
 
@@ -60,9 +72,9 @@ def _init_worker(config: AnalysisConfig) -> None:
     _WORKER_PIPELINE, _WORKER_CONFIG = Pipeline.from_config(config), config
 
 
-def _analyse_entry(entry: ArticleEntry) -> Document | SkippedArticle:
+def _analyse_entries(entries: list[ArticleEntry]) -> list[Document | SkippedArticle]:
     assert _WORKER_PIPELINE is not None and _WORKER_CONFIG is not None
-    return analyse_entry(entry, _WORKER_PIPELINE, _WORKER_CONFIG)
+    return [analyse_entry(entry, _WORKER_PIPELINE, _WORKER_CONFIG) for entry in entries]
 
 
 def analyse_entry(entry: ArticleEntry, pipeline: Pipeline,
@@ -85,12 +97,10 @@ def iter_analysed(corpus: Corpus, config: AnalysisConfig,
                leave=False)
     try:
         if config.jobs > 1 and len(corpus) > 1:
-            with ProcessPoolExecutor(max_workers=config.jobs, initializer=_init_worker,
-                                     initargs=(config,)) as pool:
-                chunk = max(1, min(64, len(corpus) // (config.jobs * 4) or 1))
-                for item in pool.map(_analyse_entry, entries, chunksize=chunk):
-                    bar.update()
-                    yield item
+            chunk = max(1, min(64, len(corpus) // (config.jobs * 4) or 1))
+            for item in _analyse_in_pool(entries, config, chunk):
+                bar.update()
+                yield item
         else:
             pipeline = Pipeline.from_config(config)
             for entry in entries:
@@ -99,6 +109,30 @@ def iter_analysed(corpus: Corpus, config: AnalysisConfig,
                 yield item
     finally:
         bar.close()
+
+
+def _analyse_in_pool(entries: Iterable[ArticleEntry], config: AnalysisConfig,
+                     chunk: int) -> Iterator[Document | SkippedArticle]:
+    """Results in corpus order with at most ``CHUNKS_PER_WORKER`` chunks queued per worker.
+
+    ``Executor.map`` would submit the whole corpus at once and hold every finished
+    document it has not yet handed back; this keeps the work in flight bounded.
+    """
+    pending: deque[Future[list[Document | SkippedArticle]]] = deque()
+    remaining = iter(entries)
+    chunks = iter(lambda: list(islice(remaining, chunk)), [])  # lists of up to ``chunk``
+    with ProcessPoolExecutor(max_workers=config.jobs, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        try:
+            for batch in chunks:
+                pending.append(pool.submit(_analyse_entries, batch))
+                if len(pending) >= config.jobs * CHUNKS_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:  # an error or an abandoned generator: drop queued work
+                future.cancel()
 
 
 def run_corpus_stages(context: CorpusContext) -> dict[str, Section]:
@@ -120,17 +154,26 @@ def collect_provenance(config: AnalysisConfig) -> dict[str, Any]:
 
 
 def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *,
-            progress: bool = False) -> AnalysisResult:
-    """Analyse a corpus (a path or a loaded :class:`Corpus`) and return the result."""
+            progress: bool = False, spool_above: int = SPOOL_ABOVE) -> AnalysisResult:
+    """Analyse a corpus (a path or a loaded :class:`Corpus`) and return the result.
+
+    With more than ``spool_above`` articles, ``result.documents`` is a
+    :class:`DocumentSpool` (on disk, read back on demand) instead of a tuple.
+    """
     config = config or AnalysisConfig()
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     pipeline = Pipeline.from_config(config)  # checks the wiring before any work
-    documents, skipped = [], []
+    kept: list[Document] | DocumentSpool = DocumentSpool() if len(corpus) > spool_above else []
+    skipped = []
     for item in iter_analysed(corpus, config, progress):
-        (skipped if isinstance(item, SkippedArticle) else documents).append(item)
-    context = CorpusContext(corpus, tuple(documents), config, {})
+        if isinstance(item, SkippedArticle):
+            skipped.append(item)
+        else:
+            kept.append(item)
+    documents = kept if isinstance(kept, DocumentSpool) else tuple(kept)
+    context = CorpusContext(corpus, documents, config, {})
     sections = run_corpus_stages(context)
     provenance = collect_provenance(config)
-    return AnalysisResult(corpus=corpus, documents=tuple(documents),
+    return AnalysisResult(corpus=corpus, documents=documents,
                           finding_keys=tuple(pipeline.finding_keys), config=config,
                           sections=sections, provenance=provenance, skipped=tuple(skipped))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -284,7 +284,7 @@ def load_audited(paths: Sequence[str | Path], outlet: str | None = None,
                 meta = entry.meta
                 if outlet:
                     meta = ArticleMeta(**{**_meta_fields(meta), "outlet": outlet})
-                entries.append(ArticleEntry(meta=meta, path=entry.path, inline_text=entry.inline_text))
+                entries.append(replace(entry, meta=meta))
                 outlets.setdefault(meta.outlet, sub.outlets.get(meta.outlet) or Outlet(meta.outlet, meta.outlet))
     ids = Counter(e.meta.id for e in entries)
     duplicates = sorted(i for i, n in ids.items() if n > 1)

@@ -47,17 +47,44 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """Where one row of a JSONL table is in its file, so its text is read when the article
+    is analysed instead of every article's text being held from loading on."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def text(self) -> str:
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            line = handle.read(self.length)
+        # As the whole file was read when loading: utf-8-sig drops a byte order mark at its start.
+        row = json.loads(line.decode("utf-8-sig" if self.offset == 0 else "utf-8"))
+        text = row_text(row)
+        if text is None:
+            raise InputError("the row's text is gone: the file changed after it was loaded", str(self.path))
+        return text
+
+
+@dataclass(frozen=True)
 class ArticleEntry:
-    """Metadata plus where the text lives: a file, or inline text from a table."""
+    """Metadata plus where the text lives: a file, inline text, or a row of a table file."""
 
     meta: ArticleMeta
     path: Path | None = None
     inline_text: str | None = None
+    row: TableRow | None = None
+
+    def table_text(self) -> str | None:
+        """The text given in a table (inline or read from its row); None for an article file."""
+        return self.inline_text if self.row is None else self.row.text()
 
     def load(self, max_bytes: int = 20_000_000, encoding: str = "utf-8") -> Document:
-        if self.inline_text is not None:
-            check_inline_size(self.inline_text, max_bytes, self.meta.source)
-            text = decode_inline(self.inline_text, self.meta)
+        table_text = self.table_text()
+        if table_text is not None:
+            check_inline_size(table_text, max_bytes, self.meta.source)
+            text = decode_inline(table_text, self.meta)
         elif self.path is not None and self.path.suffix.lower() in HTML_SUFFIXES:
             text = read_html_file(self.path, max_bytes, encoding)
         elif self.path is not None:
@@ -297,43 +324,60 @@ def _optional_str(item: dict[str, Any], key: str, at: str) -> str | None:
 
 # --- CSV and JSONL tables ---------------------------------------------------------------
 
-def _iter_csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def row_text(row: dict[str, Any]) -> Any:
+    """The article text of a table row: the first non-empty text column."""
+    return next((row[k] for k in _TABLE_TEXT_KEYS if row.get(k) not in (None, "")), None)
+
+
+TableRows = Iterator[tuple[str, dict[str, Any], TableRow | None]]
+
+
+def _iter_csv_rows(path: Path) -> TableRows:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames:
                 raise ManifestError("CSV has no header row", str(path))
             for row in reader:
-                yield f"{path}: row {reader.line_num}", row
+                yield f"{path}: row {reader.line_num}", row, None  # text kept: rows may span lines
     except UnicodeDecodeError as exc:
         raise ManifestError(f"CSV is not UTF-8 (bad byte at {exc.start})", str(path)) from None
     except csv.Error as exc:
         raise ManifestError(f"malformed CSV ({exc})", str(path)) from None
 
 
-def _iter_jsonl_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
+def _iter_jsonl_rows(path: Path) -> TableRows:
+    with path.open("rb") as handle:
+        offset, number = 0, 0
+        for physical in handle:
+            # Lines as text mode splits them: "\r" and "\r\n" end a line too.
+            for line in physical.splitlines(keepends=True) if b"\r" in physical else (physical,):
+                number += 1
+                start, offset = offset, offset + len(line)
                 if not line.strip():
                     continue
                 at = f"{path}: line {number}"
                 try:
-                    row = json.loads(line)
+                    row = json.loads(line.decode("utf-8-sig" if start == 0 else "utf-8"))
+                except UnicodeDecodeError as exc:
+                    raise ManifestError(f"JSONL is not UTF-8 (bad byte at {start + exc.start})",
+                                        str(path)) from None
                 except json.JSONDecodeError as exc:
                     raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})", at) from None
                 if not isinstance(row, dict):
                     raise ManifestError("each line must be a JSON object", at)
-                yield at, row
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"JSONL is not UTF-8 (bad byte at {exc.start})", str(path)) from None
+                yield at, row, TableRow(path, start, len(line))
 
 
-def load_table(path: Path, rows: Iterator[tuple[str, dict[str, Any]]]) -> Corpus:
-    """Rows with a text column and an outlet column; title, date, url, author optional."""
+def load_table(path: Path, rows: TableRows) -> Corpus:
+    """Rows with a text column and an outlet column; title, date, url, author optional.
+
+    A JSONL row's text is not kept: the entry records where the row is and reads it again
+    when the article is analysed, so loading a large table holds only metadata.
+    """
     entries, outlets, seen = [], {}, set()
-    for index, (at, row) in enumerate(rows, start=1):
-        text = next((row[k] for k in _TABLE_TEXT_KEYS if row.get(k) not in (None, "")), None)
+    for index, (at, row, table_row) in enumerate(rows, start=1):
+        text = row_text(row)
         if not isinstance(text, str):
             raise ManifestError(f"missing text (a 'text' column with the article)", at)
         outlet = row.get("outlet")
@@ -357,7 +401,8 @@ def load_table(path: Path, rows: Iterator[tuple[str, dict[str, Any]]]) -> Corpus
             language=_optional_str(clean, "language", at) or "en", kind=kind,
             url=_optional_str(clean, "url", at), text_format=text_format)
         outlets.setdefault(meta.outlet, Outlet(id=meta.outlet, name=meta.outlet))
-        entries.append(ArticleEntry(meta=meta, inline_text=text))
+        entries.append(ArticleEntry(meta=meta, row=table_row) if table_row else
+                       ArticleEntry(meta=meta, inline_text=text))
     if not entries:
         raise ManifestError("table has no article rows", str(path))
     return Corpus(name=path.stem, root=path.parent, outlets=outlets, entries=tuple(entries))

@@ -18,9 +18,11 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+from array import array
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, ParamSpec, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, Sequence, TypeVar
 
 from .analysis import CorpusContext, register_corpus_stage
 from .document import Document, Span
@@ -140,11 +142,65 @@ class UnitProfile:
 
 
 @dataclass(frozen=True)
-class Profiles:
-    """The ``profiles`` section: unit totals and rate rows (long format, one figure per row)."""
+class FindingValues:
+    """What a counted finding gives each dimension; shared by every finding that gives the same."""
 
-    units: tuple[UnitProfile, ...]
-    rates: tuple[RateRow, ...]
+    key: str
+    category: str
+    values: tuple[str, ...]  # one per DIMENSIONS entry
+
+    @functools.cached_property
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        """``(dimension, value)`` of each rate row a finding with these values is counted in."""
+        return tuple(zip(DIMENSIONS, self.values))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """What the profiles keep of one article. Its unit and rate rows are derived when asked
+    for or written, so a large corpus is not held in memory as row and reference objects."""
+
+    index: int  # the article's place in analysis.json's ``articles``
+    id: str
+    outlet: str
+    words: int
+    #: Four ints per counted finding: finding index, index into ``Profiles.values``, start, end.
+    findings: array
+    cues: int
+    own_voice_cues: int
+    readability: dict[str, float | None]
+    sourcing: tuple[Any, ...]  # the values of ``_sourcing``'s dict, in _SOURCING_FIELDS order
+
+    def refs(self) -> Iterator[tuple[int, int, int, int]]:
+        """``(finding index, values index, start, end)`` of each counted finding."""
+        items = self.findings
+        return zip(items[0::4], items[1::4], items[2::4], items[3::4])
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """The ``profiles`` section: unit totals and rate rows (long format, one figure per row).
+
+    Holds one compact record per article and the outlet totals; ``units``, ``rates`` and the
+    JSON rows are derived from them, the JSON rows streamed (:meth:`iter_items`).
+    """
+
+    outlet_units: tuple[UnitProfile, ...]
+    articles: tuple[ArticleRecord, ...]
+    values: tuple[FindingValues, ...]
+    outlet_articles: Mapping[str, tuple[int, ...]]  # outlet -> positions in ``articles``
+    outlet_names: Mapping[str, str]
+
+    @functools.cached_property
+    def units(self) -> tuple[UnitProfile, ...]:
+        return self.outlet_units + tuple(self._article_unit(a) for a in self.articles)
+
+    @functools.cached_property
+    def rates(self) -> tuple[RateRow, ...]:
+        by_index = {a.index: a for a in self.articles}
+        return tuple(RateRow(level, outlet, article, dimension, value, len(pairs), words,
+                             tuple(self._finding_ref(by_index[a], f) for a, f in pairs))
+                     for level, outlet, article, words, dimension, value, pairs in self._rate_groups())
 
     def rate(self, outlet: str, dimension: str, value: str, article: str | None = None) -> RateRow | None:
         level = "article" if article else "outlet"
@@ -155,18 +211,68 @@ class Profiles:
         level = "article" if article else "outlet"
         return next(u for u in self.units if u.level == level and u.outlet == outlet and u.article == article)
 
+    def _article_unit(self, record: ArticleRecord) -> UnitProfile:
+        sourcing = dict(zip(_SOURCING_FIELDS, record.sourcing))
+        return UnitProfile("article", record.outlet, self.outlet_names.get(record.outlet, record.outlet),
+                           record.id, 1, record.words, len(record.findings) // 4, record.cues,
+                           record.own_voice_cues, record.readability, sourcing)
+
+    def _finding_ref(self, record: ArticleRecord, finding_index: int) -> FindingRef:
+        for index, values, start, end in record.refs():
+            if index == finding_index:
+                found = self.values[values]
+                return FindingRef(record.id, found.key, found.category, start, end, record.index, index)
+        raise KeyError(finding_index)
+
+    def _rate_groups(self) -> Iterator[tuple[str, str, str | None, int, str, str, list[list[int]]]]:
+        """``(level, outlet, article, words, dimension, value, [[article index, finding index], ...])``
+        of every rate row: outlets first, then articles, each sorted by dimension and value."""
+        for outlet, positions in self.outlet_articles.items():
+            records = [self.articles[p] for p in positions]
+            words = sum(r.words for r in records)
+            for dimension, value, pairs in self._grouped(records):
+                yield "outlet", outlet, None, words, dimension, value, pairs
+        for record in self.articles:
+            for dimension, value, pairs in self._grouped((record,)):
+                yield "article", record.outlet, record.id, record.words, dimension, value, pairs
+
+    def _grouped(self, records: Iterable[ArticleRecord]) -> list[tuple[str, str, list[list[int]]]]:
+        """Rate rows of some articles: findings grouped by their values first (one group per
+        lexicon term and voice, say), then each group added to the rows its values name; a row
+        fed by several groups is put back in finding order, the order the findings came in."""
+        by_values: dict[int, list[list[int]]] = defaultdict(list)
+        for record in records:
+            article, items = record.index, record.findings
+            for index, found in zip(items[0::4], items[1::4]):
+                by_values[found].append([article, index])
+        rows: dict[tuple[str, str], list[list[list[int]]]] = defaultdict(list)
+        for found, pairs in by_values.items():
+            for row in self.values[found].rows:
+                rows[row].append(pairs)
+        return [(dimension, value, parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)))
+                for (dimension, value), parts in sorted(rows.items())]
+
+    def _rate_dicts(self) -> Iterator[dict[str, Any]]:
+        for level, outlet, article, words, dimension, value, pairs in self._rate_groups():
+            yield {"level": level, "outlet": outlet, "article": article, "dimension": dimension,
+                   "value": value, "count": len(pairs), "words": words,
+                   "per_1000": _rate(len(pairs), words), "findings": pairs}
+
+    def iter_items(self) -> Iterator[tuple[str, Any]]:
+        """``to_dict().items()`` with each table given as an iterator of rows, so that
+        analysis.json is written without building the section (about 30% of the file)."""
+        yield "unit", f"findings per {PER_WORDS:,} words of kept body"
+        yield "scope", ("findings that start inside the kept body (title, headings, paragraphs); "
+                        "words counted over the same text")
+        yield "outlets", (u.to_dict() for u in self.outlet_units)
+        yield "articles", (self._article_unit(a).to_dict() for a in self.articles)
+        yield "finding_refs", ("each rate row's findings are [article index, finding index] pairs: "
+                               "articles[article index].findings[finding index] in this file")
+        yield "rates", self._rate_dicts()
+
     @without_cycle_collection
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "unit": f"findings per {PER_WORDS:,} words of kept body",
-            "scope": "findings that start inside the kept body (title, headings, paragraphs); "
-                     "words counted over the same text",
-            "outlets": [u.to_dict() for u in self.units if u.level == "outlet"],
-            "articles": [u.to_dict() for u in self.units if u.level == "article"],
-            "finding_refs": "each rate row's findings are [article index, finding index] pairs: "
-                            "articles[article index].findings[finding index] in this file",
-            "rates": [r.to_dict() for r in self.rates],
-        }
+        return {key: value if isinstance(value, str) else list(value) for key, value in self.iter_items()}
 
 
 def _rate(count: int, words: int) -> float | None:
@@ -179,40 +285,34 @@ def body_words(doc: Document) -> int:
 
 def counted_findings(doc: Document, finding_keys: Sequence[str]) -> list[tuple[str, Span]]:
     """Findings of ``doc`` that start inside a kept body span, in document order."""
+    return [(key, span) for _, key, span in _counted_with_index(doc, finding_keys)]
+
+
+def _counted_with_index(doc: Document, finding_keys: Sequence[str]) -> list[tuple[int, str, Span]]:
+    """Counted findings with their index among all of the article's findings (its place in
+    analysis.json's ``findings``). Both orders are one stable sort by offsets, so the counted
+    ones keep their relative order."""
     body = doc.body
     starts = [s.start for s in body]
-    kept = []
-    for key in finding_keys:
-        for span in doc.get(key):
-            i = bisect.bisect_right(starts, span.start) - 1
-            if i >= 0 and body[i].start <= span.start < body[i].end:
-                kept.append((key, span))
-    return sorted(kept, key=lambda kv: (kv[1].start, kv[1].end))
-
-
-def _values(key: str, span: Span) -> dict[str, str]:
-    voice = str(span.attrs.get("voice") or "unknown")
-    return {"category": span.label, "voice": voice, "category_voice": f"{span.label}/{voice}", "key": key,
-            "kind": finding_kind(key, span)}
+    counted = []
+    for index, (key, span) in enumerate(ordered_findings(doc, finding_keys)):
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i >= 0 and span.start < body[i].end:
+            counted.append((index, key, span))
+    return counted
 
 
 _SUMMED_SOURCING = ("named_citations", "anonymous_citations", "vague_attributions", "editorial_notes",
                     "reprint_markers", "sentences", "attributed_sentences")
+_SOURCING_FIELDS = (*_SUMMED_SOURCING, "named_sources", "attributed_share", "bylined_articles")
 _READABILITY = ("flesch_reading_ease", "flesch_kincaid_grade", "mean_sentence_length")
 
 
-def _readability(docs: Sequence[Document]) -> dict[str, float | None]:
-    """Mean of the articles' scores (articles without a score are left out)."""
-    result: dict[str, float | None] = {}
-    for name in _READABILITY:
-        values = [d.metrics.get("readability", {}).get(name) for d in docs]
-        values = [v for v in values if v is not None]
-        result[name] = round(sum(values) / len(values), 2) if values else None
-    return result
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
 
 
-def _sourcing(docs: Sequence[Document]) -> dict[str, Any]:
-    summaries = [d.metrics["sourcing"] for d in docs if "sourcing" in d.metrics]
+def _sourcing_totals(summaries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     if not summaries:
         return {}
     totals: dict[str, Any] = {k: sum(s.get(k, 0) for s in summaries) for k in _SUMMED_SOURCING}
@@ -223,53 +323,97 @@ def _sourcing(docs: Sequence[Document]) -> dict[str, Any]:
     return totals
 
 
-def _cue_counts(refs: Sequence[tuple[dict[str, str], FindingRef]]) -> tuple[int, int]:
-    """Framing cues (not sourcing, not neutral labels): all, and those in the outlet's own voice."""
-    cues = [values for values, _ in refs if values["kind"] == "cue"]
-    return len(cues), sum(1 for values in cues if values["voice"] == "outlet")
+class _OutletTotals:
+    """An outlet's running totals, added to one article at a time (articles are not kept)."""
+
+    def __init__(self) -> None:
+        self.positions: list[int] = []
+        self.words = self.findings = self.cues = self.own_voice_cues = 0
+        self.readability: dict[str, list[float]] = {name: [] for name in _READABILITY}
+        self.summed: dict[str, Any] = dict.fromkeys(_SUMMED_SOURCING, 0)
+        self.named: set[str] = set()
+        self.summaries = self.bylined = 0
+
+    def add(self, record: ArticleRecord, position: int, metrics: Mapping[str, Any]) -> None:
+        self.positions.append(position)
+        self.words += record.words
+        self.findings += len(record.findings) // 4
+        self.cues += record.cues
+        self.own_voice_cues += record.own_voice_cues
+        scores = metrics.get("readability", {})
+        for name, kept in self.readability.items():
+            if (value := scores.get(name)) is not None:
+                kept.append(value)
+        summary = metrics.get("sourcing")
+        if summary is not None:
+            self.summaries += 1
+            for key in _SUMMED_SOURCING:
+                self.summed[key] += summary.get(key, 0)
+            self.named.update(summary.get("named_speakers", []))
+            self.bylined += 1 if summary.get("byline") else 0
+
+    def sourcing(self) -> dict[str, Any]:
+        """What ``_sourcing_totals`` gives over all the outlet's summaries."""
+        if not self.summaries:
+            return {}
+        totals = dict(self.summed)
+        totals["named_sources"] = len(self.named)
+        totals["attributed_share"] = (round(totals["attributed_sentences"] / totals["sentences"], 3)
+                                      if totals["sentences"] else None)
+        totals["bylined_articles"] = self.bylined
+        return totals
+
+    def unit(self, outlet: str, name: str) -> UnitProfile:
+        return UnitProfile("outlet", outlet, name, None, len(self.positions), self.words, self.findings,
+                           self.cues, self.own_voice_cues,
+                           {n: _mean(v) for n, v in self.readability.items()}, self.sourcing())
 
 
-def _rate_rows(level: str, outlet: str, article: str | None, words: int,
-               refs: Iterable[tuple[dict[str, str], FindingRef]]) -> list[RateRow]:
-    grouped: dict[tuple[str, str], list[FindingRef]] = defaultdict(list)
-    for values, ref in refs:
-        for dimension in DIMENSIONS:
-            grouped[(dimension, values[dimension])].append(ref)
-    return [RateRow(level, outlet, article, dimension, value, len(found), words, tuple(found))
-            for (dimension, value), found in sorted(grouped.items())]
+def _article_record(index: int, doc: Document, finding_keys: Sequence[str],
+                    values_index: dict[tuple[str, str, str, str], int],
+                    values: list[FindingValues]) -> ArticleRecord:
+    findings = array("q")
+    cues = own = 0
+    for finding_index, key, span in _counted_with_index(doc, finding_keys):
+        voice = str(span.attrs.get("voice") or "unknown")
+        kind = finding_kind(key, span)
+        signature = (key, span.label, voice, kind)
+        found = values_index.get(signature)
+        if found is None:
+            found = values_index[signature] = len(values)
+            values.append(FindingValues(key, span.label, (span.label, voice, f"{span.label}/{voice}", key,
+                                                          kind)))
+        findings.extend((finding_index, found, span.start, span.end))
+        if kind == "cue":
+            cues += 1
+            own += voice == "outlet"
+    readability = doc.metrics.get("readability", {})
+    scores = {name: _mean([v] if (v := readability.get(name)) is not None else []) for name in _READABILITY}
+    summary = doc.metrics.get("sourcing")
+    sourcing = tuple(_sourcing_totals([summary]).values()) if summary is not None else ()
+    return ArticleRecord(index, doc.id, doc.meta.outlet, body_words(doc), findings, cues, own, scores,
+                         sourcing)
 
 
 @without_cycle_collection
-def build_profiles(documents: Sequence[Document], finding_keys: Sequence[str],
+def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
                    outlet_names: Mapping[str, str] | None = None) -> Profiles:
-    """Profiles of every outlet and article from analysed documents (a pure function)."""
-    outlet_names = outlet_names or {}
-    units: list[UnitProfile] = []
-    rates: list[RateRow] = []
-    by_outlet: dict[str, list[Document]] = defaultdict(list)
-    outlet_refs: dict[str, list[tuple[dict[str, str], FindingRef]]] = defaultdict(list)
-    article_units: list[UnitProfile] = []
-    for article_index, doc in enumerate(documents):
-        outlet = doc.meta.outlet
-        by_outlet[outlet].append(doc)
-        words = body_words(doc)
-        position = {id(s): i for i, (_, s) in enumerate(ordered_findings(doc, finding_keys))}
-        refs = [(_values(key, s),
-                 FindingRef(doc.id, key, s.label, s.start, s.end, article_index, position[id(s)]))
-                for key, s in counted_findings(doc, finding_keys)]
-        outlet_refs[outlet].extend(refs)
-        article_units.append(UnitProfile("article", outlet, outlet_names.get(outlet, outlet), doc.id, 1,
-                                         words, len(refs), *_cue_counts(refs),
-                                         _readability([doc]), _sourcing([doc])))
-        rates.extend(_rate_rows("article", outlet, doc.id, words, refs))
-    outlet_rates: list[RateRow] = []
-    for outlet, docs in by_outlet.items():
-        words = sum(u.words for u in article_units if u.outlet == outlet)
-        units.append(UnitProfile("outlet", outlet, outlet_names.get(outlet, outlet), None, len(docs),
-                                 words, len(outlet_refs[outlet]), *_cue_counts(outlet_refs[outlet]),
-                                 _readability(docs), _sourcing(docs)))
-        outlet_rates.extend(_rate_rows("outlet", outlet, None, words, outlet_refs[outlet]))
-    return Profiles(tuple(units + article_units), tuple(outlet_rates + rates))
+    """Profiles of every outlet and article from analysed documents (a pure function).
+
+    Reads ``documents`` once, keeping a compact record per article (see :class:`ArticleRecord`).
+    """
+    outlet_names = dict(outlet_names or {})
+    records: list[ArticleRecord] = []
+    outlets: dict[str, _OutletTotals] = {}
+    values_index: dict[tuple[str, str, str, str], int] = {}
+    values: list[FindingValues] = []
+    for index, doc in enumerate(documents):
+        record = _article_record(index, doc, finding_keys, values_index, values)
+        outlets.setdefault(record.outlet, _OutletTotals()).add(record, len(records), doc.metrics)
+        records.append(record)
+    units = tuple(totals.unit(outlet, outlet_names.get(outlet, outlet)) for outlet, totals in outlets.items())
+    return Profiles(units, tuple(records), tuple(values),
+                    {outlet: tuple(totals.positions) for outlet, totals in outlets.items()}, outlet_names)
 
 
 def finding_keys_for(context: CorpusContext) -> list[str]:

@@ -67,8 +67,9 @@ def _package_code_hash() -> str:
 
 
 def _entry_hash(entry: ArticleEntry) -> str:
-    if entry.inline_text is not None:
-        data = entry.inline_text.encode("utf-8")
+    table_text = entry.table_text()
+    if table_text is not None:
+        data = table_text.encode("utf-8")
     else:
         assert entry.path is not None
         try:

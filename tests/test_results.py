@@ -1,0 +1,33 @@
+"""analysis.json writing: the streamed text parses to exactly ``to_dict()``, byte for byte where built from pieces."""
+from __future__ import annotations
+
+import json
+
+from framing.document import ArticleMeta, Document, Span
+from framing.results import article_json, article_to_dict, ordered_findings
+
+KEYS = ("cues", "sourcing")
+
+
+def test_article_json_is_what_the_encoder_writes_for_every_seed_article(seeds_result) -> None:
+    for doc in seeds_result.documents:
+        findings = seeds_result.findings(doc)
+        assert article_json(doc, findings) == json.dumps(article_to_dict(doc, findings), ensure_ascii=False)
+
+
+def test_article_json_with_attributes_that_override_fixed_fields_and_odd_values() -> None:
+    text = "Caf\u00e9 \"quoted\" \u2028 line\tend \U0001F600."
+    doc = Document(text=text, meta=ArticleMeta(id="a\u00e9", outlet="o", source="s"))
+    doc.spans["sentences"] = [Span(0, len(text), "sentence", {"text": "overridden", "n": 1.5e-7})]
+    doc.spans["body"] = [Span(0, len(text), "paragraph", {"label": None, "ok": True})]
+    doc.spans["cues"] = [Span(0, 4, "loaded-term", {"voice": "outlet", "category": "moved", "x": [1, "\u00e9"]}),
+                         Span(6, 14, "scare", {"voice": "quoted", "nan": float("nan"), "inf": float("-inf")})]
+    doc.spans["sourcing"] = []  # a finding key without findings here is listed under "spans"
+    doc.spans["zeta"] = [Span(1, 2, "z")]
+    doc.metrics["m"] = {"\u00e9": -0.0}
+    findings = ordered_findings(doc, KEYS)
+    assert article_json(doc, findings) == json.dumps(article_to_dict(doc, findings), ensure_ascii=False)
+
+
+def test_streamed_analysis_json_parses_to_to_dict(seeds_result) -> None:
+    assert json.loads("".join(seeds_result.iter_json())) == json.loads(json.dumps(seeds_result.to_dict()))

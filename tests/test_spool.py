@@ -1,0 +1,98 @@
+"""DocumentSpool: analysed documents on disk, read back exactly; analysis.json the same either way."""
+from __future__ import annotations
+
+import gc
+import os
+import warnings
+from datetime import date
+
+import pytest
+
+from conftest import SEEDS
+from framing import spool as spool_module
+from framing.analysis import analyze
+from framing.document import ArticleMeta, Document, Span
+from framing.pipeline import AnalysisConfig
+from framing.spool import DocumentSpool
+
+
+def _same(a: Document, b: Document) -> bool:
+    return (a.text, a.meta, a.spans, a.metrics) == (b.text, b.meta, b.spans, b.metrics)
+
+
+def _small_doc(i: int) -> Document:
+    meta = ArticleMeta(id=f"d{i}", outlet="o", source="s", published=date(2022, 1, i + 1))
+    doc = Document(text=f"Text number {i}.", meta=meta)
+    doc.spans["sentences"] = [Span(0, 5 + i % 3, "sentence", {"block": "paragraph"})]
+    doc.spans["facts"] = [Span(0, 4, "number", {"candidates": ["a", "b"], "value": i})]
+    doc.metrics["m"] = {"n": i, "share": 0.5, "names": ["x"]}
+    return doc
+
+
+def test_round_trip_of_analysed_documents_with_every_span_key(seeds_result) -> None:
+    docs = list(seeds_result.documents)
+    keys = {key for doc in docs for key in doc.spans}
+    assert {"junk", "body", "sentences", "quotes", "cues", "sourcing", "facts"} <= keys
+    with DocumentSpool() as spool:
+        spool.extend(docs)
+        assert len(spool) == len(docs)
+        assert all(_same(a, b) for a, b in zip(spool, docs, strict=True))
+        assert all(_same(spool[i], docs[i]) for i in range(len(docs)))
+        back = spool[0]
+        assert all(type(s) is Span for spans in back.spans.values() for s in spans)
+        assert back.sentence_of(back.sentences[0]) == back.sentences[0]
+
+
+def test_index_slice_negative_index_and_out_of_range() -> None:
+    docs = [_small_doc(i) for i in range(5)]
+    with DocumentSpool() as spool:
+        spool.extend(docs)
+        assert spool[-1].id == "d4" and [d.id for d in spool[1:4:2]] == ["d1", "d3"]
+        with pytest.raises(IndexError):
+            spool[5]
+        with pytest.raises(IndexError):
+            spool[-6]
+
+
+def test_appending_after_reading_and_iterating_in_many_blocks(monkeypatch) -> None:
+    monkeypatch.setattr(spool_module, "_READ_BLOCK", 1)  # one record per read
+    with DocumentSpool() as spool:
+        spool.append(_small_doc(0))
+        assert spool[0].id == "d0"
+        spool.extend(_small_doc(i) for i in range(1, 4))
+        assert [d.id for d in spool] == ["d0", "d1", "d2", "d3"]
+        assert all(_same(a, _small_doc(i)) for i, a in enumerate(spool))
+
+
+def test_attributes_beyond_the_shared_table_are_stored_per_document(monkeypatch) -> None:
+    monkeypatch.setattr(spool_module, "SHARED_ATTRS_MAX", 1)
+    docs = [_small_doc(i) for i in range(3)]
+    with DocumentSpool() as spool:
+        spool.extend(docs)
+        assert all(_same(a, b) for a, b in zip(spool, docs))
+
+
+def test_the_file_is_released_on_close_and_when_collected() -> None:
+    spool = DocumentSpool()
+    spool.append(_small_doc(0))
+    fd = spool._file.fileno()
+    assert os.fstat(fd).st_nlink == 0  # no name on disk: nothing to leave behind
+    spool.close()
+    assert spool.closed and "closed" in repr(spool)
+    collected = DocumentSpool()
+    handle = collected._file
+    del collected
+    gc.collect()
+    assert handle.closed
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_analysis_json_is_identical_with_the_spool_forced_on(seeds_result, jobs: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spooled = analyze(SEEDS, AnalysisConfig(jobs=jobs), spool_above=0)
+    assert isinstance(spooled.documents, DocumentSpool)
+    assert isinstance(seeds_result.documents, tuple)
+    assert "".join(spooled.iter_json()) == "".join(seeds_result.iter_json())
+    first = seeds_result.documents[0]
+    assert _same(spooled.document(first.id), first)
