@@ -152,13 +152,38 @@ def count_words(doc: Document) -> int:
     return sum(len(_WORD.findall(doc.text_of(block))) for block in doc.body)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
-def _spans_json(doc: Document) -> str:
-    return _json({key: [[s.start, s.end, s.label, dict(s.attrs)] for s in spans]
-                  for key, spans in doc.spans.items()})
+class _AttrsJson:
+    """Each span's attributes as JSON text, encoded once per mapping.
+
+    Spans share a few attribute mappings (see ``frozen_attrs``); an article's findings,
+    facts and spans repeat them, and encoding each copy was most of a store's writing
+    time. Keyed by ``id``, with the mapping kept in the entry so the id is not reused;
+    one per store write, cleared when it holds ``limit`` mappings.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.cache: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def __call__(self, attrs: Mapping[str, Any]) -> str:
+        cached = self.cache.get(id(attrs))
+        if cached is None:
+            if len(self.cache) >= self.limit:
+                self.cache.clear()
+            cached = self.cache[id(attrs)] = (attrs, _json(dict(attrs)))
+        return cached[1]
+
+
+def _spans_json(doc: Document, attrs_json: _AttrsJson) -> str:
+    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
+    encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
+    return "{" + ", ".join(
+        encode(key) + ": [" + ", ".join(
+            f"[{s.start}, {s.end}, {encode(s.label)}, {attrs_json(s.attrs)}]" for s in doc.spans[key])
+        + "]" for key in sorted(doc.spans)) + "}"
 
 
 def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None = None) -> Path:
@@ -233,23 +258,24 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
+    attrs_json = _AttrsJson()
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (position, m.id, m.outlet, m.source, m.title,
                      m.published.isoformat() if m.published else None, m.kind,
                      hashes.get(m.id, ""), count_words(doc), _json(m.to_dict()), doc.text,
-                     _json(doc.metrics), _spans_json(doc)))
+                     _json(doc.metrics), _spans_json(doc, attrs_json)))
         con.executemany(
             'INSERT INTO sentences (article_id, outlet, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
             [(m.id, m.outlet, i, s.start, s.end, doc.text_of(s)) for i, s in enumerate(doc.sentences)])
         con.executemany(
             "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(m.id, m.outlet, key, s.label, s.start, s.end, doc.text_of(s), s.attrs.get("voice"),
-              _json(dict(s.attrs))) for key, s in result.findings(doc)])
+              attrs_json(s.attrs)) for key, s in result.findings(doc)])
         con.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(m.id, m.outlet, s.label, s.start, s.end, doc.text_of(s), _json(dict(s.attrs)))
+            [(m.id, m.outlet, s.label, s.start, s.end, doc.text_of(s), attrs_json(s.attrs))
              for s in doc.get(FACT_KEY)])
         con.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (position, *_summary_row(summarise_article(doc, result.finding_keys))))
