@@ -151,3 +151,5 @@ def test_the_summary_read_back_equals_the_summary_of_the_result(corpus_copy: Pat
         [_plain(d) for d in in_memory.documents([last.id, first.id])] == [_plain(first), _plain(last)]
     assert stored.article_with_text(last.text) == last.id
     assert stored.article_with_text("not an article") is None
+    [facts_only] = store.read_summary(path).documents([first.id], ("facts",))
+    assert set(facts_only.spans) == {"facts"} and facts_only.get("facts") == first.get("facts")

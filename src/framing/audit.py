@@ -46,6 +46,8 @@ CUE_KEYS = ("cues", "scare_quotes")
 SOURCING_KEY = "sourcing"
 QUOTES_KEY = "quotes"
 AUDITED_OUTLET = "audited"
+#: The span keys fact alignment reads of a document (its mentions and their sentences).
+ALIGNED_KEYS = ("facts", "sentences")
 
 
 # --- result objects ------------------------------------------------------------------------
@@ -612,7 +614,7 @@ def judge_facts(documents: Sequence[Document], reference: CorpusSummary
     # The summaries hold each article's keys, so only the related documents are read back.
     audited_keys = frozenset().union(*(fact_keys(d) for d in documents))
     related = [a.id for a in reference.articles if a.fact_keys & audited_keys]
-    section = align_facts(chain(reference.documents(related), documents), gazetteer)
+    section = align_facts(chain(reference.documents(related, ALIGNED_KEYS), documents), gazetteer)
     checks: dict[str, list[FactCheck]] = defaultdict(list)
     for fact in section.facts:
         ours = [m for m in fact.mentions if m.article in audited]
@@ -622,7 +624,7 @@ def judge_facts(documents: Sequence[Document], reference: CorpusSummary
         event = gazetteer.events.get(fact.event) if fact.event else None
         for mine in ours:
             clashes = [m for m in theirs if not compatible(mine, m, event)]
-            shown = clashes or theirs
+            shown = clashes or theirs  # so a shown mention is compatible when none clashes
             what = describe(mine, event, gazetteer)
             values = "; ".join(f"{m.outlet} says '{m.text}' ({m.value})" for m in shown)
             if clashes:
@@ -635,7 +637,7 @@ def judge_facts(documents: Sequence[Document], reference: CorpusSummary
                 end=mine.end, kind=mine.kind, value=mine.value,
                 corpus=tuple({"outlet": m.outlet, "article_id": m.article, "text": m.text,
                               "start": m.start, "end": m.end, "value": m.value,
-                              "compatible": m not in clashes} for m in shown),
+                              "compatible": not clashes} for m in shown),
                 explanation=explanation))
     for items in checks.values():
         items.sort(key=lambda c: (c.status != "conflict", c.start))

@@ -364,9 +364,11 @@ def _config_from_json(text: str) -> AnalysisConfig:
         options=data.get("options", {}))
 
 
-def _document_from_row(meta_json: str, text: str, metrics_json: str, spans_json: str) -> Document:
+def _document_from_row(meta_json: str, text: str, metrics_json: str, spans_json: str,
+                       keys: Sequence[str] | None = None) -> Document:
+    """The stored document; with ``keys``, holding only the spans of those keys."""
     spans = {key: [Span(s, e, label, attrs) for s, e, label, attrs in items]
-             for key, items in json.loads(spans_json).items()}
+             for key, items in json.loads(spans_json).items() if keys is None or key in keys}
     return Document(text=text, meta=_meta_from_dict(json.loads(meta_json)), spans=spans,
                     metrics=json.loads(metrics_json))
 
@@ -504,8 +506,9 @@ class CorpusSummary:
     config: AnalysisConfig
     provenance: Mapping[str, Any]
     articles: tuple[ArticleSummary, ...]
-    #: The documents with these ids, in corpus order, read one at a time.
-    documents: Callable[[Iterable[str]], Iterator[Document]]
+    #: The documents with these ids, in corpus order, read one at a time; with span keys
+    #: given, each holds only the spans of those keys (what the caller reads).
+    documents: Callable[[Iterable[str], Sequence[str] | None], Iterator[Document]]
     #: The id of the (last) article whose text is exactly this text, or None.
     article_with_text: Callable[[str], str | None]
 
@@ -513,7 +516,7 @@ class CorpusSummary:
 def summarise_result(result: AnalysisResult) -> CorpusSummary:
     """The :class:`CorpusSummary` of an analysed result held in memory (or spooled)."""
 
-    def documents(ids: Iterable[str]) -> Iterator[Document]:
+    def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
         wanted = set(ids)
         return (doc for doc in result.documents if doc.id in wanted)
 
@@ -545,7 +548,7 @@ def read_summary(path: str | Path) -> CorpusSummary:
     finally:
         con.close()
 
-    def documents(ids: Iterable[str]) -> Iterator[Document]:
+    def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
         wanted = sorted(set(ids))
         con = _connect(path)
         try:
@@ -554,7 +557,7 @@ def read_summary(path: str | Path) -> CorpusSummary:
             for row in con.execute(
                     "SELECT meta_json, text, metrics_json, spans_json FROM articles "
                     "WHERE id IN (SELECT id FROM wanted) ORDER BY position"):
-                yield _document_from_row(*row)
+                yield _document_from_row(*row, keys=keys)
         finally:
             con.close()
 
