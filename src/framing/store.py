@@ -514,25 +514,32 @@ class CorpusSummary:
 
 
 def summarise_result(result: AnalysisResult) -> CorpusSummary:
-    """The :class:`CorpusSummary` of an analysed result held in memory (or spooled)."""
+    """The :class:`CorpusSummary` of an analysed result held in memory (or spooled).
+
+    The documents are read once here (a spooled corpus is read back from disk); texts
+    are remembered by their SHA-256, so finding an article by its text reads none again.
+    """
+    articles, ids_by_text = [], {}
+    for doc in result.documents:
+        articles.append(summarise_article(doc, result.finding_keys))
+        ids_by_text[_text_digest(doc.text)] = doc.id  # the last article with a text, as before
 
     def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
         wanted = set(ids)
         return (doc for doc in result.documents if doc.id in wanted)
 
     def article_with_text(text: str) -> str | None:
-        found = None
-        for doc in result.documents:
-            if doc.text == text:
-                found = doc.id
-        return found
+        return ids_by_text.get(_text_digest(text))
 
     return CorpusSummary(
         name=result.corpus.name, outlets={o.id: o.name for o in result.corpus.outlets.values()},
         finding_keys=tuple(result.finding_keys), config=result.config,
-        provenance=dict(result.provenance),
-        articles=tuple(summarise_article(doc, result.finding_keys) for doc in result.documents),
+        provenance=dict(result.provenance), articles=tuple(articles),
         documents=documents, article_with_text=article_with_text)
+
+
+def _text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def read_summary(path: str | Path) -> CorpusSummary:
