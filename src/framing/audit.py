@@ -21,10 +21,9 @@ Every figure keeps its evidence: findings carry offsets into the audited file.
 from __future__ import annotations
 
 import math
-import re
 from itertools import chain
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
