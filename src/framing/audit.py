@@ -21,10 +21,10 @@ Every figure keeps its evidence: findings carry offsets into the audited file.
 from __future__ import annotations
 
 import math
-from itertools import chain
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
