@@ -516,17 +516,20 @@ class CorpusSummary:
 def summarise_result(result: AnalysisResult) -> CorpusSummary:
     """The :class:`CorpusSummary` of an analysed result held in memory (or spooled).
 
-    The documents are read once here (a spooled corpus is read back from disk); texts
-    are remembered by their SHA-256, so finding an article by its text reads none again.
+    The documents are read once here (a spooled corpus is read back from disk); their
+    positions and texts (by SHA-256) are remembered, so asking for a few documents reads
+    only those, and finding an article by its text reads none.
     """
     articles, ids_by_text = [], {}
-    for doc in result.documents:
+    positions: dict[str, list[int]] = {}
+    for position, doc in enumerate(result.documents):
         articles.append(summarise_article(doc, result.finding_keys))
+        positions.setdefault(doc.id, []).append(position)
         ids_by_text[_text_digest(doc.text)] = doc.id  # the last article with a text, as before
 
     def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
-        wanted = set(ids)
-        return (doc for doc in result.documents if doc.id in wanted)
+        wanted = sorted(i for article_id in set(ids) for i in positions.get(article_id, ()))
+        return (result.documents[i] for i in wanted)
 
     def article_with_text(text: str) -> str | None:
         return ids_by_text.get(_text_digest(text))
