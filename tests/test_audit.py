@@ -233,3 +233,19 @@ def test_sourcing_summary_is_the_sourcing_modules_own(fixture_audit: AuditResult
     reprint = fixture_audit.article("reprint_style").sourcing
     assert reprint.inserted_notes and reprint.inserted_notes[0]["inserted_by"] == "InoSMI"
     assert reprint.to_dict()["summary"]["inserted_by"] == ["InoSMI"]
+
+
+def test_an_audit_through_the_store_equals_one_in_memory(seed_result: AnalysisResult,
+                                                          tmp_path: Path) -> None:
+    """The store's per-article summaries give the same audit as the analysed documents."""
+    names = ("reprint_style", "neutral_wire", "planted_fact")
+    paths = [FIXTURES / f"{n}.txt" for n in names]
+    in_memory = audit(paths, seed_result).to_dict()
+    store = tmp_path / "corpus.sqlite"
+    created = audit(paths, SEEDS, store=store)
+    reused = audit(paths, SEEDS, store=store)
+    assert (created.store_status, reused.store_status) == ("created", "reused")
+    for stored in (created.to_dict(), reused.to_dict()):
+        for key in ("store", "store_status"):
+            stored["corpus"].pop(key), in_memory["corpus"].pop(key, None)
+        assert stored == in_memory

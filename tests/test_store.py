@@ -130,3 +130,26 @@ def test_report_without_store(corpus_copy: Path, tmp_path: Path) -> None:
 
     assert main(["-q", "report", str(corpus_copy), "--out", str(tmp_path / "r"), "--no-store"]) == 0
     assert not (tmp_path / "r" / "corpus.sqlite").exists()
+
+
+def _plain(doc) -> tuple:
+    return (doc.id, doc.text, {key: [(s.start, s.end, s.label, dict(s.attrs)) for s in spans]
+                               for key, spans in doc.spans.items()})
+
+
+def test_the_summary_read_back_equals_the_summary_of_the_result(corpus_copy: Path,
+                                                                tmp_path: Path) -> None:
+    result = framing.analyze(corpus_copy)
+    path = save_store(result, tmp_path / "corpus.sqlite")
+    stored, in_memory = store.read_summary(path), store.summarise_result(result)
+    assert stored.articles == in_memory.articles and len(stored.articles) == 2
+    assert any(a.counts for a in stored.articles) and any(a.fact_keys for a in stored.articles)
+    assert (stored.name, dict(stored.outlets), stored.finding_keys) == \
+        (in_memory.name, dict(in_memory.outlets), in_memory.finding_keys)
+    last, first = result.documents[1], result.documents[0]
+    assert [_plain(d) for d in stored.documents([last.id, first.id])] == \
+        [_plain(d) for d in in_memory.documents([last.id, first.id])] == [_plain(first), _plain(last)]
+    assert stored.article_with_text(last.text) == last.id
+    assert stored.article_with_text("not an article") is None
+    [facts_only] = store.read_summary(path).documents([first.id], ("facts",))
+    assert set(facts_only.spans) == {"facts"} and facts_only.get("facts") == first.get("facts")

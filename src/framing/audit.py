@@ -12,16 +12,19 @@ and is then placed against it:
   facts stage's own alignment (not re-implemented here);
 * **sourcing**: named and anonymous sources, quotations and who is quoted.
 
-The corpus comes from the SQLite store when the store is fresh (see :mod:`framing.store`).
+The corpus comes from the SQLite store when the store is fresh (see :mod:`framing.store`):
+only its per-article summaries are read, and whole documents only for the few corpus
+articles whose facts could align with the audited ones, so the time and memory of an
+audit do not grow with every stored document rebuilt.
 Every figure keeps its evidence: findings carry offsets into the audited file.
 """
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -32,8 +35,9 @@ from .document import ArticleMeta, Document, Span
 from .errors import FramingError, InputError, UsageError
 from .pipeline import AnalysisConfig
 from .results import AnalysisResult, SkippedArticle
-from .profiles import body_words, counted_findings
-from .store import DEFAULT_STORE, load_or_analyse
+from .profiles import counted_findings
+from .store import (DEFAULT_STORE, ArticleSummary, CorpusSummary, fact_keys, summarise_article,
+                    summarise_result, summary_or_analyse)
 
 AUDIT_SCHEMA = "framing.audit/2"
 #: Span keys whose findings are framing cues (the rest, e.g. sourcing, are reported apart).
@@ -41,6 +45,8 @@ CUE_KEYS = ("cues", "scare_quotes")
 SOURCING_KEY = "sourcing"
 QUOTES_KEY = "quotes"
 AUDITED_OUTLET = "audited"
+#: The span keys fact alignment reads of a document (its mentions and their sentences).
+ALIGNED_KEYS = ("facts", "sentences")
 
 
 # --- result objects ------------------------------------------------------------------------
@@ -245,9 +251,12 @@ def _median(values: Sequence[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def finding_counts(result_keys: Iterable[str], doc: Document) -> Counter[tuple[str, str]]:
-    """Findings per (span key, category) in the kept body (as the profiles section counts)."""
-    return Counter((key, span.label) for key, span in counted_findings(doc, tuple(result_keys)))
+def category_counts(summary: ArticleSummary) -> Counter[tuple[str, str]]:
+    """An article summary's counted findings per (span key, category), voices summed."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for (key, category, _), n in summary.counts.items():
+        counts[(key, category)] += n
+    return counts
 
 
 def rate(count: int, words: int) -> float:
@@ -327,57 +336,59 @@ def audit(paths: Sequence[str | Path], corpus: str | Path | AnalysisResult, *,
     thresholds = dict(fail_above or {})
     store_path, status = None, None
     if isinstance(corpus, AnalysisResult):
-        reference = corpus
+        reference = summarise_result(corpus)
     elif store is None:
         from .analysis import analyze
-        reference = analyze(corpus, config, progress=progress)
+        reference = summarise_result(analyze(corpus, config, progress=progress))
     else:
-        stored = load_or_analyse(corpus, config, store, progress=progress)
-        reference, store_path, status = stored.result, str(stored.path), stored.status
+        reference, stored_at, status = summary_or_analyse(corpus, config, store, progress=progress)
+        store_path = str(stored_at)
     audited_corpus = load_audited(paths, outlet, published)
     documents, skipped = [], []
     for item in iter_analysed(audited_corpus, reference.config, progress):
         (skipped if isinstance(item, SkippedArticle) else documents).append(item)
-    clash = {d.id for d in documents} & {d.id for d in reference.documents}
+    clash = {d.id for d in documents} & {a.id for a in reference.articles}
     if clash:
         raise UsageError(f"audited article {sorted(clash)[0]!r} has the id of a corpus article; "
                          "audit a file that is not in the corpus, or rename it")
-    corpus_texts = {d.text: d.id for d in reference.documents}
     for doc in documents:
-        if doc.text in corpus_texts:
-            raise UsageError(f"{doc.meta.source} is corpus article {corpus_texts[doc.text]!r}; it "
+        same = reference.article_with_text(doc.text)
+        if same is not None:
+            raise UsageError(f"{doc.meta.source} is corpus article {same!r}; it "
                              "would be compared with itself. Audit a text that is not in the corpus")
     return audit_documents(documents, reference, thresholds=thresholds, store_path=store_path,
                            store_status=status, skipped=tuple(skipped))
 
 
-def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
+def audit_documents(documents: Sequence[Document], reference: AnalysisResult | CorpusSummary, *,
                     thresholds: Mapping[str, float] | None = None, store_path: str | None = None,
                     store_status: str | None = None,
                     skipped: tuple[SkippedArticle, ...] = ()) -> AuditResult:
-    """Place already analysed ``documents`` against the analysed ``reference`` corpus."""
+    """Place already analysed ``documents`` against the analysed ``reference`` corpus
+    (an in-memory result, or the summary of a stored one)."""
+    if isinstance(reference, AnalysisResult):
+        reference = summarise_result(reference)
     thresholds = dict(thresholds or {})
     keys = reference.finding_keys
-    corpus_docs = reference.documents
-    if not corpus_docs:
-        raise FramingError("the corpus has no analysed articles to compare with",
-                           reference.corpus.name)
-    corpus_words = {d.id: body_words(d) for d in corpus_docs}
-    corpus_counts = {d.id: finding_counts(keys, d) for d in corpus_docs}
-    audited_words = {d.id: body_words(d) for d in documents}
-    audited_counts = {d.id: finding_counts(keys, d) for d in documents}
-    categories = sorted(set().union(*corpus_counts.values(), *audited_counts.values()))
-    profile = NearestOutlets(reference, corpus_words)
+    corpus_rows = reference.articles
+    if not corpus_rows:
+        raise FramingError("the corpus has no analysed articles to compare with", reference.name)
+    corpus_counts = [category_counts(a) for a in corpus_rows]
+    audited_rows = {d.id: summarise_article(d, keys) for d in documents}
+    audited_counts = {i: category_counts(a) for i, a in audited_rows.items()}
+    categories = sorted(set().union(*corpus_counts, *audited_counts.values()))
+    # each category's corpus rates, in corpus order (one pass over the summaries)
+    populations = {kc: [rate(counts.get(kc, 0), a.words) for a, counts in zip(corpus_rows, corpus_counts)]
+                   for kc in categories}
+    profile = NearestOutlets(reference)
     fact_checks = judge_facts(documents, reference)
-    from .labelmap import build_label_map
-    corpus_label_map = build_label_map(corpus_docs)
+    corpus_labels = outlet_labels(corpus_rows)
     audits = []
     for doc in documents:
-        words = audited_words[doc.id]
+        words = audited_rows[doc.id].words
         placements = []
         for key, category in categories:
-            population = [rate(corpus_counts[d.id].get((key, category), 0), corpus_words[d.id])
-                          for d in corpus_docs]
+            population = populations[(key, category)]
             value = rate(audited_counts[doc.id].get((key, category), 0), words)
             placements.append(CategoryPlacement(
                 key, category, audited_counts[doc.id].get((key, category), 0), value,
@@ -391,8 +402,8 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
         audits.append(ArticleAudit(
             id=doc.id, source=doc.meta.source, outlet=doc.meta.outlet,
             title=_title(doc), words=words, categories=tuple(placements),
-            nearest_outlets=profile.rank(doc),
-            labels=compare_labels(doc, corpus_label_map),
+            nearest_outlets=profile.rank(audited_rows[doc.id]),
+            labels=compare_labels(doc, corpus_labels),
             facts=tuple(fact_checks.get(doc.id, ())),
             sourcing=summarise_sourcing(doc),
             findings=tuple(_finding_dict(k, s, doc) for k, s in counted_findings(doc, tuple(keys))),
@@ -405,11 +416,10 @@ def audit_documents(documents: Sequence[Document], reference: AnalysisResult, *,
     if unknown:
         known = sorted({c for _, c in categories})
         raise UsageError(f"--fail-above names unknown categories {unknown}; known: {known}")
-    outlets = {o.id: o.name for o in reference.corpus.outlets.values()}
     provenance = {**dict(reference.provenance), "audit_framing_version": __version__}
-    return AuditResult(corpus_name=reference.corpus.name, corpus_articles=len(corpus_docs),
-                       corpus_outlets=len({d.meta.outlet for d in corpus_docs}),
-                       outlets=outlets, store=store_path, store_status=store_status,
+    return AuditResult(corpus_name=reference.name, corpus_articles=len(corpus_rows),
+                       corpus_outlets=len({a.outlet for a in corpus_rows}),
+                       outlets=dict(reference.outlets), store=store_path, store_status=store_status,
                        articles=tuple(audits), breaches=breaches, thresholds=thresholds,
                        provenance=provenance, skipped=skipped, profile_method=profile.method)
 
@@ -459,38 +469,48 @@ class NearestOutlets:
     method = ("euclidean distance between square-rooted CueVectorizer rates per 1,000 words "
               "(features: category and voice; cue findings only)")
 
-    def __init__(self, reference: AnalysisResult, words: Mapping[str, int]) -> None:
-        from .vectorizer import CueVectorizer  # sklearn: imported only when an audit runs
-
+    def __init__(self, reference: CorpusSummary) -> None:
         keys = tuple(k for k in reference.finding_keys if k in CUE_KEYS)
-        self.names = {o.id: o.name for o in reference.corpus.outlets.values()}
-        self.vectorizer: Any = None
+        self.names = dict(reference.outlets)
+        self.articles: Counter[str] = Counter(a.outlet for a in reference.articles)
+        self.features: list[str] = []
         self.outlets: dict[str, list[float]] = {}
-        self.articles: Counter[str] = Counter(d.meta.outlet for d in reference.documents)
-        if not keys:
+        self.keys = keys
+        counted = [cue_features(a, keys) for a in reference.articles]
+        self.features = sorted(set().union(*counted))
+        if not self.features:
             return
-        vectorizer = CueVectorizer(features="category_voice", keys=keys, config=reference.config)
-        matrix = vectorizer.fit_transform(list(reference.documents))
-        if matrix.shape[1] == 0:
-            return
-        self.vectorizer = vectorizer
         pooled: dict[str, list[float]] = {}
         pooled_words: Counter[str] = Counter()
-        for row, doc in zip(matrix, reference.documents):
-            weight = words[doc.id]
-            acc = pooled.setdefault(doc.meta.outlet, [0.0] * matrix.shape[1])
-            for j, value in enumerate(row):
-                acc[j] += float(value) * weight
-            pooled_words[doc.meta.outlet] += weight
+        for article, counts in zip(reference.articles, counted):
+            acc = pooled.setdefault(article.outlet, [0.0] * len(self.features))
+            for j, value in enumerate(self._rates(counts, article.words)):
+                acc[j] += value * article.words
+            pooled_words[article.outlet] += article.words
         self.outlets = {o: [math.sqrt(v / pooled_words[o]) if pooled_words[o] else 0.0 for v in acc]
                         for o, acc in pooled.items()}
 
-    def rank(self, doc: Document) -> tuple[OutletDistance, ...]:
-        if self.vectorizer is None:
+    def _rates(self, counts: Mapping[str, int], words: int) -> list[float]:
+        """Rates per 1,000 words over the fitted features, as CueVectorizer computes them."""
+        if not words:
+            return [0.0] * len(self.features)
+        return [counts[f] / words * 1000 if f in counts else 0.0 for f in self.features]
+
+    def rank(self, summary: ArticleSummary) -> tuple[OutletDistance, ...]:
+        if not self.features:
             return ()
-        vector = [math.sqrt(float(v)) for v in self.vectorizer.transform([doc])[0]]
+        vector = [math.sqrt(v) for v in self._rates(cue_features(summary, self.keys), summary.words)]
         ranked = sorted((_distance(vector, v), o) for o, v in self.outlets.items())
         return tuple(OutletDistance(o, self.names.get(o, o), d, self.articles[o]) for d, o in ranked)
+
+
+def cue_features(summary: ArticleSummary, keys: Sequence[str]) -> Counter[str]:
+    """Counted cue findings per CueVectorizer "category_voice" feature (``loaded-term/outlet``)."""
+    features: Counter[str] = Counter()
+    for (key, category, voice), n in summary.counts.items():
+        if key in keys:
+            features[f"{category}/{voice or 'unknown'}"] += n
+    return features
 
 
 def _distance(a: Sequence[float], b: Sequence[float]) -> float:
@@ -499,21 +519,45 @@ def _distance(a: Sequence[float], b: Sequence[float]) -> float:
 
 # --- labels for referents ------------------------------------------------------------------
 
-def compare_labels(doc: Document, corpus: Any) -> tuple[LabelComparison, ...]:
+@dataclass(frozen=True)
+class OutletLabel:
+    """One corpus outlet's label for a referent: its commonest wording of one lexicon term."""
+
+    outlet: str
+    term: str
+    label: str
+
+
+def outlet_labels(articles: Iterable[ArticleSummary]) -> dict[str, list[OutletLabel]]:
+    """Per referent, each outlet's labels in its own voice, as the label map's rows give them
+    (one per outlet and term; the label is the commonest wording, ties alphabetical)."""
+    forms: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for referent, term, form in article.labels:
+            forms[(referent, article.outlet, term)][form] += 1
+    labels: dict[str, list[OutletLabel]] = defaultdict(list)
+    for (referent, outlet, term), counts in forms.items():
+        label = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        labels[referent].append(OutletLabel(outlet, term, label))
+    return dict(labels)
+
+
+def compare_labels(doc: Document, corpus: Mapping[str, Sequence[OutletLabel]]
+                   ) -> tuple[LabelComparison, ...]:
     """The article's own words for each referent next to each corpus outlet's own words.
 
-    Both sides come from the label map (:func:`framing.labelmap.build_label_map`), in the
-    outlet's voice only: a label inside a quotation is the speaker's choice. Labels are
-    matched by lexicon term, so "riots" and "Riots" are one label.
+    The article's side comes from the label map (:func:`framing.labelmap.build_label_map`),
+    the corpus's from :func:`outlet_labels`, in the outlet's voice only: a label inside a
+    quotation is the speaker's choice. Labels are matched by lexicon term, so "riots" and
+    "Riots" are one label.
     """
     from .labelmap import build_label_map
 
     mine = [r for r in build_label_map([doc]).rows if r.voice == "outlet"]
-    corpus_rows = [r for r in corpus.rows if r.voice == "outlet"]
     comparisons = []
     for referent in sorted({r.referent for r in mine}):
         rows = [r for r in mine if r.referent == referent]
-        theirs = [r for r in corpus_rows if r.referent == referent]
+        theirs = corpus.get(referent, ())
         by_outlet: dict[str, list[str]] = defaultdict(list)
         for row in theirs:
             by_outlet[row.outlet].append(row.label)
@@ -549,7 +593,7 @@ def summarise_sourcing(doc: Document) -> SourcingSummary:
 
 # --- facts ---------------------------------------------------------------------------------
 
-def judge_facts(documents: Sequence[Document], reference: AnalysisResult
+def judge_facts(documents: Sequence[Document], reference: CorpusSummary
                 ) -> dict[str, list[FactCheck]]:
     """Facts each audited document states that the corpus also states: agree or conflict.
 
@@ -557,7 +601,7 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
     each group holding an audited mention and a corpus mention is judged with the
     stage's own :func:`compatible` rule, audited mention against each corpus mention.
     """
-    from .facts.align import align_facts, block_keys, collect_mentions, compatible, describe
+    from .facts.align import align_facts, compatible, describe
     from .facts.extract import gazetteer_for
 
     if not any(d.get("facts") for d in documents):
@@ -566,10 +610,10 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
     audited = {d.id for d in documents}
     # Only corpus articles sharing a blocking key (event slot, counted word) with an audited
     # mention can be aligned with it: align those, not the whole corpus again.
-    keys = {key for m in collect_mentions(documents) for key in block_keys(m)}
-    related = [d for d in reference.documents
-               if any(key in keys for m in collect_mentions([d]) for key in block_keys(m))]
-    section = align_facts([*related, *documents], gazetteer)
+    # The summaries hold each article's keys, so only the related documents are read back.
+    audited_keys = frozenset().union(*(fact_keys(d) for d in documents))
+    related = [a.id for a in reference.articles if a.fact_keys & audited_keys]
+    section = align_facts(chain(reference.documents(related, ALIGNED_KEYS), documents), gazetteer)
     checks: dict[str, list[FactCheck]] = defaultdict(list)
     for fact in section.facts:
         ours = [m for m in fact.mentions if m.article in audited]
@@ -579,7 +623,7 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
         event = gazetteer.events.get(fact.event) if fact.event else None
         for mine in ours:
             clashes = [m for m in theirs if not compatible(mine, m, event)]
-            shown = clashes or theirs
+            shown = clashes or theirs  # so a shown mention is compatible when none clashes
             what = describe(mine, event, gazetteer)
             values = "; ".join(f"{m.outlet} says '{m.text}' ({m.value})" for m in shown)
             if clashes:
@@ -592,7 +636,7 @@ def judge_facts(documents: Sequence[Document], reference: AnalysisResult
                 end=mine.end, kind=mine.kind, value=mine.value,
                 corpus=tuple({"outlet": m.outlet, "article_id": m.article, "text": m.text,
                               "start": m.start, "end": m.end, "value": m.value,
-                              "compatible": m not in clashes} for m in shown),
+                              "compatible": not clashes} for m in shown),
                 explanation=explanation))
     for items in checks.values():
         items.sort(key=lambda c: (c.status != "conflict", c.start))

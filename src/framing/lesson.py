@@ -21,7 +21,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from . import __version__
 from .document import Document, Span
@@ -221,8 +221,12 @@ def spot_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> 
 
 
 def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> list[_Candidate]:
-    """Pairs of sentences from two outlets that name one referent with different words."""
-    uses: dict[str, dict[str, list[tuple[Document, Span, Span, str]]]] = defaultdict(lambda: defaultdict(list))
+    """Pairs of sentences from two outlets that name one referent with different words.
+
+    Each use keeps its excerpt and evidence, not its document: the uses of a large corpus
+    would otherwise hold every document in memory until the pairs are chosen.
+    """
+    uses: dict[str, dict[str, list[_LabelUse]]] = defaultdict(lambda: defaultdict(list))
     for doc in documents:
         for span in _cues(doc):
             referent = span.attrs.get("referent")
@@ -230,8 +234,10 @@ def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str
             own = referent and span.attrs.get("voice") == "outlet"
             sentence = _usable_sentence(doc, span) if own else None
             if sentence is not None:
-                label = " ".join(doc.text_of(span).lower().split())
-                uses[referent][doc.meta.outlet].append((doc, span, sentence, label))
+                text = doc.text_of(span)
+                uses[referent][doc.meta.outlet].append(_LabelUse(
+                    " ".join(text.lower().split()), text, span,
+                    _excerpt(doc, sentence, names[doc.meta.outlet]), _evidence(doc, span, referent)))
     out = []
     for referent in sorted(uses):
         outlets = sorted(uses[referent])
@@ -240,27 +246,35 @@ def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str
                 pair = _different_labels(uses[referent][first], uses[referent][second])
                 if pair is None:
                     continue
-                (doc_a, span_a, sent_a, label_a), (doc_b, span_b, sent_b, label_b) = pair
+                a, b = pair
                 name = REFERENT_NAMES.get(referent, referent)
                 out.append(_Candidate(
                     kind="same-event-different-words",
                     question=f"Both sentences refer to {name}. Which word or phrase does each "
                              "outlet use for it, and what does each choice suggest to a reader?",
-                    excerpts=(_excerpt(doc_a, sent_a, names[doc_a.meta.outlet]),
-                              _excerpt(doc_b, sent_b, names[doc_b.meta.outlet])),
-                    answer=f"{names[doc_a.meta.outlet]}: “{doc_a.text_of(span_a)}”; "
-                           f"{names[doc_b.meta.outlet]}: “{doc_b.text_of(span_b)}”.",
-                    rationale=" ".join(_explain_named(d.text_of(s), s)
-                                       for d, s in ((doc_a, span_a), (doc_b, span_b))),
-                    evidence=(_evidence(doc_a, span_a, referent), _evidence(doc_b, span_b, referent))))
+                    excerpts=(a.excerpt, b.excerpt),
+                    answer=f"{a.excerpt.outlet_name}: “{a.text}”; {b.excerpt.outlet_name}: “{b.text}”.",
+                    rationale=" ".join(_explain_named(u.text, u.span) for u in (a, b)),
+                    evidence=(a.evidence, b.evidence)))
     return out
 
 
-def _different_labels(a: list[tuple[Document, Span, Span, str]], b: list[tuple[Document, Span, Span, str]]):
+@dataclass(frozen=True)
+class _LabelUse:
+    """One outlet-voice use of a referent label, with what an exercise quotes of it."""
+
+    label: str  # lowercased, spaces collapsed: what two outlets' uses are compared by
+    text: str
+    span: Span
+    excerpt: Excerpt
+    evidence: Evidence
+
+
+def _different_labels(a: list[_LabelUse], b: list[_LabelUse]) -> tuple[_LabelUse, _LabelUse] | None:
     """The first use in ``a`` and in ``b`` whose labels differ, or None."""
     for use_a in a:
         for use_b in b:
-            if use_a[3] != use_b[3]:
+            if use_a.label != use_b.label:
                 return use_a, use_b
     return None
 
@@ -312,16 +326,20 @@ def fact_conflict_candidates(result: AnalysisResult, documents: Sequence[Documen
     from .facts.extract import gazetteer_for
 
     gazetteer = gazetteer_for(result.config)
-    by_id = {d.id: d for d in documents}
-    out = []
+    conflicts = []
     for fact in align_facts(documents, gazetteer).facts:
         if fact.status != "conflict":
             continue
         event = gazetteer.events.get(fact.event) if fact.event else None
         pair = next(((x, y) for i, x in enumerate(fact.mentions) for y in fact.mentions[i + 1:]
                      if x.outlet != y.outlet and not compatible(x, y, event)), None)
-        if pair is None:
-            continue
+        if pair is not None:
+            conflicts.append((fact, pair))
+    # Only the articles quoted are read back (a second pass), not every document kept.
+    quoted = {mention.article for _, pair in conflicts for mention in pair}
+    by_id = {d.id: d for d in documents if d.id in quoted}
+    out = []
+    for fact, pair in conflicts:
         excerpts, evidence = [], []
         for mention in pair:
             doc = by_id[mention.article]

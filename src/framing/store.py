@@ -1,7 +1,8 @@
 """Keep an analysed corpus in one SQLite file, so auditing and searching do not re-analyse it.
 
 The store holds every article (its original text, metadata, metrics and all spans),
-one row per sentence with an FTS5 full-text index, one row per finding and per fact
+a compact *summary* per article (what an audit reads of every article, so auditing
+against 10,000 stored articles does not rebuild 10,000 documents), one row per sentence with an FTS5 full-text index, one row per finding and per fact
 mention (for SQL queries), the corpus-level sections as JSON, and a *fingerprint*:
 a hash of the article files, their metadata, the analysis config, the provenance
 (lexicon versions and hashes) and framing's own code. A store whose fingerprint
@@ -18,10 +19,11 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
 from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
@@ -30,7 +32,7 @@ from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
 from .results import AnalysisResult, SkippedArticle
 
-STORE_SCHEMA = "framing.store/1"
+STORE_SCHEMA = "framing.store/2"
 DEFAULT_STORE = Path("reports") / "corpus.sqlite"
 #: Span keys that hold fact mentions (written to the ``facts`` table).
 FACT_KEY = "facts"
@@ -121,6 +123,9 @@ CREATE TABLE findings (
 CREATE TABLE facts (
     article_id TEXT NOT NULL, outlet TEXT NOT NULL, label TEXT NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, attrs_json TEXT NOT NULL);
+CREATE TABLE summaries (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL, outlet TEXT NOT NULL, words INTEGER NOT NULL,
+    counts_json TEXT NOT NULL, labels_json TEXT NOT NULL, fact_keys_json TEXT NOT NULL);
 CREATE TABLE sections (name TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE skipped (id TEXT, source TEXT, error TEXT);
 CREATE INDEX findings_by_article ON findings (article_id);
@@ -147,13 +152,38 @@ def count_words(doc: Document) -> int:
     return sum(len(_WORD.findall(doc.text_of(block))) for block in doc.body)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
-def _spans_json(doc: Document) -> str:
-    return _json({key: [[s.start, s.end, s.label, dict(s.attrs)] for s in spans]
-                  for key, spans in doc.spans.items()})
+class _AttrsJson:
+    """Each span's attributes as JSON text, encoded once per mapping.
+
+    Spans share a few attribute mappings (see ``frozen_attrs``); an article's findings,
+    facts and spans repeat them, and encoding each copy was most of a store's writing
+    time. Keyed by ``id``, with the mapping kept in the entry so the id is not reused;
+    one per store write, cleared when it holds ``limit`` mappings.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.cache: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def __call__(self, attrs: Mapping[str, Any]) -> str:
+        cached = self.cache.get(id(attrs))
+        if cached is None:
+            if len(self.cache) >= self.limit:
+                self.cache.clear()
+            cached = self.cache[id(attrs)] = (attrs, _json(dict(attrs)))
+        return cached[1]
+
+
+def _spans_json(doc: Document, attrs_json: _AttrsJson) -> str:
+    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
+    encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
+    return "{" + ", ".join(
+        encode(key) + ": [" + ", ".join(
+            f"[{s.start}, {s.end}, {encode(s.label)}, {attrs_json(s.attrs)}]" for s in doc.spans[key])
+        + "]" for key in sorted(doc.spans)) + "}"
 
 
 def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None = None) -> Path:
@@ -228,24 +258,27 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
+    attrs_json = _AttrsJson()
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (position, m.id, m.outlet, m.source, m.title,
                      m.published.isoformat() if m.published else None, m.kind,
                      hashes.get(m.id, ""), count_words(doc), _json(m.to_dict()), doc.text,
-                     _json(doc.metrics), _spans_json(doc)))
+                     _json(doc.metrics), _spans_json(doc, attrs_json)))
         con.executemany(
             'INSERT INTO sentences (article_id, outlet, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
             [(m.id, m.outlet, i, s.start, s.end, doc.text_of(s)) for i, s in enumerate(doc.sentences)])
         con.executemany(
             "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(m.id, m.outlet, key, s.label, s.start, s.end, doc.text_of(s), s.attrs.get("voice"),
-              _json(dict(s.attrs))) for key, s in result.findings(doc)])
+              attrs_json(s.attrs)) for key, s in result.findings(doc)])
         con.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(m.id, m.outlet, s.label, s.start, s.end, doc.text_of(s), _json(dict(s.attrs)))
+            [(m.id, m.outlet, s.label, s.start, s.end, doc.text_of(s), attrs_json(s.attrs))
              for s in doc.get(FACT_KEY)])
+        con.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (position, *_summary_row(summarise_article(doc, result.finding_keys))))
     con.executemany("INSERT INTO sections VALUES (?, ?)",
                     [(name, _json(section.to_dict())) for name, section in result.sections.items()])
     con.executemany("INSERT INTO skipped VALUES (?, ?, ?)",
@@ -302,28 +335,15 @@ def load_store(path: str | Path) -> AnalysisResult:
         corpus_info = json.loads(meta["corpus"])
         outlets = {row[0]: Outlet(*row) for row in con.execute(
             "SELECT id, name, country, url, note FROM outlets ORDER BY rowid")}
-        documents, entries = [], []
-        for meta_json, text, metrics_json, spans_json in con.execute(
-                "SELECT meta_json, text, metrics_json, spans_json FROM articles ORDER BY position"):
-            article = _meta_from_dict(json.loads(meta_json))
-            spans = {key: [Span(s, e, label, attrs) for s, e, label, attrs in items]
-                     for key, items in json.loads(spans_json).items()}
-            documents.append(Document(text=text, meta=article, spans=spans,
-                                      metrics=json.loads(metrics_json)))
-            entries.append(ArticleEntry(meta=article, path=Path(article.source)))
+        documents = [_document_from_row(*row) for row in con.execute(
+            "SELECT meta_json, text, metrics_json, spans_json FROM articles ORDER BY position")]
+        entries = [ArticleEntry(meta=doc.meta, path=Path(doc.meta.source)) for doc in documents]
         sections = {name: StoredSection(json.loads(data))
                     for name, data in con.execute("SELECT name, json FROM sections ORDER BY rowid")}
         skipped = tuple(SkippedArticle(*row) for row in con.execute("SELECT id, source, error FROM skipped"))
     finally:
         con.close()
-    config_data = json.loads(meta["config"])
-    config = AnalysisConfig(
-        lexicon_paths=tuple(Path(p) for p in config_data.get("lexicon_paths", [])),
-        use_default_lexicons=config_data.get("use_default_lexicons", True),
-        max_file_bytes=config_data.get("max_file_bytes", 20_000_000),
-        encoding=config_data.get("encoding", "utf-8"),
-        extractors=tuple(config_data["extractors"]) if config_data.get("extractors") else None,
-        options=config_data.get("options", {}))
+    config = _config_from_json(meta["config"])
     corpus = Corpus(name=corpus_info["name"], root=Path(corpus_info["root"]), outlets=outlets,
                     entries=tuple(entries), topic=corpus_info.get("topic"),
                     warnings=tuple(corpus_info.get("warnings", ())))
@@ -331,6 +351,26 @@ def load_store(path: str | Path) -> AnalysisResult:
                           finding_keys=tuple(json.loads(meta["finding_keys"])), config=config,
                           sections=sections, provenance=json.loads(meta["provenance"]),
                           skipped=skipped)
+
+
+def _config_from_json(text: str) -> AnalysisConfig:
+    data = json.loads(text)
+    return AnalysisConfig(
+        lexicon_paths=tuple(Path(p) for p in data.get("lexicon_paths", [])),
+        use_default_lexicons=data.get("use_default_lexicons", True),
+        max_file_bytes=data.get("max_file_bytes", 20_000_000),
+        encoding=data.get("encoding", "utf-8"),
+        extractors=tuple(data["extractors"]) if data.get("extractors") else None,
+        options=data.get("options", {}))
+
+
+def _document_from_row(meta_json: str, text: str, metrics_json: str, spans_json: str,
+                       keys: Sequence[str] | None = None) -> Document:
+    """The stored document; with ``keys``, holding only the spans of those keys."""
+    spans = {key: [Span(s, e, label, attrs) for s, e, label, attrs in items]
+             for key, items in json.loads(spans_json).items() if keys is None or key in keys}
+    return Document(text=text, meta=_meta_from_dict(json.loads(meta_json)), spans=spans,
+                    metrics=json.loads(metrics_json))
 
 
 def _meta_from_dict(data: Mapping[str, Any]) -> ArticleMeta:
@@ -356,22 +396,195 @@ def load_or_analyse(source: str | Path | Corpus, config: AnalysisConfig | None =
     Fresh means: same article files (by SHA-256), same metadata, same config, same
     lexicons and same framing code as when the store was written.
     """
+    config = config or AnalysisConfig()
+    store = Path(store)
+    status, result = _refresh(source, config, store, progress)
+    return StoredCorpus(load_store(store) if result is None else result, store, status)
+
+
+def summary_or_analyse(source: str | Path | Corpus, config: AnalysisConfig | None = None,
+                       store: str | Path = DEFAULT_STORE, *, progress: bool = False
+                       ) -> tuple[CorpusSummary, Path, str]:
+    """The :class:`CorpusSummary` of the corpus from ``store`` (analysed and stored first
+    unless the store is fresh), with the store's path and status (reused, created, rebuilt)."""
+    config = config or AnalysisConfig()
+    store = Path(store)
+    status, _ = _refresh(source, config, store, progress)
+    return read_summary(store), store, status
+
+
+def _refresh(source: str | Path | Corpus, config: AnalysisConfig, store: Path,
+             progress: bool) -> tuple[str, AnalysisResult | None]:
+    """Analyse and store the corpus unless ``store`` is fresh for it: the status, and the
+    result when it was analysed here (None when the store was reused)."""
     from .analysis import analyze
 
-    config = config or AnalysisConfig()
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
-    store = Path(store)
     fingerprint = corpus_fingerprint(corpus, config)
     existed = store.is_file()
     if existed:
         try:
             if store_info(store).get("fingerprint") == fingerprint:
-                return StoredCorpus(load_store(store), store, "reused")
+                return "reused", None
         except StoreError:
             pass
     result = analyze(corpus, config, progress=progress)
     save_store(result, store, fingerprint)
-    return StoredCorpus(result, store, "rebuilt" if existed else "created")
+    return ("rebuilt" if existed else "created"), result
+
+
+# --- per-article summaries -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What an audit needs of one corpus article; small enough to hold for every article."""
+
+    id: str
+    outlet: str
+    #: Words in the kept body (:func:`framing.profiles.body_words`), what rates are per.
+    words: int
+    #: Counted findings (those starting in the kept body) per (span key, category, voice).
+    counts: Mapping[tuple[str, str, str | None], int]
+    #: (referent, lexicon term, lowercased wording) of each referent label in the outlet's voice.
+    labels: tuple[tuple[str, str, str], ...]
+    #: Blocking keys (as JSON text) of the article's alignable fact mentions.
+    fact_keys: frozenset[str]
+
+
+def summarise_article(doc: Document, finding_keys: Sequence[str]) -> ArticleSummary:
+    """The :class:`ArticleSummary` of an analysed document."""
+    from .labelmap import referent_spans
+    from .profiles import body_words, counted_findings
+
+    counts: Counter[tuple[str, str, str | None]] = Counter(
+        (key, span.label, span.attrs.get("voice")) for key, span in counted_findings(doc, finding_keys))
+    labels = []
+    for _, span in referent_spans(doc):
+        if str(span.attrs.get("voice") or "unknown") == "outlet":
+            text = doc.text_of(span)
+            labels.append((str(span.attrs["referent"]), str(span.attrs.get("term") or text.lower()),
+                           " ".join(text.lower().split())))
+    return ArticleSummary(doc.id, doc.meta.outlet, body_words(doc), dict(counts), tuple(labels),
+                          fact_keys(doc))
+
+
+def fact_keys(doc: Document) -> frozenset[str]:
+    """The blocking keys (:func:`framing.facts.align.block_keys`) of the document's alignable
+    fact mentions, as JSON text: two articles' mentions can align only if they share one."""
+    from .facts.align import block_keys, document_mentions
+
+    return frozenset(_json(list(key)) for m in document_mentions(doc) for key in block_keys(m))
+
+
+def _summary_row(summary: ArticleSummary) -> tuple[str, str, int, str, str, str]:
+    counts = [[key, category, voice, n] for (key, category, voice), n in summary.counts.items()]
+    return (summary.id, summary.outlet, summary.words, _json(counts),
+            _json([list(label) for label in summary.labels]), _json(sorted(summary.fact_keys)))
+
+
+def _summary_from_row(article_id: str, outlet: str, words: int, counts_json: str,
+                      labels_json: str, fact_keys_json: str) -> ArticleSummary:
+    counts = {(key, category, voice): n for key, category, voice, n in json.loads(counts_json)}
+    return ArticleSummary(article_id, outlet, words, counts,
+                          tuple(tuple(label) for label in json.loads(labels_json)),
+                          frozenset(json.loads(fact_keys_json)))
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """An analysed corpus as an audit reads it: a summary per article, whole documents on request.
+
+    Built from the store (:func:`read_summary`: only the summaries are read; documents are
+    read back one at a time when asked for) or from an in-memory result
+    (:func:`summarise_result`), with the same figures either way.
+    """
+
+    name: str
+    #: Outlet id -> name, in the corpus's order.
+    outlets: Mapping[str, str]
+    finding_keys: tuple[str, ...]
+    config: AnalysisConfig
+    provenance: Mapping[str, Any]
+    articles: tuple[ArticleSummary, ...]
+    #: The documents with these ids, in corpus order, read one at a time; with span keys
+    #: given, each holds only the spans of those keys (what the caller reads).
+    documents: Callable[[Iterable[str], Sequence[str] | None], Iterator[Document]]
+    #: The id of the (last) article whose text is exactly this text, or None.
+    article_with_text: Callable[[str], str | None]
+
+
+def summarise_result(result: AnalysisResult) -> CorpusSummary:
+    """The :class:`CorpusSummary` of an analysed result held in memory (or spooled).
+
+    The documents are read once here (a spooled corpus is read back from disk); their
+    positions and texts (by SHA-256) are remembered, so asking for a few documents reads
+    only those, and finding an article by its text reads none.
+    """
+    articles, ids_by_text = [], {}
+    positions: dict[str, list[int]] = {}
+    for position, doc in enumerate(result.documents):
+        articles.append(summarise_article(doc, result.finding_keys))
+        positions.setdefault(doc.id, []).append(position)
+        ids_by_text[_text_digest(doc.text)] = doc.id  # the last article with a text, as before
+
+    def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
+        wanted = sorted(i for article_id in set(ids) for i in positions.get(article_id, ()))
+        return (result.documents[i] for i in wanted)
+
+    def article_with_text(text: str) -> str | None:
+        return ids_by_text.get(_text_digest(text))
+
+    return CorpusSummary(
+        name=result.corpus.name, outlets={o.id: o.name for o in result.corpus.outlets.values()},
+        finding_keys=tuple(result.finding_keys), config=result.config,
+        provenance=dict(result.provenance), articles=tuple(articles),
+        documents=documents, article_with_text=article_with_text)
+
+
+def _text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def read_summary(path: str | Path) -> CorpusSummary:
+    """The :class:`CorpusSummary` of the store at ``path``, without reading any document."""
+    path = Path(path)
+    con = _connect(path)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        outlets = dict(con.execute("SELECT id, name FROM outlets ORDER BY rowid"))
+        articles = tuple(_summary_from_row(*row) for row in con.execute(
+            "SELECT id, outlet, words, counts_json, labels_json, fact_keys_json "
+            "FROM summaries ORDER BY position"))
+    finally:
+        con.close()
+
+    def documents(ids: Iterable[str], keys: Sequence[str] | None = None) -> Iterator[Document]:
+        wanted = sorted(set(ids))
+        con = _connect(path)
+        try:
+            con.execute("CREATE TEMP TABLE wanted (id TEXT PRIMARY KEY)")
+            con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+            for row in con.execute(
+                    "SELECT meta_json, text, metrics_json, spans_json FROM articles "
+                    "WHERE id IN (SELECT id FROM wanted) ORDER BY position"):
+                yield _document_from_row(*row, keys=keys)
+        finally:
+            con.close()
+
+    def article_with_text(text: str) -> str | None:
+        con = _connect(path)
+        try:
+            row = con.execute("SELECT id FROM articles WHERE text = ? ORDER BY position DESC LIMIT 1",
+                              (text,)).fetchone()
+        finally:
+            con.close()
+        return row[0] if row else None
+
+    return CorpusSummary(
+        name=json.loads(meta["corpus"])["name"], outlets=outlets,
+        finding_keys=tuple(json.loads(meta["finding_keys"])), config=_config_from_json(meta["config"]),
+        provenance=json.loads(meta["provenance"]), articles=articles, documents=documents,
+        article_with_text=article_with_text)
 
 
 # --- search --------------------------------------------------------------------------------
