@@ -42,3 +42,23 @@ def test_the_pool_keeps_a_few_chunks_in_flight_not_the_corpus(monkeypatch) -> No
     assert results == [f"done {n}" for n in range(1000)]  # corpus order
     assert pool.peak <= 2 * analysis.CHUNKS_PER_WORKER * 10
     assert pool.outstanding == 0
+
+
+def test_analyze_hands_frozen_objects_back_to_the_collector(tmp_path) -> None:
+    """analyze() freezes long-lived objects for speed; none may stay frozen after it, even on error."""
+    import gc
+
+    import pytest
+
+    from framing.errors import FramingError
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "wire_a.txt").write_text("The minister said the talks went well.\n", encoding="utf-8")
+    assert gc.get_freeze_count() == 0
+    analysis.analyze(folder)
+    assert gc.get_freeze_count() == 0
+    (folder / "wire_b.txt").write_bytes(b"")  # an empty article stops the run
+    with pytest.raises(FramingError):
+        analysis.analyze(folder)
+    assert gc.get_freeze_count() == 0
