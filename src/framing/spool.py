@@ -29,7 +29,7 @@ _set_label, _set_attrs = Span.label.__set__, Span.attrs.__set__  # type: ignore[
 
 
 def _restore_span(start: int, end: int, label: str, attrs: Mapping[str, Any]) -> Span:
-    """A span exactly as it was stored, without ``Span.__post_init__``: its offsets were
+    """A span exactly as it was stored, without ``Span.__init__``'s work: its offsets were
     checked and its attributes frozen when it was first made. Three times faster, and a
     large corpus is read back once per corpus stage."""
     span = _new(Span)
