@@ -129,10 +129,23 @@ def test_a_count_in_a_paragraph_without_an_event_joins_the_event_its_article_nam
     assert not any(f.startswith("number/") for f in rules_facts["facts"])
 
 
+def _dateparser_relative(phrase: str, base: date) -> date | None:
+    """The reference: dateparser (a test dependency only) reading the phrase against ``base``."""
+    from datetime import datetime
+
+    import dateparser
+
+    prefer = "future" if phrase.lower().startswith(("this", "next", "coming", "tomorrow")) else "past"
+    parsed = dateparser.parse(phrase, languages=["en"],
+                              settings={"RELATIVE_BASE": datetime(base.year, base.month, base.day),
+                                        "PREFER_DATES_FROM": prefer})
+    return None if parsed is None else parsed.date()
+
+
 def test_relative_weekdays_match_dateparser():
     from datetime import timedelta
 
-    from framing.facts.dates import _dateparser_relative, relative_day
+    from framing.facts.dates import relative_day
     phrases = ["tomorrow", "yesterday", "Tomorrow"] + [
         f"{pre} {day}" for pre in ("this", "next", "last", "coming", "past")
         for day in ("Monday", "Wednesday", "Sunday")]

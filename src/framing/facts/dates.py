@@ -4,7 +4,7 @@ Finding is one compiled alternation over the sentence (dateparser's ``search_dat
 gives false hits such as "may" or "second"). Resolving: absolute parts are computed
 directly; relative day phrases ("this Sunday", "tomorrow") by weekday arithmetic from the
 article's publication date (:func:`relative_day`, which gives dateparser's answers without
-its import time; ``_dateparser_relative`` is kept as the reference the tests compare with).
+its import time; the tests compare it with dateparser).
 Every date is an interval ``[low, high]`` (a month, a year, a decade), so "January 2022"
 and "January 2, 2022" can be compared. When the publication date is approximate, relative
 resolutions are widened and marked approximate.
@@ -14,8 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Sequence
 
 from .entities import first_char_guard
@@ -163,24 +162,6 @@ def relative_day(phrase: str, base: date) -> date | None:
     if words[0] == "last":
         return base - timedelta(days=(-ahead) % 7 or 7)
     return None
-
-
-@lru_cache(maxsize=4096)
-def _dateparser_relative(phrase: str, base: date) -> date | None:
-    """Resolve a relative day phrase with dateparser (imported lazily: ~1-4 s first load)."""
-    import dateparser  # noqa: PLC0415  (lazy: heavy import, only needed for relative days)
-
-    lowered = phrase.lower()
-    prefer = "future" if lowered.startswith(("this", "next", "coming", "tomorrow")) else "past"
-    parsed = dateparser.parse(phrase, languages=["en"],
-                              settings={"RELATIVE_BASE": datetime(base.year, base.month, base.day),
-                                        "PREFER_DATES_FROM": prefer})
-    if parsed is None:
-        return None
-    result = parsed.date()
-    # dateparser reads "this Sunday" as the coming one but "next Sunday" also as the coming one;
-    # English usage puts "next <weekday>" in the following week when it is not this week's.
-    return result
 
 
 def _relative(phrase: str, published: date | None,
