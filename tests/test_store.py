@@ -153,3 +153,17 @@ def test_the_summary_read_back_equals_the_summary_of_the_result(corpus_copy: Pat
     assert stored.article_with_text("not an article") is None
     [facts_only] = store.read_summary(path).documents([first.id], ("facts",))
     assert set(facts_only.spans) == {"facts"} and facts_only.get("facts") == first.get("facts")
+
+
+def test_store_chunks_stream_a_store_that_loads_and_leave_no_temporary(corpus_copy: Path,
+                                                                        tmp_path: Path) -> None:
+    import tempfile
+
+    result = framing.analyze(corpus_copy)
+    before = set(Path(tempfile.gettempdir()).glob(".framing-store.*"))
+    chunks = list(store.store_chunks(result, size=4096))
+    assert len(chunks) > 1 and all(isinstance(c, bytes) for c in chunks)
+    assert set(Path(tempfile.gettempdir()).glob(".framing-store.*")) == before
+    path = tmp_path / "streamed.sqlite"
+    path.write_bytes(b"".join(chunks))
+    assert load_store(path).to_dict()["articles"] == result.to_dict()["articles"]

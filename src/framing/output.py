@@ -5,7 +5,7 @@ first, then renamed over the old ones; if anything fails before the renames,
 the temporaries are removed and the previous good files stay untouched. If a
 rename fails part way, the files already renamed are put back from hard-link
 backups, so the folder holds the whole old report or the whole new one.
-A file's content may be a string, bytes, or an iterable of string chunks
+A file's content may be a string, bytes, or an iterable of string or byte chunks
 (written as they come, so a large analysis.json is never built in memory).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Mapping
 from .errors import OutputError
 
 
-Content = str | bytes | Iterable[str]
+Content = str | bytes | Iterable[str] | Iterable[bytes]
 
 
 def check_output_dir(out_dir: Path) -> None:
@@ -62,7 +62,7 @@ def _chunks(content: Content) -> Iterator[bytes]:
         yield content.encode("utf-8")
     else:
         for piece in content:
-            yield piece.encode("utf-8")
+            yield piece if isinstance(piece, bytes) else piece.encode("utf-8")
 
 
 def write_files_atomically(out_dir: Path, files: Mapping[str, Content]) -> list[Path]:

@@ -754,9 +754,9 @@ def report_files(result: AnalysisResult, title: str | None = None, *, store: boo
 
         files["facts.csv"] = facts_to_csv(result.sections["facts"])
     if store:
-        from .store import store_bytes
+        from .store import store_chunks
 
-        files[STORE_FILE] = store_bytes(result)
+        files[STORE_FILE] = store_chunks(result)
     return files
 
 
