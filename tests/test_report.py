@@ -248,3 +248,16 @@ def test_label_map_words_keep_their_case_unless_they_start_a_sentence():
     assert written_form("west", [use("West")], docs) == "West"
     assert written_form("bloody january", [use("Bloody January")], docs) == "Bloody January"
     assert written_form("protests", [use("Protests")], docs) == "protests"  # sentence start
+
+
+def test_a_corpus_kept_on_disk_gives_the_same_report(markdown, html):
+    from framing.analysis import analyze
+    from framing.spool import DocumentSpool
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spooled = analyze(CORPUS, CONFIG, spool_above=0)
+    assert isinstance(spooled.documents, DocumentSpool)
+    model = build_report(spooled)
+    assert render_markdown(model) == markdown
+    assert render_html(model) == html

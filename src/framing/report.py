@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -570,7 +570,14 @@ MAX_ARTICLES_SHOWN = 50
 def build_report(result: AnalysisResult, title: str | None = None,
                  max_articles_shown: int | None = MAX_ARTICLES_SHOWN) -> ReportModel:
     """The report model. Only the first ``max_articles_shown`` articles (corpus order; None
-    or 0 = all) carry their highlighted text; the others are listed with their figures."""
+    or 0 = all) carry their highlighted text; the others are listed with their figures.
+
+    The report's sections each read every document (grouped by outlet, most of them), so
+    documents kept on disk (a large corpus, :class:`~framing.spool.DocumentSpool`) are read
+    back once here and held while the model is built, not read again by every section.
+    """
+    if not isinstance(result.documents, tuple):
+        result = replace(result, documents=tuple(result.documents))
     outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
     for doc in result.documents:
         outlet_names.setdefault(doc.meta.outlet, doc.meta.outlet)
