@@ -98,3 +98,17 @@ def test_analysis_json_is_identical_with_the_spool_forced_on(seeds_result, jobs:
     assert "".join(spooled.iter_json()) == "".join(seeds_result.iter_json())
     first = seeds_result.documents[0]
     assert _same(spooled.document(first.id), first)
+
+
+def test_encoded_lines_come_back_in_order_even_when_appending_after_reading() -> None:
+    with DocumentSpool(encode=lambda doc: f'{{"id": "{doc.id}", "note": "a\\nb"}}') as spool:
+        spool.extend(_small_doc(i) for i in range(3))
+        assert spool.has_encoded
+        assert [line[:12] for line in spool.iter_encoded()] == ['{"id": "d0",', '{"id": "d1",',
+                                                                 '{"id": "d2",']
+        spool.append(_small_doc(3))
+        assert len(list(spool.iter_encoded())) == 4
+    with DocumentSpool() as plain:
+        assert not plain.has_encoded
+        with pytest.raises(ValueError):
+            next(plain.iter_encoded())

@@ -23,7 +23,8 @@ from .corpus import ArticleEntry, Corpus, load_corpus
 from .document import Document
 from .errors import FramingError
 from .pipeline import AnalysisConfig, Pipeline
-from .results import AnalysisResult, Section, SkippedArticle, base_provenance
+from .results import (AnalysisResult, Section, SkippedArticle, article_json, base_provenance,
+                      ordered_findings)
 from .spool import DocumentSpool
 
 #: Above this many articles the analysed documents are spooled to disk (about 66 KiB of
@@ -165,7 +166,10 @@ def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *
     config = config or AnalysisConfig()
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     pipeline = Pipeline.from_config(config)  # checks the wiring before any work
-    kept: list[Document] | DocumentSpool = DocumentSpool() if len(corpus) > spool_above else []
+    finding_keys = tuple(pipeline.finding_keys)
+    kept: list[Document] | DocumentSpool = (
+        DocumentSpool(encode=lambda doc: article_json(doc, ordered_findings(doc, finding_keys)))
+        if len(corpus) > spool_above else [])
     skipped = []
     # Objects that live for the whole run (modules, lexicons, the articles analysed so far)
     # are frozen out of the garbage collector's reach: every full collection walks all
@@ -187,5 +191,5 @@ def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *
         gc.unfreeze()
     provenance = collect_provenance(config)
     return AnalysisResult(corpus=corpus, documents=documents,
-                          finding_keys=tuple(pipeline.finding_keys), config=config,
+                          finding_keys=finding_keys, config=config,
                           sections=sections, provenance=provenance, skipped=tuple(skipped))

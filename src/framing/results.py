@@ -178,8 +178,11 @@ class AnalysisResult:
         yield f' "provenance": {dump(dict(self.provenance))},\n'
         yield f' "corpus": {dump({**self.corpus.to_dict(), "articles": len(self.documents)})},\n'
         yield ' "articles": ['
-        for i, doc in enumerate(self.documents):
-            yield ("\n  " if i == 0 else ",\n  ") + article_json(doc, self.findings(doc))
+        # A spool that encoded each article as it was analysed hands the lines back as they are.
+        encoded = (self.documents.iter_encoded() if getattr(self.documents, "has_encoded", False)
+                   else (article_json(doc, self.findings(doc)) for doc in self.documents))
+        for i, line in enumerate(encoded):
+            yield ("\n  " if i == 0 else ",\n  ") + line
         yield "\n ]" if self.documents else "]"
         for name, section in self.sections.items():
             if name not in ("schema", "provenance", "corpus", "articles", "skipped"):

@@ -13,7 +13,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from typing import Any, Iterator, Mapping, Sequence, overload
+from typing import IO, Any, Callable, Iterator, Mapping, Sequence, overload
 
 from .document import Document, Span, frozen_attrs
 
@@ -40,6 +40,12 @@ def _restore_span(start: int, end: int, label: str, attrs: Mapping[str, Any]) ->
     return span
 
 
+def _close_all(*files: IO[bytes] | None) -> None:
+    for file in files:
+        if file is not None:
+            file.close()
+
+
 class DocumentSpool(Sequence[Document]):
     """An append-only ``Sequence[Document]`` stored in a temporary file.
 
@@ -47,14 +53,22 @@ class DocumentSpool(Sequence[Document]):
     spool is closed, collected, or the process ends, even on a crash.
     """
 
-    def __init__(self, directory: str | None = None) -> None:
+    def __init__(self, directory: str | None = None,
+                 encode: Callable[[Document], str] | None = None) -> None:
+        """``encode``, when given, turns each appended document into its analysis.json line,
+        kept in a second temporary file: made while the workers of ``--jobs N`` are still
+        analysing, it spares writing analysis.json a read and an encoding of every document
+        after them (:meth:`iter_encoded`)."""
         self._file = tempfile.TemporaryFile(prefix="framing-spool-", dir=directory)
+        self._encode_line = encode
+        self._lines = (tempfile.TemporaryFile(prefix="framing-spool-json-", dir=directory)
+                       if encode else None)
         self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
         self._unflushed = False
         self._shared: list[Mapping[str, Any]] = []
         self._shared_index: dict[int, int] = {}  # id(mapping) -> index; _shared keeps it alive
         self._seen_once: dict[int, Mapping[str, Any]] = {}
-        self._close = weakref.finalize(self, self._file.close)
+        self._close = weakref.finalize(self, _close_all, self._file, self._lines)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -63,6 +77,9 @@ class DocumentSpool(Sequence[Document]):
         self._file.write(record)
         self._offsets.append(self._offsets[-1] + len(record))
         self._unflushed = True
+        if self._lines is not None and self._encode_line is not None:
+            self._lines.seek(0, os.SEEK_END)  # after an iter_encoded, append at the end
+            self._lines.write(self._encode_line(doc).encode("utf-8") + b"\n")
 
     def extend(self, docs: Iterator[Document] | Sequence[Document]) -> None:
         for doc in docs:
@@ -144,6 +161,20 @@ class DocumentSpool(Sequence[Document]):
             for k in range(i, j):
                 yield self._decode(block[offsets[k] - base:offsets[k + 1] - base])
             i = j
+
+    @property
+    def has_encoded(self) -> bool:
+        return self._lines is not None
+
+    def iter_encoded(self) -> Iterator[str]:
+        """What ``encode`` made of each document, in order (one line each; JSON escapes
+        every newline inside a string, so a line is exactly one document's)."""
+        if self._lines is None:
+            raise ValueError("this spool was made without an encode function")
+        self._lines.flush()
+        self._lines.seek(0)
+        for line in self._lines:
+            yield line[:-1].decode("utf-8")
 
     @property
     def closed(self) -> bool:
