@@ -171,16 +171,21 @@ def _bylined(doc_id: str, outlet: str, byline: str) -> Document:
     return Document(text, ArticleMeta(id=doc_id, outlet=outlet, source=f"{doc_id}.txt"), spans)
 
 
-@pytest.mark.parametrize("byline", ["By Vestnik Kavkaza", "Vestnik Kavkaza staff",
-                                    "BY VESTNIK KAVKAZA, 12 March 2016"])
-def test_a_byline_naming_only_the_outlet_is_not_a_named_author(byline):
-    docs = [_bylined("v1", "vestnik-kavkaza", byline)]
+def _byline_point(docs: list[Document]):
+    """The 'byline' point of Vestnik Kavkaza's transparency indicator over ``docs``."""
     corpus = Corpus(name="t", root=Path("."), entries=(),
                     outlets={"vestnik-kavkaza": Outlet("vestnik-kavkaza", "Vestnik Kavkaza")})
     result = AnalysisResult(corpus=corpus, documents=tuple(docs), finding_keys=("cues",),
                             config=AnalysisConfig(), sections={})
-    point = {p.name: p for p in compute_indicators(result).outlet("vestnik-kavkaza")
-             .indicator("transparency").points}["byline"]
+    return {p.name: p for p in compute_indicators(result).outlet("vestnik-kavkaza")
+            .indicator("transparency").points}["byline"]
+
+
+@pytest.mark.parametrize("byline", ["By Vestnik Kavkaza", "Vestnik Kavkaza staff",
+                                    "BY VESTNIK KAVKAZA, 12 March 2016"])
+def test_a_byline_naming_only_the_outlet_is_not_a_named_author(byline):
+    docs = [_bylined("v1", "vestnik-kavkaza", byline)]
+    point = _byline_point(docs)
     assert point.status == "no"
     assert "byline names the outlet, not a person" in point.statement
     assert point.evidence[0].start == 0 and "names the outlet" in point.evidence[0].note
@@ -189,12 +194,7 @@ def test_a_byline_naming_only_the_outlet_is_not_a_named_author(byline):
 def test_a_byline_naming_a_person_is_a_named_author():
     docs = [_bylined("v1", "vestnik-kavkaza", "By Anna Lee"),
             _bylined("v2", "vestnik-kavkaza", "By Vestnik Kavkaza")]
-    corpus = Corpus(name="t", root=Path("."), entries=(),
-                    outlets={"vestnik-kavkaza": Outlet("vestnik-kavkaza", "Vestnik Kavkaza")})
-    result = AnalysisResult(corpus=corpus, documents=tuple(docs), finding_keys=("cues",),
-                            config=AnalysisConfig(), sections={})
-    point = {p.name: p for p in compute_indicators(result).outlet("vestnik-kavkaza")
-             .indicator("transparency").points}["byline"]
+    point = _byline_point(docs)
     assert point.status == "partial"
     assert point.statement.startswith("author named in 1 of 2 articles")
     assert "1 byline names the outlet, not a person" in point.statement
