@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from . import __version__
 from .corpus import Corpus
-from .document import Document, Span
+from .document import Document, Span, attrs_memo
 from .pipeline import AnalysisConfig
 
 SCHEMA = "framing.analysis/1"
@@ -212,41 +212,25 @@ encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=F
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
-#: id(attrs) -> (attrs, JSON after the fixed fields, clashes with span fields, with finding
-#: fields), for mappings seen twice (see ``_attrs_json``); each entry keeps its mapping, so
-#: the id cannot be reused. Bounded: once full, later mappings are encoded each time.
-_ATTRS_JSON: dict[int, tuple[Mapping[str, Any], str, bool, bool]] = {}
-_ATTRS_SEEN_ONCE: dict[int, Mapping[str, Any]] = {}
-_ATTRS_JSON_MAX = 20_000  # entries in each of the two tables
 
 
-def _attrs_json(attrs: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bool, bool]:
-    """The attributes as the end of a span's JSON object (``', "block": "title"}'``).
-
-    Spans share a few attribute mappings (see ``frozen_attrs``), so those are encoded
-    once; a mapping is kept the second time it comes, so that the many one span has
-    alone (a fact's sentence number) do not fill the room first.
-    """
-    cached = _ATTRS_JSON.get(id(attrs))
-    if cached is not None:
-        return cached
+def _encode_attrs(attrs: Mapping[str, Any]) -> tuple[str, bool, bool]:
+    """The attributes as the end of a span's JSON object (``', "block": "title"}'``), and
+    whether they clash with a span's fixed fields, and with a finding's."""
     encoded = _encode(dict(attrs))
-    cached = (attrs, "}" if encoded == "{}" else ", " + encoded[1:],
-              not _SPAN_FIELDS.isdisjoint(attrs), not _FINDING_FIELDS.isdisjoint(attrs))
-    if _ATTRS_SEEN_ONCE.pop(id(attrs), None) is attrs and len(_ATTRS_JSON) < _ATTRS_JSON_MAX:
-        _ATTRS_JSON[id(attrs)] = cached
-    else:
-        if len(_ATTRS_SEEN_ONCE) >= _ATTRS_JSON_MAX:
-            _ATTRS_SEEN_ONCE.clear()
-        _ATTRS_SEEN_ONCE[id(attrs)] = attrs
-    return cached
+    return ("}" if encoded == "{}" else ", " + encoded[1:],
+            not _SPAN_FIELDS.isdisjoint(attrs), not _FINDING_FIELDS.isdisjoint(attrs))
+
+
+#: Encoded once per shared attribute mapping, for every analysis.json this process writes.
+_attrs_json = attrs_memo(_encode_attrs)
 
 
 def _spans_json(spans: Sequence[Span], text: str) -> str:
     """``json.dumps([s.to_dict(text) for s in spans], ensure_ascii=False)``, built from pieces."""
     pieces = []
     for span in spans:
-        _, tail, clashes, _ = _attrs_json(span.attrs)
+        tail, clashes, _ = _attrs_json(span.attrs)
         if clashes:  # an attribute overrides a fixed field: let the encoder merge them
             pieces.append(_encode(span.to_dict(text)))
             continue
@@ -259,7 +243,7 @@ def _findings_json(findings: list[tuple[str, Span]], text: str) -> str:
     """``json.dumps([finding_to_dict(...) ...], ensure_ascii=False)``, built from pieces."""
     pieces = []
     for key, span in findings:
-        _, tail, _, clashes = _attrs_json(span.attrs)
+        tail, _, clashes = _attrs_json(span.attrs)
         if clashes:
             pieces.append(_encode(finding_to_dict(key, span, text)))
             continue

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
 from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
-from .document import ArticleMeta, Document, Span
+from .document import ArticleMeta, Document, Span, attrs_memo
 from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
 from .results import AnalysisResult, SkippedArticle
@@ -155,29 +155,7 @@ def count_words(doc: Document) -> int:
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
-class _AttrsJson:
-    """Each span's attributes as JSON text, encoded once per mapping.
-
-    Spans share a few attribute mappings (see ``frozen_attrs``); an article's findings,
-    facts and spans repeat them, and encoding each copy was most of a store's writing
-    time. Keyed by ``id``, with the mapping kept in the entry so the id is not reused;
-    one per store write, cleared when it holds ``limit`` mappings.
-    """
-
-    def __init__(self, limit: int = 50_000) -> None:
-        self.limit = limit
-        self.cache: dict[int, tuple[Mapping[str, Any], str]] = {}
-
-    def __call__(self, attrs: Mapping[str, Any]) -> str:
-        cached = self.cache.get(id(attrs))
-        if cached is None:
-            if len(self.cache) >= self.limit:
-                self.cache.clear()
-            cached = self.cache[id(attrs)] = (attrs, _json(dict(attrs)))
-        return cached[1]
-
-
-def _spans_json(doc: Document, attrs_json: _AttrsJson) -> str:
+def _spans_json(doc: Document, attrs_json: Callable[[Mapping[str, Any]], str]) -> str:
     """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
     encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
     return "{" + ", ".join(
@@ -265,7 +243,7 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
-    attrs_json = _AttrsJson()
+    attrs_json = attrs_memo(lambda attrs: _json(dict(attrs)), limit=50_000)  # one per store write
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
