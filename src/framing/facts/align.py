@@ -160,14 +160,6 @@ def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def collect_mentions(documents: Iterable[Document]) -> list[Mention]:
-    """Alignable mentions: dates of an event slot, and numbers that count something."""
-    mentions: list[Mention] = []
-    for doc in documents:
-        mentions.extend(document_mentions(doc, first_index=len(mentions)))
-    return mentions
-
-
 def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     """One document's alignable mentions, numbered from ``first_index``."""
     article_events: set[str] = set()
@@ -514,8 +506,8 @@ def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
 
 # ------------------------------------------------------------------ inconsistencies
 
-def find_inconsistencies(documents: Iterable[Document], gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """Dates that contradict the article's own chronology ("internal") or the event's known date.
+def document_inconsistencies(doc: Document, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """Dates in ``doc`` that contradict its own chronology ("internal") or the event's known date.
 
     For each event an article dates, its own dates OF the event are the reference; a date
     placed "after" the event must not end before it starts ("immediately after" also not more
@@ -523,11 +515,6 @@ def find_inconsistencies(documents: Iterable[Document], gazetteer: Gazetteer) ->
     two dates of the event must be compatible. With no date of its own, the article is checked
     against the gazetteer's known date instead (kind "known-date").
     """
-    return [found for doc in documents for found in document_inconsistencies(doc, gazetteer)]
-
-
-def document_inconsistencies(doc: Document, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """One document's inconsistencies (see :func:`find_inconsistencies`)."""
     dated: dict[str, list[Span]] = defaultdict(list)
     for span in doc.get("facts"):
         if span.label == "date" and span.attrs.get("event") and span.attrs.get("low"):

@@ -69,10 +69,6 @@ class Gazetteer:
         """The one compiled alternation of every alias (callers may scan a whole block with it)."""
         return self._name_re
 
-    @property
-    def trigger_pattern(self) -> re.Pattern[str] | None:
-        return self._trigger_re
-
     def trigger_scan(self, text: str) -> tuple[re.Pattern[str] | None, str]:
         """The trigger pattern and the text to scan with it: ``text.lower()`` and a
         case-sensitive pattern when that keeps every offset (much faster than IGNORECASE)."""
