@@ -99,6 +99,19 @@ def test_bad_file_found_by_a_worker_process_gives_the_same_one_line(tmp_path, ca
     assert not (tmp_path / "out").exists()
 
 
+def test_error_line_comes_before_the_warnings_of_a_failed_run(tmp_path, capsys):
+    """Without -q a folder with no manifest warns; when the run then fails, the first line
+    on stderr is still the error, and the warning follows it."""
+    (tmp_path / "a_empty.txt").write_text("")
+    (tmp_path / "b_good.txt").write_text(ARTICLE)
+    code = main(["analyze", str(tmp_path), "--out", str(tmp_path / "out")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert lines[0].startswith("framing: error E101: ") and "a_empty.txt" in lines[0]
+    assert lines[1:] and all(line.startswith("framing: warning: ") for line in lines[1:])
+    assert "no corpus.toml" in lines[1]
+
+
 # --- HTML -------------------------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html>

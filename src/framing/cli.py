@@ -302,24 +302,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
                         format="framing: %(levelname)s: %(message)s")
+    held: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore" if args.quiet else "default")
-        warnings.showwarning = _show_warning
+        warnings.showwarning = lambda message, *_args, **_kwargs: held.append(f"framing: warning: {message}")
         try:
-            return args.handler(args)
+            status = args.handler(args)
         except UsageError as exc:
-            print(f"framing: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            status = _fail(EXIT_USAGE, f"framing: {exc}")
         except FramingError as exc:
-            print(f"framing: {exc}", file=sys.stderr)
-            return EXIT_PROCESSING
+            status = _fail(EXIT_PROCESSING, f"framing: {exc}")
         except KeyboardInterrupt:
-            print("framing: interrupted; no output was changed", file=sys.stderr)
-            return 130
+            status = _fail(130, "framing: interrupted; no output was changed")
+    for line in held:  # after the error line, so that a failure's first line says what is wrong
+        print(line, file=sys.stderr)
+    return status
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"framing: warning: {message}", file=sys.stderr)
+def _fail(status: int, line: str) -> int:
+    print(line, file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":
