@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 
 # Spans with equal attributes share one read-only mapping: most spans repeat a few
@@ -209,7 +209,3 @@ class Document:
     def sentence_of(self, span: Span) -> Span | None:
         i = self.sentence_index(span.start)
         return None if i is None else self.sentences[i]
-
-    def iter_sentence_texts(self) -> Iterator[tuple[Span, str]]:
-        for s in self.sentences:
-            yield s, self.text[s.start:s.end]

@@ -81,14 +81,6 @@ class ProfileRow:
     def own_rate(self, category: str) -> float:
         return 1000 * self.counts.get(category, (0, 0))[0] / self.words if self.words else 0.0
 
-    @property
-    def own_total(self) -> int:
-        return sum(own for own, _ in self.counts.values())
-
-    @property
-    def quoted_total(self) -> int:
-        return sum(q for _, q in self.counts.values())
-
 
 @dataclass(frozen=True)
 class ProfileView:
