@@ -272,6 +272,16 @@ def test_a_several_word_place_after_of_belongs_to_the_role(sentence, name, role)
     assert [(s.attrs["speaker"], s.attrs["role"]) for s in doc.get("sourcing")] == [(name, role)]
 
 
+@pytest.mark.parametrize("sentence, text, role", [
+    ("The head of the customs committee, Aliya Nurova, told reporters that prices would rise.",
+     "The head of the customs committee, Aliya Nurova", "head of the customs committee"),
+    ("His deputy,\tÉmile Durand, said the talks went well.", "His deputy,\tÉmile Durand", "deputy"),
+])
+def test_a_name_in_apposition_to_a_role_is_a_named_source(sentence, text, role) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    assert [(doc.text_of(s), s.attrs["role"]) for s in doc.get("sourcing")] == [(text, role)]
+
+
 def test_the_expert_refers_back_to_a_person_not_an_organisation() -> None:
     doc = analysed("Trade talks resumed on Monday in the capital.\n\n"
                    "Political analyst Aliya Nurova said prices would rise. The health ministry said "

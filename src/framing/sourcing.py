@@ -374,6 +374,11 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, start + len(chunk.rstrip(" ,"))
 
 
+# What _APPOSITIVE and _LOWER_ORGANISATION_THEN_VERB need before the verb: both start with
+# a word boundary, so ``re`` tries them at every position, but these start with a literal.
+_COMMA_THEN_CAPITAL = re.compile(rf",\s+{_CAP}")
+_ORGANISATION_NOUN = re.compile(r"\s(?:ministry|office|committee|commission|agency|bureau|service|council)")
+
 # Words each sentence pattern needs (see gates.py): sentences without them are skipped.
 # Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
 # "according" gates ignore case: the same gates serve the case-sensitive patterns here and
@@ -440,7 +445,8 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
             found = _classify_phrase(text, a, b, split)
             if found:
                 yield found
-        for m in _APPOSITIVE.finditer(chunk, 0, verb_end):
+        for m in _APPOSITIVE.finditer(chunk, 0, verb_end) \
+                if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
         has_single_role = single_role(s0, s1)
@@ -451,7 +457,8 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
             found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"), split)
             if found:
                 yield found
-        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end):
+        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end) \
+                if _ORGANISATION_NOUN.search(chunk, 0, verb_end) else ():
             a, b = s0 + m.start("org"), s0 + m.end("org")
             yield Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
         for m in _WHO_THEN_VERB.finditer(chunk, 0, verb_end):
