@@ -86,8 +86,9 @@ _DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
 _WHO_THEN_VERB = re.compile(
     rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|which|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
 # '," said economist Dana Omarova, who ...'
+_VERBS_BEFORE_WHO = "said|says|stated|noted|added|concluded|explained|told|asked|replied"
 _VERB_THEN_WHO = re.compile(
-    rf"(?<=[,\"”’'])\s*(?P<verb>said|says|stated|noted|added|concluded|explained|told|asked|replied)"
+    rf"(?<=[,\"”’'])\s*(?P<verb>{_VERBS_BEFORE_WHO})"
     r"\s+(?P<who>[^.;!?\"“”()]{2,140}?)"
     r"(?=\s*(?:,\s*(?:who|which|the|a|an|in|at|on|according|adding|noting)\b|[.;!?\"“”(]|$))")
 # "The expert is sure that ...", "the Deputy Foreign Minister of Kazakhstan said": a role, no name.
@@ -378,6 +379,9 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # a word boundary, so ``re`` tries them at every position, but these start with a literal.
 _COMMA_THEN_CAPITAL = re.compile(rf",\s+{_CAP}")
 _ORGANISATION_NOUN = re.compile(r"\s(?:ministry|office|committee|commission|agency|bureau|service|council)")
+# What _VERB_THEN_WHO needs, starting with the character its lookbehind asks for: ``re``
+# jumps to those characters instead of trying the lookbehind at every position.
+_PUNCTUATION_THEN_VERB = re.compile(rf"[,\"”’']\s*(?:{_VERBS_BEFORE_WHO})")
 
 # Words each sentence pattern needs (see gates.py): sentences without them are skipped.
 # Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
@@ -440,7 +444,7 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
                     yield found
         if not has_verb:
             continue
-        for m in _VERB_THEN_WHO.finditer(chunk):
+        for m in _VERB_THEN_WHO.finditer(chunk) if _PUNCTUATION_THEN_VERB.search(chunk) else ():
             a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
             found = _classify_phrase(text, a, b, split)
             if found:
