@@ -131,6 +131,23 @@ def test_editorial_note_forms(text: str, by: str) -> None:
     assert text[spans[0].start] in "([" and text[spans[0].end - 1] in ")]"
 
 
+@pytest.mark.parametrize("text, by", [
+    ("Prices rose.\nEditor's note : the figures are provisional.\n", "the editors"),
+    ("Prices rose. From the editors: the figures are provisional.\n", "the editors"),
+    ("Prices rose.\nNOTE FROM THE EDITOR:  the figures are provisional.\n", "the editors"),
+    ("Prices rose.\nTranslator’s note: literally 'swelled'.\n", "the translator"),
+])
+def test_editorial_note_lines(text: str, by: str) -> None:
+    """A note heading a line or following a sentence runs to the end of the line."""
+    spans = editorial_note_spans(text)
+    assert len(spans) == 1 and spans[0].attrs["inserted_by"] == by
+    assert text[spans[0].end] == "\n" and text[spans[0].start - 1] in "\n "
+
+
+def test_no_note_without_a_head_and_colon() -> None:
+    assert editorial_note_spans("The editor noted the figures.\nA note on method follows.\n") == []
+
+
 def test_a_parenthesis_is_not_a_note() -> None:
     assert editorial_note_spans("The Caspian Pipeline Consortium (CPC) - approx. length 1,500 km.") == []
     assert editorial_note_spans("Oil (40% of revenue) is exported.") == []
@@ -253,6 +270,16 @@ def test_an_organisation_named_in_lower_case_is_an_organisational_source(sentenc
 def test_a_several_word_place_after_of_belongs_to_the_role(sentence, name, role) -> None:
     doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
     assert [(s.attrs["speaker"], s.attrs["role"]) for s in doc.get("sourcing")] == [(name, role)]
+
+
+@pytest.mark.parametrize("sentence, text, role", [
+    ("The head of the customs committee, Aliya Nurova, told reporters that prices would rise.",
+     "The head of the customs committee, Aliya Nurova", "head of the customs committee"),
+    ("His deputy,\tÉmile Durand, said the talks went well.", "His deputy,\tÉmile Durand", "deputy"),
+])
+def test_a_name_in_apposition_to_a_role_is_a_named_source(sentence, text, role) -> None:
+    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n")
+    assert [(doc.text_of(s), s.attrs["role"]) for s in doc.get("sourcing")] == [(text, role)]
 
 
 def test_the_expert_refers_back_to_a_person_not_an_organisation() -> None:

@@ -86,8 +86,9 @@ _DEMONYM = re.compile(r"(?:ian|ese|ish|ic)$")
 _WHO_THEN_VERB = re.compile(
     rf"(?P<name>{_NAME_RUN})(?:,\s+(?:who|which|a|an|the)\b[^,]{{0,80}},)?\s*,?\s+{_AUX}(?P<verb>{_VERBS})\b")
 # '," said economist Dana Omarova, who ...'
+_VERBS_BEFORE_WHO = "said|says|stated|noted|added|concluded|explained|told|asked|replied"
 _VERB_THEN_WHO = re.compile(
-    rf"(?<=[,\"”’'])\s*(?P<verb>said|says|stated|noted|added|concluded|explained|told|asked|replied)"
+    rf"(?<=[,\"”’'])\s*(?P<verb>{_VERBS_BEFORE_WHO})"
     r"\s+(?P<who>[^.;!?\"“”()]{2,140}?)"
     r"(?=\s*(?:,\s*(?:who|which|the|a|an|in|at|on|according|adding|noting)\b|[.;!?\"“”(]|$))")
 # "The expert is sure that ...", "the Deputy Foreign Minister of Kazakhstan said": a role, no name.
@@ -184,11 +185,11 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 re.M | re.I), None),
 )
 # What a note pattern needs, where a gate (gates.py) costs less than the pattern: the last
-# one is tried at every position, the fourth at every bracket; the others start at "(",
-# which ``re`` jumps to.
+# one is tried at every position (a head, then a colon: every head ends in "note" or
+# "editor(s)"), the fourth at every bracket; the others start at "(", which ``re`` jumps to.
 _EDITORIAL_NOTE_GATES: tuple[CaselessPatterns | None, ...] = (
     None, None, None, CaselessPatterns(r"note\s*[:.–—-]"),
-    CaselessWords("editor", "translator", "ed. note"))
+    CaselessPatterns(r"note\s*:", r"editors?\s*:"))
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -212,8 +213,10 @@ class Attribution:
     kind: str = "person"  # or "organisation" ("the Health Ministry said")
 
 
-def _tokens(text: str, offset: int) -> list[tuple[int, int, str]]:
-    return [(offset + m.start(), offset + m.end(), m.group()) for m in _TOKEN.finditer(text)]
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The tokens of ``text[start:end]`` with offsets into ``text`` (the pattern looks at
+    nothing around a token, so searching the range finds what searching the slice did)."""
+    return [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text, start, end)]
 
 
 def _is_capitalised(token: str) -> bool:
@@ -232,6 +235,7 @@ def _role_before_comma(tokens: list[tuple[int, int, str]]) -> bool:
 
 
 _ROLE_WORDS = ROLE_HEADS | _ROLE_FILLERS - _PREPOSITIONS - {"the", "and"}
+_NOT_ROLE_MODIFIERS = _NOT_NAMES | _SENTENCE_OPENERS
 
 
 def _starts_role(first_two: list[str]) -> bool:
@@ -247,10 +251,9 @@ def _starts_role(first_two: list[str]) -> bool:
     if lower in _ROLE_WORDS:
         return True
     if lower == "the":
-        return following in _ROLE_FILLERS | ROLE_HEADS
+        return following in _ROLE_FILLERS  # role heads included
     if _is_capitalised(word):
-        return lower in _TITLES or (following in _ROLE_WORDS
-                                    and lower not in _NOT_NAMES | _SENTENCE_OPENERS)
+        return lower in _TITLES or (following in _ROLE_WORDS and lower not in _NOT_ROLE_MODIFIERS)
     return False
 
 
@@ -260,11 +263,11 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     Returns the attribution with the span stretched back over the role, or None when
     the run is not a person (a pronoun, a place after "of", a plural group).
     """
-    run = _tokens(text[start:end], start)
-    before = _tokens(text[sentence_start:start], sentence_start)
+    run = _tokens(text, start, end)
+    before = _tokens(text, sentence_start, start)
     # A title inside the run belongs to the role: "Russian President | Putin".
-    cut = max((i + 1 for i, (_, _, tok) in enumerate(run) if tok.lower().rstrip(".") in _TITLES
-               or tok.lower() in _TITLES), default=0)
+    cut = max((i + 1 for i, (_, _, tok) in enumerate(run)
+               if (low := tok.lower()) in _TITLES or low.rstrip(".") in _TITLES), default=0)
     # "President of Kazakhstan Nursultan Nazarbayev": after a preposition the first word is a place.
     if cut == 0 and before and before[-1][2].lower() in _PREPOSITIONS:
         cut = max(1, len(run) - 2)  # "Minister of Foreign Affairs | Mukhtar Tileuberdi"
@@ -322,7 +325,26 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     return Attribution(span_start, name_tokens[-1][1], name, role, anonymous=False)
 
 
-def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
+SplitRoleAndName = Callable[[int, int, int], "Attribution | None"]
+
+
+def memoised_split(text: str) -> SplitRoleAndName:
+    """``split_role_and_name`` over ``text``, each run read once.
+
+    A quotation's speaker is often the run a sentence pattern found too, and quotations
+    that continue a speaker repeat its offsets. One per document, so it cannot grow past it.
+    """
+    memo: dict[tuple[int, int, int], Attribution | None] = {}
+
+    def split(start: int, end: int, sentence_start: int) -> Attribution | None:
+        key = (start, end, sentence_start)
+        if key not in memo:
+            memo[key] = split_role_and_name(text, start, end, sentence_start)
+        return memo[key]
+    return split
+
+
+def _classify_phrase(text: str, start: int, end: int, split: SplitRoleAndName) -> Attribution | None:
     """An attribution for a free phrase ("political analyst Kazbek Beisebayev", "him")."""
     phrase = text[start:end]
     if _PRONOUN.match(phrase.strip()):
@@ -334,7 +356,7 @@ def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
     runs = list(_NAME_RUN_PATTERN.finditer(phrase))
     last = runs[-1] if runs and start + runs[-1].end() >= end - 1 else None
     if last is not None:
-        found = split_role_and_name(text, start + last.start(), start + last.end(), start)
+        found = split(start + last.start(), start + last.end(), start)
         if found is not None:
             return found
     # No name: a role alone ("the observer", "a source in the ministry").
@@ -352,6 +374,14 @@ def _free_phrase_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = len(chunk) - len(chunk.lstrip(" ,"))
     return start + left, start + len(chunk.rstrip(" ,"))
 
+
+# What _APPOSITIVE and _LOWER_ORGANISATION_THEN_VERB need before the verb: both start with
+# a word boundary, so ``re`` tries them at every position, but these start with a literal.
+_COMMA_THEN_CAPITAL = re.compile(rf",\s+{_CAP}")
+_ORGANISATION_NOUN = re.compile(r"\s(?:ministry|office|committee|commission|agency|bureau|service|council)")
+# What _VERB_THEN_WHO needs, starting with the character its lookbehind asks for: ``re``
+# jumps to those characters instead of trying the lookbehind at every position.
+_PUNCTUATION_THEN_VERB = re.compile(rf"[,\"”’']\s*(?:{_VERBS_BEFORE_WHO})")
 
 # Words each sentence pattern needs (see gates.py): sentences without them are skipped.
 # Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
@@ -372,13 +402,14 @@ def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
     return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
 
 
-def find_attributions(doc: Document) -> Iterator[Attribution]:
+def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> Iterator[Attribution]:
     """Attributions sentence by sentence over the kept body (titles and headings excluded).
 
     Each pattern runs only on sentences with the words it needs (gates), and a pattern that
     ends in its verb stops at the sentence's last verb: no match can start after it.
     """
     text = doc.text
+    split = split or memoised_split(text)
     verb, according = _verb_and_according_gates(text)
     anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
@@ -408,17 +439,18 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         if has_according:
             for m in _ACCORDING_TO.finditer(chunk):
                 a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
-                found = _classify_phrase(text, a, b)
+                found = _classify_phrase(text, a, b, split)
                 if found:
                     yield found
         if not has_verb:
             continue
-        for m in _VERB_THEN_WHO.finditer(chunk):
+        for m in _VERB_THEN_WHO.finditer(chunk) if _PUNCTUATION_THEN_VERB.search(chunk) else ():
             a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
-            found = _classify_phrase(text, a, b)
+            found = _classify_phrase(text, a, b, split)
             if found:
                 yield found
-        for m in _APPOSITIVE.finditer(chunk, 0, verb_end):
+        for m in _APPOSITIVE.finditer(chunk, 0, verb_end) \
+                if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
         has_single_role = single_role(s0, s1)
@@ -426,19 +458,20 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
             a, b = s0 + m.start("who"), s0 + m.end("who")
             yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
         for m in _ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
-            found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"))
+            found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"), split)
             if found:
                 yield found
-        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end):
+        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end) \
+                if _ORGANISATION_NOUN.search(chunk, 0, verb_end) else ():
             a, b = s0 + m.start("org"), s0 + m.end("org")
             yield Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
         for m in _WHO_THEN_VERB.finditer(chunk, 0, verb_end):
-            found = split_role_and_name(text, s0 + m.start("name"), s0 + m.end("name"), s0)
+            found = split(s0 + m.start("name"), s0 + m.end("name"), s0)
             if found:
                 yield found
 
 
-def _from_quotes(doc: Document) -> Iterator[Attribution]:
+def _from_quotes(doc: Document, split: SplitRoleAndName) -> Iterator[Attribution]:
     """Speakers the quotation extractor found ("quotes" spans with speaker offsets)."""
     for quote in doc.get("quotes"):
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
@@ -447,7 +480,7 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
             sentence = None if i is None else doc.sentences[i]
             if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
                 continue
-            found = split_role_and_name(doc.text, start, end, sentence.start)
+            found = split(start, end, sentence.start)
             if found:
                 yield found
 
@@ -505,11 +538,12 @@ def with_appositive_role(text: str, found: Attribution) -> Attribution:
 
 def source_spans(doc: Document) -> list[Span]:
     """Named and anonymous source findings of ``doc``."""
-    own = list(find_attributions(doc))
+    split = memoised_split(doc.text)
+    own = list(find_attributions(doc, split))
     # A quotation's speaker is taken when it looks like a person: a role, a full name,
     # or a surname this article already cites.
     surnames = {a.name.split()[-1] for a in own if a.name}
-    quoted = [a for a in _from_quotes(doc) if a.role or a.anonymous is False and a.name
+    quoted = [a for a in _from_quotes(doc, split) if a.role or a.anonymous is False and a.name
               and (len(a.name.split()) >= 2 or a.name in surnames)]
     candidates = [with_appositive_role(doc.text, a) for a in own + quoted]
     chosen = select_attributions(candidates)
