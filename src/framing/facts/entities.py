@@ -251,11 +251,13 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
                                    tuple(w.lower() for w in _strings(info, "words", here))))
     name_re = re.compile(word_start_alternation(list(names)) + r"(?![\w-])") if names else None
     folded_triggers = [_fold(t) for e in events.values() for t in e.triggers]
-    trigger_body = (r"(?<![\w-])(?:" + trie_alternation(folded_triggers, fold=True) + r")(?![\w-])")
-    trigger_re = (re.compile(first_char_guard((t[0] for t in folded_triggers), ignore_case=True)
+    # The lookbehind before the first-character guard: most positions are inside a word, and
+    # the guard's letters, the first letters of many words, would let most of them through.
+    trigger_body = r"(?:" + trie_alternation(folded_triggers, fold=True) + r")(?![\w-])"
+    trigger_re = (re.compile(r"(?<![\w-])" + first_char_guard((t[0] for t in folded_triggers), ignore_case=True)
                              + trigger_body, re.IGNORECASE) if events else None)
-    trigger_lower_re = (re.compile(first_char_guard(t[0] for t in folded_triggers) + trigger_body)
-                        if events else None)
+    trigger_lower_re = (re.compile(r"(?<![\w-])" + first_char_guard(t[0] for t in folded_triggers)
+                                   + trigger_body) if events else None)
     rank = _quantity_rank(quantities)
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
