@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from framing.document import Span
 from framing.facts.dates import DATE_PATTERN, find_dates
-from framing.facts.entities import _FOLDS_TO, CAPITALISED_RUN, first_char_guard
+from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, first_char_guard, load_gazetteer,
+                                    trie_alternation, word_start_alternation)
 from framing.facts.extract import paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
@@ -26,6 +27,32 @@ def test_folds_to_lists_every_non_ascii_character_case_folding_matches_to_an_asc
 def test_case_insensitive_guard_admits_the_kelvin_sign():
     guard = re.compile(first_char_guard("k", ignore_case=True) + "kazakh", re.IGNORECASE)
     assert guard.match("\u212aazakh")
+
+
+_PHRASES = ["Tokayev", "Kassym-Jomart Tokayev", "Kazakh", "Kazakhstan", "K", "A B", "'Ndrangheta",
+            "’Ndrangheta", "Nur-Sultan", "Astana", "EU", "U.S."]
+
+
+def _guarded_alternation(phrases: list[str]) -> re.Pattern[str]:
+    """The names pattern as it was: a first-character guard and the lookbehind, then the trie."""
+    return re.compile(first_char_guard(p[0] for p in phrases) + r"(?<![\w-])(?:"
+                      + trie_alternation(phrases) + r")(?![\w-])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASES + ["-", " ", "x", "s", ".", "\n", "Kaz"]), max_size=14))
+def test_word_start_alternation_matches_as_the_guarded_trie(pieces):
+    text = "".join(pieces)
+    new = re.compile(word_start_alternation(_PHRASES) + r"(?![\w-])")
+    old = _guarded_alternation(_PHRASES)
+    for start in (0, 1, 3):
+        assert [m.span() for m in new.finditer(text, start)] == [m.span() for m in old.finditer(text, start)]
+
+
+def test_the_packaged_names_pattern_opens_with_a_character_set():
+    # re's fast skip to a possible first character needs the pattern to open with one.
+    names = load_gazetteer().name_pattern
+    assert names is not None and names.pattern.startswith("(?:A")
 
 
 # The capitalised-run rule as it was before its words became atomic groups (the reference).
@@ -102,3 +129,17 @@ def test_guarded_date_and_number_patterns_match_as_the_unguarded_ones(tokens, ga
                             (NUMBER_PATTERN, ["(?=[\\dU$€£])", _VAGUE_GUARD, _WORD_GUARD])):
         reference = _without(pattern, guards)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
+
+
+@pytest.mark.parametrize("words, quantity", [
+    (["people", "killed"], "deaths"),
+    (["Soldiers", "were", "Killed"], "deaths"),          # the first listed quantity wins
+    (["the", "death", "toll"], "deaths"),                # a two-word phrase
+    (["death", "the", "toll"], None),
+    (["held", "in", "custody"], None),                   # three words: never looked up
+    (["military", "personnel"], "troops"),
+    (["protesters"], None),
+    ([], None),
+])
+def test_quantity_of_finds_the_first_listed_quantity_named(words, quantity):
+    assert load_gazetteer().quantity_of(words) == quantity

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import LexiconError
 
@@ -63,6 +63,10 @@ class Gazetteer:
     _name_re: re.Pattern[str] | None = None
     _trigger_re: re.Pattern[str] | None = None
     _trigger_lower_re: re.Pattern[str] | None = None
+    #: quantity word or two-word phrase -> index of the first quantity listing it
+    _quantity_rank: dict[str, int] = field(default_factory=dict)
+    #: first words of the two-word phrases in ``_quantity_rank``
+    _quantity_pair_heads: frozenset[str] = frozenset()
 
     @property
     def name_pattern(self) -> re.Pattern[str] | None:
@@ -98,15 +102,14 @@ class Gazetteer:
         for m in self._trigger_re.finditer(text, start, end) if matches is None else matches:
             yield m.start(), m.end(), self._trigger_events[_fold(m.group(0))]
 
-    def quantity_of(self, words: list[str]) -> str | None:
-        """The quantity id whose word (or two-word phrase) occurs in ``words``."""
+    def quantity_of(self, words: Sequence[str]) -> str | None:
+        """The id of the first listed quantity whose word (or two-word phrase) occurs in ``words``."""
+        rank, heads = self._quantity_rank, self._quantity_pair_heads
         lowered = [w.lower() for w in words]
-        present = {*lowered, *(f"{a} {b}" for a, b in zip(lowered, lowered[1:]))}
-        for q in self.quantities:
-            for word in q.words:
-                if word in present:
-                    return q.id
-        return None
+        found = [rank[w] for w in lowered if w in rank]
+        found += [rank[pair] for pair in (f"{a} {b}" for a, b in zip(lowered, lowered[1:]) if a in heads)
+                  if pair in rank]
+        return self.quantities[min(found)].id if found else None
 
     def provenance(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "path": self.path,
@@ -145,6 +148,33 @@ def trie_alternation(phrases: list[str], fold: bool = False) -> str:
     return render(trie)
 
 
+def word_start_alternation(phrases: list[str]) -> str:
+    """:func:`trie_alternation` of ``phrases`` for matches that start a word (no word character
+    or hyphen before), as one branch per first character with the lookbehind after that
+    character.
+
+    ``re`` skips in C to the next position a pattern can start at only when the pattern opens
+    with a character (each branch a literal); a pattern that opens with a lookaround is
+    entered at every position. That pays when few characters can start a match (names start
+    with capitals); for lower-case phrases, whose first letters are most of the text, a
+    :func:`first_char_guard` is faster.
+    """
+    by_first: dict[str, list[str]] = {}
+    for phrase in set(phrases):
+        by_first.setdefault(phrase[0], []).append(phrase[1:])
+    branches = []
+    for ch, rests in sorted(by_first.items()):
+        rest = trie_alternation([r for r in rests if r])
+        if rest and "" in rests:
+            rest = f"(?:{rest})?"
+        if ch == " ":
+            branches.append(r"(?<![\w-])\s+" + rest)
+        else:
+            first = "['’]" if ch in "'’" else re.escape(ch)
+            branches.append(rf"{first}(?<![\w-]{first}){rest}")
+    return "(?:" + "|".join(branches) + ")"
+
+
 _FOLDS_TO = "\u017f\u212a\u0130\u0131"  # ſ, Kelvin sign, İ, ı: Unicode case-folding matches them to s, k, i
 
 
@@ -162,10 +192,6 @@ def first_char_guard(chars: Iterable[str], ignore_case: bool = False) -> str:
             found.update({ch.lower(), ch.upper()})
             found.update(c for c in _FOLDS_TO if re.fullmatch(re.escape(ch), c, re.IGNORECASE))
     return "(?=[" + "".join(sorted(re.escape(c) if c not in "\\" else c for c in found)) + "])"
-
-
-def _alternation(phrases: list[str]) -> str:
-    return trie_alternation(phrases)
 
 
 def _dates(info: dict[str, Any], where: str) -> tuple[date, date]:
@@ -223,17 +249,32 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
             raise LexiconError("quantities need an 'id'", here)
         quantities.append(Quantity(info["id"], str(info.get("label", info["id"])),
                                    tuple(w.lower() for w in _strings(info, "words", here))))
-    name_re = re.compile(first_char_guard(a[0] for a in names) + r"(?<![\w-])(?:"
-                         + _alternation(list(names)) + r")(?![\w-])") if names else None
+    name_re = re.compile(word_start_alternation(list(names)) + r"(?![\w-])") if names else None
     folded_triggers = [_fold(t) for e in events.values() for t in e.triggers]
-    trigger_body = (r"(?<![\w-])(?:" + trie_alternation(folded_triggers, fold=True) + r")(?![\w-])")
-    trigger_re = (re.compile(first_char_guard((t[0] for t in folded_triggers), ignore_case=True)
+    # The lookbehind before the first-character guard: most positions are inside a word, and
+    # the guard's letters, the first letters of many words, would let most of them through.
+    trigger_body = r"(?:" + trie_alternation(folded_triggers, fold=True) + r")(?![\w-])"
+    trigger_re = (re.compile(r"(?<![\w-])" + first_char_guard((t[0] for t in folded_triggers), ignore_case=True)
                              + trigger_body, re.IGNORECASE) if events else None)
-    trigger_lower_re = (re.compile(first_char_guard(t[0] for t in folded_triggers) + trigger_body)
-                        if events else None)
+    trigger_lower_re = (re.compile(r"(?<![\w-])" + first_char_guard(t[0] for t in folded_triggers)
+                                   + trigger_body) if events else None)
+    rank = _quantity_rank(quantities)
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
-                     name_re, trigger_re, trigger_lower_re)
+                     name_re, trigger_re, trigger_lower_re, rank,
+                     frozenset(w.split(" ")[0] for w in rank if w.count(" ") == 1))
+
+
+def _quantity_rank(quantities: list[Quantity]) -> dict[str, int]:
+    """Each quantity word (or two-word phrase) with the index of the first quantity listing it:
+    :meth:`Gazetteer.quantity_of` looks words up instead of trying every quantity in turn.
+    Longer phrases are left out, as no word list :meth:`Gazetteer.quantity_of` builds holds them."""
+    rank: dict[str, int] = {}
+    for i, q in enumerate(quantities):
+        for word in q.words:
+            if word.count(" ") <= 1:
+                rank.setdefault(word, i)
+    return rank
 
 
 def default_gazetteer_path() -> Path:
@@ -260,8 +301,10 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
 # Each word is an atomic group: only a whole word can be followed by the whitespace the next
 # word needs, so giving characters back can never succeed; atomic, a single capitalised word
 # fails at once instead of after trying every shorter split of it (twice as fast, same matches).
+# The first capital comes before the lookbehind, so that ``re`` skips in C to the next capital
+# (see word_start_alternation).
 _CAPITALISED_RUN = re.compile(
-    r"(?=[A-Z])(?<![\w-])(?>[A-Z][\w'’.-]*[a-z][\w'’-]*)"
+    r"[A-Z](?<![\w-][A-Z])(?>[\w'’.-]*[a-z][\w'’-]*)"
     r"(?:\s+(?:of\s+|de\s+|the\s+)?(?>[A-Z][\w'’-]*[a-z][\w'’-]*))+")
 
 

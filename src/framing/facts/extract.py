@@ -217,23 +217,32 @@ class FactExtractor:
     def __init__(self, config: AnalysisConfig) -> None:
         self.config = config
         self.gazetteer = gazetteer_for(config)
+        gaz = self.gazetteer
+        #: alias -> the leading attributes of its entity spans
+        self._name_info = {alias: {"id": ident, "kind": kind, "name": gaz.labels[ident]}
+                           for alias, (ident, kind) in gaz.names.items()}
 
     def __call__(self, doc: Document) -> list[Span]:
+        text, sentences = doc.text, doc.sentences
+        names, capitalised, dates, bare_dates, numbers, triggers = self._scan(text, sentences)
+        spans = self._entities(text, sentences, names, capitalised)
+        # Only a sentence with a date, figure or trigger holds more than names (or names an
+        # event to carry on).
+        busy = sorted({*dates, *bare_dates, *numbers, *triggers})
+        if not busy:
+            return spans
         quotes = [(q.start, q.end, q.attrs.get("speaker")) for q in doc.get("quotes")]
-        notes = inserted_notes(doc.text, doc.body)
-        sentences = doc.sentences
-        spans: list[Span] = []
-        carried, previous = None, 0
+        notes = inserted_notes(text, doc.body)
         paragraphs = paragraph_of_sentences(doc.body, sentences)
-        hits = self._scan(doc.text, sentences)
-        # Only sentences with a match can hold a mention (or name an event to carry on).
-        for index in sorted(set().union(*hits)):
+        carried, previous = None, busy[0]
+        for index in busy:
             if paragraphs[index] != paragraphs[previous]:
                 carried = None  # a new paragraph starts a new topic
             previous = index
-            here = [found.get(index, _NO_MATCHES) for found in hits]
-            found, last = self._sentence(doc, index, sentences[index], quotes, notes, carried, here)
-            spans.extend(found)
+            hits = (names.get(index, _NO_MATCHES), dates.get(index, _NO_MATCHES),
+                    bare_dates.get(index, _NO_MATCHES), numbers.get(index, _NO_MATCHES),
+                    triggers.get(index, _NO_MATCHES))
+            last = self._sentence(doc, index, sentences[index], quotes, notes, carried, hits, spans)
             carried = last or carried
         return spans
 
@@ -256,39 +265,38 @@ class FactExtractor:
                 return {"voice": "quoted", "speaker": speaker}
         return {"voice": "outlet", "speaker": None}
 
-    def _entities(self, text: str, start: int, end: int, index: int,
-                  name_matches: Sequence[re.Match[str]], capitalised_matches: Sequence[re.Match[str]]
-                  ) -> tuple[list[Span], set[str]]:
-        """Entity spans of one sentence (gazetteer names, then capitalised runs no name overlaps)
-        and the ids of the names."""
-        gaz = self.gazetteer
-        spans: list[Span] = []
-        names = list(gaz.find_names(text, start, end, name_matches))
-        for ns, ne, ident, kind in names:
-            spans.append(Span(ns, ne, "entity", {"id": ident, "kind": kind, "name": gaz.labels[ident],
-                                                  "sentence": index, "source": "gazetteer"}))
-        for cs, ce in find_capitalised_names(text, start, end, capitalised_matches):
-            if not any(ns < ce and cs < ne for ns, ne, _, _ in names):
-                spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
-                                                     "sentence": index, "source": "capitalised-run"}))
-        return spans, {ident for _, _, ident, _ in names}
+    def _entities(self, text: str, sentences: list[Span], names: dict[int, list[re.Match[str]]],
+                  capitalised: dict[int, list[re.Match[str]]]) -> list[Span]:
+        """Entity spans of every sentence: gazetteer names, and capitalised runs that overlap
+        no name of their sentence."""
+        name_info = self._name_info
+        spans = [Span(m.start(), m.end(), "entity",
+                      {**name_info[m.group()], "sentence": index, "source": "gazetteer"})
+                 for index, found in names.items() for m in found]
+        for index, found in capitalised.items():
+            sentence = sentences[index]
+            taken = [m.span() for m in names.get(index, _NO_MATCHES)]
+            for cs, ce in find_capitalised_names(text, sentence.start, sentence.end, found):
+                if not any(ns < ce and cs < ne for ns, ne in taken):
+                    spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
+                                                         "sentence": index, "source": "capitalised-run"}))
+        return spans
 
     def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[tuple[int, int, Any]],
                   notes: list[tuple[int, int, str]], carried: Event | None,
-                  hits: list[Sequence[re.Match[str]]]) -> tuple[list[Span], Event | None]:
-        """Mentions of one sentence, and the last event it names (carried to the next sentence).
+                  hits: tuple[Sequence[re.Match[str]], ...], spans: list[Span]) -> Event | None:
+        """Adds the date, number and event mentions of one sentence to ``spans``; returns the
+        last event it names (carried to the next sentence).
 
-        ``hits``: the sentence's matches of the patterns :meth:`_scan` lists, in that order.
+        ``hits``: the sentence's matches of names, dates, bare dates, numbers and triggers.
         """
-        name_hits, capitalised_hits, date_hits, bare_date_hits, number_hits, trigger_hits = hits
+        name_hits, date_hits, bare_date_hits, number_hits, trigger_hits = hits
         text, s, e = doc.text, sentence.start, sentence.end
-        spans, name_ids = self._entities(text, s, e, index, name_hits, capitalised_hits)
-        if not (date_hits or bare_date_hits or number_hits or trigger_hits):
-            return spans, None  # names only: no date, figure or event to tie together
         gaz = self.gazetteer
         meta = doc.meta
         dates = find_dates(text, s, e, meta.published, meta.date_precision, date_hits, bare_date_hits)
         triggers = list(gaz.find_triggers(text, s, e, trigger_hits))
+        name_ids = {gaz.names[m.group()][0] for m in name_hits} if triggers else set()
 
         date_links, nearest_date = _link_dates(text, dates, triggers)
         trigger_events: list[Event | None] = [
@@ -308,7 +316,7 @@ class FactExtractor:
             spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
                                              carried))
         named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]
-        return spans, (max(named, key=lambda t: t[0])[1] if named else None)
+        return max(named, key=lambda t: t[0])[1] if named else None
 
     def _number_span(self, doc: Document, n: NumberMention, index: int,
                      triggers: list[tuple[int, int, tuple[str, ...]]],
@@ -325,8 +333,8 @@ class FactExtractor:
             gap = n.start - te if te <= n.start else ts - n.end
             if best is None or gap < best:
                 best, event = gap, ev
-        quantity = gaz.quantity_of(list(n.counts.split()) or list(n.context_words)) \
-            or gaz.quantity_of(list(n.context_words))
+        counted = n.counts.split()
+        quantity = (counted and gaz.quantity_of(counted)) or gaz.quantity_of(n.context_words)
         attribute = n.role in {"age", "duration", "set"} or (n.role == "descriptive" and quantity is None)
         if attribute:
             # An age, a length of time, "four other republics", "two factors": it describes

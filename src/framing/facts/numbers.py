@@ -48,8 +48,10 @@ _words = trie_alternation(list(_WORD_NUMBERS), fold=True)
 # much faster than an optional qualifier group tried at every position.
 _QUALIFIER_BEFORE = re.compile(rf"(?<![\w-])(?P<qual>(?i:{_qual}))\s+$")
 _NUMBER_PATTERN = re.compile(
-    r"(?=[\dU$€£dDhHsSaAtTmMfFeEnNſ])"  # the characters a match can start with (faster scan)
-    r"(?<![\w])(?:"  # every alternative starts a word: fail fast inside words
+    # Every alternative starts a word: fail at once inside words (the lookbehind first: the
+    # guard's letters start many words and would let most positions through; 7% faster scan),
+    # then on the characters a match can start with.
+    r"(?<![\w])(?=[\dU$€£dDhHsSaAtTmMfFeEnNſ])(?:"
     # Each alternative opens with its own first characters too: at the start of a word,
     # failing there is much cheaper than entering the alternative (15% faster scan).
     rf"(?=[\dU$€£])(?:(?P<cur>US\$|\$|€|£)\s?)?(?<![\w.,-])(?<![A-Za-z]-)(?P<num>{_NUM})(?![\d])"
