@@ -109,6 +109,90 @@ class DocumentEncoder:
         return -len(own)
 
 
+class DocumentDecoder:
+    """The other side of :class:`DocumentEncoder`: keeps each encoder's table of shared
+    attribute mappings (fed by the records as they come, in order) and rebuilds documents."""
+
+    def __init__(self) -> None:
+        self._tables: list[list[Mapping[str, Any]]] = []
+        self._table_numbers: dict[str, int] = {}
+
+    def register(self, stored: StoredDocument) -> int:
+        """Take in the mappings ``stored`` adds to its encoder's table; return the table's number."""
+        number = self._table_numbers.get(stored.table)
+        if number is None:
+            number = self._table_numbers[stored.table] = len(self._tables)
+            self._tables.append([])
+        if stored.new_shared:
+            self._tables[number].extend(frozen_attrs(attrs) for attrs in stored.new_shared)
+        return number
+
+    def decode(self, record: bytes | memoryview, table: int) -> Document:
+        text, meta, columns, own, metrics = pickle.loads(record)
+        shared = self._tables[table]
+        own_attrs = [frozen_attrs(a) for a in own]
+        spans = {key: [_restore_span(s, e, label, shared[ref] if ref >= 0 else own_attrs[-1 - ref])
+                       for s, e, label, ref in zip(starts, ends, labels, refs)]
+                 for key, starts, ends, labels, refs in columns}
+        return Document(text=text, meta=meta, spans=spans, metrics=metrics)
+
+    def __call__(self, stored: StoredDocument) -> Document:
+        return self.decode(stored.record, self.register(stored))
+
+
+class LineSpool:
+    """Documents' analysis.json lines in an anonymous temporary file, made where each document
+    was analysed: writing analysis.json then copies them instead of encoding every document."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="framing-spool-json-", dir=directory)
+        self._count = 0
+        self._close = weakref.finalize(self, _close_all, [self._file])
+
+    def append(self, line: bytes) -> None:
+        self._file.seek(0, os.SEEK_END)  # after a read, append at the end
+        self._file.write(line)
+        self._file.write(b"\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        """The lines in order (JSON escapes every newline inside a string, so a line is
+        exactly one document's)."""
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield line[:-1].decode("utf-8")
+
+    def close(self) -> None:
+        self._close()
+
+
+class EncodedDocuments(tuple):  # type: ignore[type-arg]
+    """Analysed documents held in memory (a tuple) with the analysis.json line each was given
+    where it was analysed (a worker process of ``--jobs N``), read back like a
+    :class:`DocumentSpool`'s (:meth:`iter_encoded`)."""
+
+    _lines: LineSpool
+
+    def __new__(cls, documents: Sequence[Document], lines: LineSpool) -> "EncodedDocuments":
+        if len(lines) != len(documents):
+            raise ValueError(f"{len(documents)} documents but {len(lines)} analysis.json lines")
+        self = super().__new__(cls, documents)
+        self._lines = lines
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))  # the lines live in this process's temporary file only
+
+    has_encoded = True
+
+    def iter_encoded(self) -> Iterator[str]:
+        return iter(self._lines)
+
+
 class DocumentSpool(Sequence[Document]):
     """An append-only ``Sequence[Document]`` stored in a temporary file.
 
@@ -122,23 +206,15 @@ class DocumentSpool(Sequence[Document]):
         kept in a second temporary file, which spares writing analysis.json a read and an
         encoding of every document (:meth:`iter_encoded`). Documents added already encoded
         (:meth:`add`) bring their line with them."""
-        self._directory = directory
         self._file = tempfile.TemporaryFile(prefix="framing-spool-", dir=directory)
-        self._files: list[IO[bytes]] = [self._file]  # closed together, by close() or collection
         self._encoder = DocumentEncoder(encode)
-        self._lines: IO[bytes] | None = self._open_lines() if encode is not None else None
-        self._line_count = 0
+        self._decoder = DocumentDecoder()
+        self._lines = LineSpool(directory) if encode is not None else None
+        self._directory = directory
         self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
         self._unflushed = False
-        self._tables: list[list[Mapping[str, Any]]] = []  # one per encoder, shared attributes
-        self._table_numbers: dict[str, int] = {}
-        self._record_tables = array("I")  # record i refers to _tables[_record_tables[i]]
-        self._close = weakref.finalize(self, _close_all, self._files)
-
-    def _open_lines(self) -> IO[bytes]:
-        lines = tempfile.TemporaryFile(prefix="framing-spool-json-", dir=self._directory)
-        self._files.append(lines)
-        return lines
+        self._record_tables = array("I")  # record i's attribute table, in self._decoder
+        self._close = weakref.finalize(self, _close_all, [self._file])
 
     # --- writing ----------------------------------------------------------------------
 
@@ -151,34 +227,16 @@ class DocumentSpool(Sequence[Document]):
 
     def add(self, stored: StoredDocument) -> None:
         """Append a document encoded elsewhere (:class:`DocumentEncoder`)."""
-        number = self._table_numbers.get(stored.table)
-        if number is None:
-            number = self._table_numbers[stored.table] = len(self._tables)
-            self._tables.append([])
-        if stored.new_shared:
-            self._tables[number].extend(frozen_attrs(attrs) for attrs in stored.new_shared)
+        self._record_tables.append(self._decoder.register(stored))
         self._file.write(stored.record)
         self._offsets.append(self._offsets[-1] + len(stored.record))
-        self._record_tables.append(number)
         self._unflushed = True
         if stored.line is not None:
             if self._lines is None:
-                self._lines = self._open_lines()
-            self._lines.seek(0, os.SEEK_END)  # after an iter_encoded, append at the end
-            self._lines.write(stored.line)
-            self._lines.write(b"\n")
-            self._line_count += 1
+                self._lines = LineSpool(self._directory)
+            self._lines.append(stored.line)
 
     # --- reading ----------------------------------------------------------------------
-
-    def _decode(self, record: bytes, table: int) -> Document:
-        text, meta, columns, own, metrics = pickle.loads(record)
-        shared = self._tables[table]
-        own_attrs = [frozen_attrs(a) for a in own]
-        spans = {key: [_restore_span(s, e, label, shared[ref] if ref >= 0 else own_attrs[-1 - ref])
-                       for s, e, label, ref in zip(starts, ends, labels, refs)]
-                 for key, starts, ends, labels, refs in columns}
-        return Document(text=text, meta=meta, spans=spans, metrics=metrics)
 
     def _read(self, start: int, end: int) -> bytes:
         if self._unflushed:
@@ -202,7 +260,7 @@ class DocumentSpool(Sequence[Document]):
             raise IndexError("document index out of range")
         index %= size
         offsets = self._offsets
-        return self._decode(self._read(offsets[index], offsets[index + 1]), self._record_tables[index])
+        return self._decoder.decode(self._read(offsets[index], offsets[index + 1]), self._record_tables[index])
 
     def __iter__(self) -> Iterator[Document]:
         """Documents in order, read in blocks of about a megabyte."""
@@ -214,32 +272,30 @@ class DocumentSpool(Sequence[Document]):
             block = memoryview(self._read(offsets[i], offsets[j]))
             base = offsets[i]
             for k in range(i, j):
-                yield self._decode(block[offsets[k] - base:offsets[k + 1] - base], self._record_tables[k])
+                yield self._decoder.decode(block[offsets[k] - base:offsets[k + 1] - base], self._record_tables[k])
             i = j
 
     @property
     def has_encoded(self) -> bool:
         """Whether every document has its analysis.json line (an empty spool made with ``encode``
         has them all)."""
-        return self._lines is not None and self._line_count == len(self)
+        return self._lines is not None and len(self._lines) == len(self)
 
     def iter_encoded(self) -> Iterator[str]:
-        """What ``encode`` made of each document, in order (one line each; JSON escapes
-        every newline inside a string, so a line is exactly one document's)."""
+        """Each document's analysis.json line, in order."""
         if self._lines is None or not self.has_encoded:
             raise ValueError("this spool's documents were not all given their analysis.json line")
-        self._lines.flush()
-        self._lines.seek(0)
-        for line in self._lines:
-            yield line[:-1].decode("utf-8")
+        return iter(self._lines)
 
     @property
     def closed(self) -> bool:
         return not self._close.alive
 
     def close(self) -> None:
-        """Release the file (it has no name, so this removes it)."""
+        """Release the files (they have no name, so this removes them)."""
         self._close()
+        if self._lines is not None:
+            self._lines.close()
 
     def __enter__(self) -> "DocumentSpool":
         return self
