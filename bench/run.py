@@ -83,7 +83,7 @@ class _TimedExtractor:
 
 
 def _instrument(stage_times: dict[str, float], per_document: bool) -> None:
-    """Time the corpus stages (and, in one process, every extractor and measure).
+    """Time the corpus stages (and, in one process, every extractor, measure and collector).
 
     Workers of ``--jobs N`` keep their own timings, so per-document stages are only
     timed with ``jobs == 1``; corpus stages always run in the main process.
@@ -103,11 +103,19 @@ def _instrument(stage_times: dict[str, float], per_document: bool) -> None:
             finally:
                 stage_times[_name] = stage_times.get(_name, 0.0) + time.perf_counter() - t
         pipeline._MEASURES[name] = (timed_measure, needs)
-    for name, (stage, order) in list(analysis._CORPUS_STAGES.items()):
-        def timed_stage(context: Any, _stage: Any = stage, _name: str = name) -> Any:
+    for name, collect in list(getattr(analysis, "_COLLECTORS", {}).items() if per_document else ()):
+        def timed_collect(doc: Any, config: Any, _fn: Any = collect, _name: str = f"collect:{name}") -> Any:
             t = time.perf_counter()
             try:
-                return _stage(context)
+                return _fn(doc, config)
+            finally:
+                stage_times[_name] = stage_times.get(_name, 0.0) + time.perf_counter() - t
+        analysis._COLLECTORS[name] = timed_collect
+    for name, (stage, order) in list(analysis._CORPUS_STAGES.items()):
+        def timed_stage(context: Any, *records: Any, _stage: Any = stage, _name: str = name) -> Any:
+            t = time.perf_counter()
+            try:
+                return _stage(context, *records)
             finally:
                 stage_times[f"corpus:{_name}"] = time.perf_counter() - t
         analysis._CORPUS_STAGES[name] = (timed_stage, order)

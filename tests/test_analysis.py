@@ -1,10 +1,14 @@
-"""The analysis stage: with --jobs N only a few chunks of articles are in flight at a time."""
+"""The analysis stage: a few chunks of articles in flight with --jobs N; two-phase corpus stages."""
 from __future__ import annotations
 
+import warnings
 from concurrent.futures import Future
 from typing import Any
 
+import pytest
+
 import framing.analysis as analysis
+import framing.components  # noqa: F401  (the built-in corpus stages, before the tests copy them)
 from framing.pipeline import AnalysisConfig
 
 
@@ -48,8 +52,6 @@ def test_analyze_hands_frozen_objects_back_to_the_collector(tmp_path) -> None:
     """analyze() freezes long-lived objects for speed; none may stay frozen after it, even on error."""
     import gc
 
-    import pytest
-
     from framing.errors import FramingError
 
     folder = tmp_path / "corpus"
@@ -62,3 +64,76 @@ def test_analyze_hands_frozen_objects_back_to_the_collector(tmp_path) -> None:
     with pytest.raises(FramingError):
         analysis.analyze(folder)
     assert gc.get_freeze_count() == 0
+
+
+def _length_record(doc: Any, config: AnalysisConfig) -> tuple[str, int]:
+    return doc.id, len(doc.text)
+
+
+class _Lengths:
+    """A custom two-phase corpus stage's section: what it was given, in order."""
+
+    def __init__(self, records: list[tuple[str, int]]) -> None:
+        self.records = records
+
+    def to_dict(self) -> list[list[Any]]:
+        return [list(r) for r in self.records]
+
+
+def _bad_and_good_articles(folder) -> None:
+    folder.mkdir()
+    (folder / "wire_a.txt").write_text("The minister said the talks went well.\n", encoding="utf-8")
+    (folder / "wire_b.txt").write_bytes(b"")  # skipped with skip_bad
+    (folder / "daily_c.txt").write_text("Protesters gathered in the square on Monday.\n", encoding="utf-8")
+
+
+
+@pytest.mark.parametrize("jobs, spool_above", [(1, 2_000), (2, 2_000), (1, 0), (2, 0)])
+def test_a_collecting_stage_gets_one_record_per_analysed_article_in_corpus_order(
+        tmp_path, monkeypatch, jobs: int, spool_above: int) -> None:
+    monkeypatch.setattr(analysis, "_CORPUS_STAGES", dict(analysis._CORPUS_STAGES))
+    monkeypatch.setattr(analysis, "_COLLECTORS", dict(analysis._COLLECTORS))
+    given = []
+
+    @analysis.register_corpus_stage("lengths", order=900, collect=_length_record)
+    def lengths_stage(context: analysis.CorpusContext, records: Any) -> _Lengths:
+        given.append(records)
+        return _Lengths(list(records))
+
+    _bad_and_good_articles(tmp_path / "corpus")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analysis.analyze(tmp_path / "corpus", AnalysisConfig(jobs=jobs, options={"skip_bad": True}),
+                                  spool_above=spool_above)
+    assert [s.id for s in result.skipped] == ["wire_b"]
+    assert result.sections["lengths"].records == [(d.id, len(d.text)) for d in result.documents]
+    assert len(result.sections["lengths"].records) == 2
+    assert isinstance(given[0], list if spool_above else analysis.RecordSpool)
+
+
+def test_a_stage_without_a_collector_is_called_with_the_context_only(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(analysis, "_CORPUS_STAGES", dict(analysis._CORPUS_STAGES))
+    monkeypatch.setattr(analysis, "_COLLECTORS", dict(analysis._COLLECTORS))
+
+    @analysis.register_corpus_stage("ids", order=900)
+    def ids_stage(context: analysis.CorpusContext) -> _Lengths:
+        return _Lengths([(d.id, 0) for d in context.documents])
+
+    _bad_and_good_articles(tmp_path / "corpus")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analysis.analyze(tmp_path / "corpus", AnalysisConfig(options={"skip_bad": True}))
+    assert result.sections["ids"].records == [(d.id, 0) for d in result.documents]
+    assert "ids" not in analysis._COLLECTORS
+
+
+def test_with_jobs_the_documents_come_decoded_with_their_analysis_json_lines(seeds_result) -> None:
+    from conftest import SEEDS
+    from framing.spool import EncodedDocuments
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parallel = analysis.analyze(SEEDS, AnalysisConfig(jobs=2))
+    assert isinstance(parallel.documents, EncodedDocuments) and parallel.documents.has_encoded
+    assert parallel.documents == seeds_result.documents  # a tuple, equal document by document
+    assert "".join(parallel.iter_json()) == "".join(seeds_result.iter_json())

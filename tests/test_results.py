@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from framing.document import ArticleMeta, Document, Span
-from framing.results import article_json, article_to_dict, ordered_findings
+from framing.results import _encode, article_json, article_to_dict, ordered_findings
 
 KEYS = ("cues", "sourcing")
 
@@ -31,3 +33,18 @@ def test_article_json_with_attributes_that_override_fixed_fields_and_odd_values(
 
 def test_streamed_analysis_json_parses_to_to_dict(seeds_result) -> None:
     assert json.loads("".join(seeds_result.iter_json())) == json.loads(json.dumps(seeds_result.to_dict()))
+
+
+@pytest.mark.parametrize("value", [
+    {"block": "paragraph", "n": 3, "share": 0.1, "big": 1e300, "neg": -0.0, "flag": True, "none": None},
+    {"nan": float("nan"), "inf": float("-inf"), "text": "«Кремль» \u2028 \"q\" \\ \n\t\x00"},
+    {"nested": {"list": [1, [2.5, "x"], {}], "tuple": (1, 2)}, "empty": []},
+    "a string", 7, [],
+])
+def test_the_compact_encoder_writes_what_json_dumps_writes(value) -> None:
+    assert _encode(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_the_compact_encoder_refuses_what_json_refuses() -> None:
+    with pytest.raises(TypeError):
+        _encode({"when": object()})

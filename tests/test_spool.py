@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import warnings
 from datetime import date
 
@@ -13,7 +14,7 @@ from framing import spool as spool_module
 from framing.analysis import analyze
 from framing.document import ArticleMeta, Document, Span
 from framing.pipeline import AnalysisConfig
-from framing.spool import DocumentSpool
+from framing.spool import DocumentDecoder, DocumentEncoder, DocumentSpool, EncodedDocuments, LineSpool, RecordSpool
 
 
 def _same(a: Document, b: Document) -> bool:
@@ -39,7 +40,7 @@ def test_round_trip_of_analysed_documents_with_every_span_key(seeds_result) -> N
         assert all(_same(a, b) for a, b in zip(spool, docs, strict=True))
         assert all(_same(spool[i], docs[i]) for i in range(len(docs)))
         spans = sum(len(v) for doc in docs for v in doc.spans.values())
-        assert 0 < len(spool._shared) < spans / 4  # recurring attribute mappings, kept once
+        assert 0 < sum(map(len, spool._decoder._tables)) < spans / 4  # recurring attribute mappings, kept once
         back = spool[0]
         assert all(type(s) is Span for spans in back.spans.values() for s in spans)
         assert back.sentence_of(back.sentences[0]) == back.sentences[0]
@@ -112,3 +113,40 @@ def test_encoded_lines_come_back_in_order_even_when_appending_after_reading() ->
         assert not plain.has_encoded
         with pytest.raises(ValueError):
             next(plain.iter_encoded())
+
+
+def test_documents_encoded_by_several_encoders_keep_their_own_attribute_tables(seeds_result) -> None:
+    """Each worker process of --jobs N encodes with its own table; the spool keeps them apart."""
+    docs = list(seeds_result.documents)
+    first, second = DocumentEncoder(), DocumentEncoder()
+    with DocumentSpool() as spool:
+        for i, doc in enumerate(docs):
+            spool.add((first if i % 2 else second)(doc))
+        assert all(_same(a, b) for a, b in zip(spool, docs, strict=True))
+        assert len(spool._decoder._tables) == 2
+    decoder, encoder = DocumentDecoder(), DocumentEncoder()  # a decoder sees all its encoder's records
+    assert all(_same(decoder(encoder(doc)), doc) for doc in docs)
+
+
+def test_records_come_back_in_order_whether_pickled_here_or_elsewhere() -> None:
+    records = RecordSpool()
+    records.append(("a", 1))
+    records.append_pickled(pickle.dumps(["b", [2, 3]]))
+    records.append({"c": None})
+    assert len(records) == 3
+    assert list(records) == [("a", 1), ["b", [2, 3]], {"c": None}]
+    assert list(records) == [("a", 1), ["b", [2, 3]], {"c": None}]
+    records.close()
+
+
+def test_encoded_documents_are_a_tuple_that_brings_its_lines() -> None:
+    docs = [_small_doc(i) for i in range(2)]
+    lines = LineSpool()
+    lines.append(b'{"id": "d0"}')
+    with pytest.raises(ValueError):
+        EncodedDocuments(docs, lines)
+    lines.append(b'{"id": "d1"}')
+    encoded = EncodedDocuments(docs, lines)
+    assert encoded == tuple(docs) and encoded.has_encoded
+    assert list(encoded.iter_encoded()) == ['{"id": "d0"}', '{"id": "d1"}']
+    assert type(pickle.loads(pickle.dumps(encoded))) is tuple

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .analysis import CorpusContext, register_corpus_stage
 from .document import Document, Span
+from .pipeline import AnalysisConfig
 from .profiles import counted_findings
 
 
@@ -110,34 +111,66 @@ def referent_spans(doc: Document) -> list[tuple[str, Span]]:
     return [(k, s) for k, s in counted_findings(doc, keys) if s.attrs.get("referent")]
 
 
-def build_label_map(documents: Sequence[Document], outlet_names: Mapping[str, str] | None = None,
-                    descriptions: Mapping[str, str] | None = None) -> LabelMap:
-    """Group every referent-bearing span by referent, outlet, term and voice (a pure function)."""
+class LabelRecord(NamedTuple):
+    """What the label map keeps of one analysed article, made where it was analysed (see
+    ``register_corpus_stage``): each use as ``(referent, term, voice, lexicon, category,
+    start, end, text, speaker, inserted_by)``."""
+
+    id: str
+    outlet: str
+    uses: tuple[tuple[Any, ...], ...]
+
+
+def label_record(doc: Document) -> LabelRecord:
+    """The compact record :func:`label_map_from_records` groups."""
+    uses = []
+    for _, span in referent_spans(doc):
+        attrs = span.attrs
+        text = doc.text_of(span)
+        uses.append((str(attrs["referent"]), str(attrs.get("term") or text.lower()),
+                     str(attrs.get("voice") or "unknown"), attrs.get("lexicon"), span.label,
+                     span.start, span.end, text, attrs.get("speaker"), attrs.get("inserted_by")))
+    return LabelRecord(doc.id, doc.meta.outlet, tuple(uses))
+
+
+def collect_labels(doc: Document, config: AnalysisConfig) -> LabelRecord:
+    """The label map's collector: runs on each document where it was analysed."""
+    return label_record(doc)
+
+
+def label_map_from_records(records: Iterable[LabelRecord], outlet_names: Mapping[str, str] | None = None,
+                           descriptions: Mapping[str, str] | None = None) -> LabelMap:
+    """Group every use by referent, outlet, term and voice (records in corpus order, read once);
+    a row's lexicon and category are its first use's."""
     outlet_names = outlet_names or {}
-    grouped: dict[tuple[str, str, str, str], list[tuple[Span, LabelUse]]] = defaultdict(list)
+    grouped: dict[tuple[str, str, str, str], tuple[str | None, str, list[LabelUse]]] = {}
     outlet_order: dict[str, int] = {}
-    for doc in documents:
-        outlet_order.setdefault(doc.meta.outlet, len(outlet_order))
-        for _, span in referent_spans(doc):
-            term = str(span.attrs.get("term") or doc.text_of(span).lower())
-            voice = str(span.attrs.get("voice") or "unknown")
-            use = LabelUse(doc.id, span.start, span.end, doc.text_of(span), span.attrs.get("speaker"),
-                           span.attrs.get("inserted_by"))
-            grouped[(str(span.attrs["referent"]), doc.meta.outlet, term, voice)].append((span, use))
+    for record in records:
+        outlet_order.setdefault(record.outlet, len(outlet_order))
+        for referent, term, voice, lexicon, category, start, end, text, speaker, inserted_by in record.uses:
+            group = grouped.get((referent, record.outlet, term, voice))
+            if group is None:
+                group = grouped[(referent, record.outlet, term, voice)] = (lexicon, category, [])
+            group[2].append(LabelUse(record.id, start, end, text, speaker, inserted_by))
     rows = []
-    for (referent, outlet, term, voice), items in grouped.items():
-        first = items[0][0]
-        row = LabelRow(referent, outlet, outlet_names.get(outlet, outlet), term, "",
-                       first.attrs.get("lexicon"), first.label, voice, tuple(u for _, u in items))
+    for (referent, outlet, term, voice), (lexicon, category, uses) in grouped.items():
+        row = LabelRow(referent, outlet, outlet_names.get(outlet, outlet), term, "", lexicon, category, voice,
+                       tuple(uses))
         rows.append(replace(row, label=next(iter(row.forms))))
     rows.sort(key=lambda r: (r.referent, outlet_order[r.outlet], -r.count, r.label, r.voice))
     return LabelMap(tuple(rows), dict(descriptions or {}))
 
 
-@register_corpus_stage("label_map", order=110)
-def label_map_stage(context: CorpusContext) -> LabelMap:
+def build_label_map(documents: Iterable[Document], outlet_names: Mapping[str, str] | None = None,
+                    descriptions: Mapping[str, str] | None = None) -> LabelMap:
+    """Group every referent-bearing span by referent, outlet, term and voice (a pure function)."""
+    return label_map_from_records((label_record(doc) for doc in documents), outlet_names, descriptions)
+
+
+@register_corpus_stage("label_map", order=110, collect=collect_labels)
+def label_map_stage(context: CorpusContext, records: Iterable[LabelRecord]) -> LabelMap:
     names = {o.id: o.name for o in context.corpus.outlets.values()}
-    return build_label_map(context.documents, names, referent_descriptions(context))
+    return label_map_from_records(records, names, referent_descriptions(context))
 
 
 def referent_descriptions(context: CorpusContext) -> dict[str, str]:

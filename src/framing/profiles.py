@@ -23,11 +23,11 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, ParamSpec, Sequence, TypeVar
 
-from .analysis import CorpusContext, register_corpus_stage
+from .analysis import CorpusContext, finding_keys_of, register_corpus_stage
 from .document import Document, Span
-from .pipeline import Pipeline
+from .pipeline import AnalysisConfig
 from .readability import count_words
 from .results import EncodedRow, encode_string, ordered_findings
 
@@ -345,23 +345,21 @@ class _OutletTotals:
         self.named: set[str] = set()
         self.summaries = self.bylined = 0
 
-    def add(self, record: ArticleRecord, position: int, metrics: Mapping[str, Any]) -> None:
+    def add(self, record: ArticleRecord, position: int, collected: ProfileRecord) -> None:
         self.positions.append(position)
         self.words += record.words
         self.findings += len(record.findings) // 4
         self.cues += record.cues
         self.own_voice_cues += record.own_voice_cues
-        scores = metrics.get("readability", {})
-        for name, kept in self.readability.items():
-            if (value := scores.get(name)) is not None:
+        for kept, value in zip(self.readability.values(), collected.readability):
+            if value is not None:
                 kept.append(value)
-        summary = metrics.get("sourcing")
-        if summary is not None:
+        if collected.sourcing:
             self.summaries += 1
-            for key in _SUMMED_SOURCING:
-                self.summed[key] += summary.get(key, 0)
-            self.named.update(summary.get("named_speakers", []))
-            self.bylined += 1 if summary.get("byline") else 0
+            for key, value in zip(_SUMMED_SOURCING, collected.sourcing):
+                self.summed[key] += value
+            self.named.update(collected.named_speakers)
+            self.bylined += collected.sourcing[-1]
 
     def sourcing(self) -> dict[str, Any]:
         """What ``_sourcing_totals`` gives over all the outlet's summaries."""
@@ -380,59 +378,97 @@ class _OutletTotals:
                            {n: _mean(v) for n, v in self.readability.items()}, self.sourcing())
 
 
-def _article_record(index: int, doc: Document, finding_keys: Sequence[str],
-                    values_index: dict[tuple[str, str, str, str], int],
-                    values: list[FindingValues]) -> ArticleRecord:
+class ProfileRecord(NamedTuple):
+    """What the profiles keep of one analysed article, made where it was analysed (see
+    ``register_corpus_stage``): its counted findings refer to its own signature list, as
+    the corpus-wide table of finding values is only built in the main process."""
+
+    id: str
+    outlet: str
+    words: int
+    #: ``(key, category, voice, kind)`` of its counted findings, each once, in order of first use.
+    signatures: tuple[tuple[str, str, str, str], ...]
+    #: Four ints per counted finding: finding index, index into ``signatures``, start, end.
+    findings: array
+    cues: int
+    own_voice_cues: int
+    readability: tuple[float | None, ...]  # its scores, in _READABILITY order
+    sourcing: tuple[Any, ...]  # ``_sourcing_totals`` of its summary (the values); () without one
+    named_speakers: tuple[str, ...]
+
+
+def profile_record(doc: Document, finding_keys: Sequence[str]) -> ProfileRecord:
+    """The compact record :func:`profiles_from_records` builds the profiles from."""
+    signatures: dict[tuple[str, str, str, str], int] = {}
     findings = array("q")
     cues = own = 0
     for finding_index, key, span in _counted_with_index(doc, finding_keys):
         voice = str(span.attrs.get("voice") or "unknown")
         kind = finding_kind(key, span)
-        signature = (key, span.label, voice, kind)
-        found = values_index.get(signature)
-        if found is None:
-            found = values_index[signature] = len(values)
-            values.append(FindingValues(key, span.label, (span.label, voice, f"{span.label}/{voice}", key,
-                                                          kind)))
+        found = signatures.setdefault((key, span.label, voice, kind), len(signatures))
         findings.extend((finding_index, found, span.start, span.end))
         if kind == "cue":
             cues += 1
             own += voice == "outlet"
     readability = doc.metrics.get("readability", {})
-    scores = {name: _mean([v] if (v := readability.get(name)) is not None else []) for name in _READABILITY}
     summary = doc.metrics.get("sourcing")
     sourcing = tuple(_sourcing_totals([summary]).values()) if summary is not None else ()
-    return ArticleRecord(index, doc.id, doc.meta.outlet, body_words(doc), findings, cues, own, scores,
-                         sourcing)
+    named = tuple(summary.get("named_speakers", [])) if summary is not None else ()
+    return ProfileRecord(doc.id, doc.meta.outlet, body_words(doc), tuple(signatures), findings, cues, own,
+                         tuple(readability.get(name) for name in _READABILITY), sourcing, named)
+
+
+def collect_profile(doc: Document, config: AnalysisConfig) -> ProfileRecord:
+    """The profiles' collector: runs on each document where it was analysed."""
+    return profile_record(doc, finding_keys_of(config))
+
+
+def _article_record(index: int, collected: ProfileRecord,
+                    values_index: dict[tuple[str, str, str, str], int],
+                    values: list[FindingValues]) -> ArticleRecord:
+    """``collected`` with its findings pointing into the corpus-wide ``values`` table."""
+    findings = array("q", collected.findings)
+    if collected.signatures:
+        table = []
+        for signature in collected.signatures:
+            found = values_index.get(signature)
+            if found is None:
+                found = values_index[signature] = len(values)
+                key, label, voice, kind = signature
+                values.append(FindingValues(key, label, (label, voice, f"{label}/{voice}", key, kind)))
+            table.append(found)
+        findings[1::4] = array("q", [table[i] for i in findings[1::4]])
+    scores = {name: _mean([value] if value is not None else [])
+              for name, value in zip(_READABILITY, collected.readability)}
+    return ArticleRecord(index, collected.id, collected.outlet, collected.words, findings, collected.cues,
+                         collected.own_voice_cues, scores, collected.sourcing)
 
 
 @without_cycle_collection
-def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
-                   outlet_names: Mapping[str, str] | None = None) -> Profiles:
-    """Profiles of every outlet and article from analysed documents (a pure function).
-
-    Reads ``documents`` once, keeping a compact record per article (see :class:`ArticleRecord`).
-    """
+def profiles_from_records(records: Iterable[ProfileRecord],
+                          outlet_names: Mapping[str, str] | None = None) -> Profiles:
+    """Profiles of every outlet and article from their records, in corpus order (read once)."""
     outlet_names = dict(outlet_names or {})
-    records: list[ArticleRecord] = []
+    articles: list[ArticleRecord] = []
     outlets: dict[str, _OutletTotals] = {}
     values_index: dict[tuple[str, str, str, str], int] = {}
     values: list[FindingValues] = []
-    for index, doc in enumerate(documents):
-        record = _article_record(index, doc, finding_keys, values_index, values)
-        outlets.setdefault(record.outlet, _OutletTotals()).add(record, len(records), doc.metrics)
-        records.append(record)
+    for index, collected in enumerate(records):
+        record = _article_record(index, collected, values_index, values)
+        outlets.setdefault(record.outlet, _OutletTotals()).add(record, len(articles), collected)
+        articles.append(record)
     units = tuple(totals.unit(outlet, outlet_names.get(outlet, outlet)) for outlet, totals in outlets.items())
-    return Profiles(units, tuple(records), tuple(values),
+    return Profiles(units, tuple(articles), tuple(values),
                     {outlet: tuple(totals.positions) for outlet, totals in outlets.items()}, outlet_names)
 
 
-def finding_keys_for(context: CorpusContext) -> list[str]:
-    """Span keys whose spans are findings in this run's pipeline."""
-    return Pipeline.from_config(context.config).finding_keys
+def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
+                   outlet_names: Mapping[str, str] | None = None) -> Profiles:
+    """Profiles of every outlet and article from analysed documents (a pure function)."""
+    return profiles_from_records((profile_record(doc, finding_keys) for doc in documents), outlet_names)
 
 
-@register_corpus_stage("profiles", order=100)
-def profiles_stage(context: CorpusContext) -> Profiles:
+@register_corpus_stage("profiles", order=100, collect=collect_profile)
+def profiles_stage(context: CorpusContext, records: Iterable[ProfileRecord]) -> Profiles:
     names = {o.id: o.name for o in context.corpus.outlets.values()}
-    return build_profiles(context.documents, finding_keys_for(context), names)
+    return profiles_from_records(records, names)

@@ -11,7 +11,7 @@ import gc
 import json
 import platform
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from . import __version__
 from .corpus import Corpus
@@ -209,7 +209,21 @@ def article_to_dict(doc: Document, findings: list[tuple[str, Span]]) -> dict[str
 
 
 encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.JSONEncoder(ensure_ascii=False).encode``, set up once: that method makes its C
+    encoder (this same ``c_make_encoder`` call) anew on every call, which costs as much as
+    encoding a span's few attributes. Without the check for circular references: what is
+    encoded here (span attributes, article metadata and metrics) holds plain values only."""
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    if make is None:  # no C accelerator: the ordinary encoder
+        return json.JSONEncoder(ensure_ascii=False).encode
+    chunks = make(None, json.JSONEncoder().default, encode_string, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode = _compact_encoder()
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 

@@ -5,6 +5,9 @@ needs gigabytes. :class:`DocumentSpool` writes each document, as it is analysed,
 anonymous temporary file (plain tuples, pickled) and reads it back when asked: by index,
 or streamed in order. Attribute mappings that many spans share (a lexicon term's
 rationale, a sentence's block) are kept once, in memory, and referred to by number.
+A document is encoded where it was analysed (:class:`DocumentEncoder`, in the worker
+process with ``--jobs N``), so the main process only appends bytes (:meth:`DocumentSpool.add`).
+:class:`RecordSpool` keeps a corpus stage's per-article records on disk the same way.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from typing import IO, Any, Callable, Iterator, Mapping, Sequence, overload
+from typing import IO, Any, Callable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from .document import Document, Span, frozen_attrs
 
@@ -40,61 +43,51 @@ def _restore_span(start: int, end: int, label: str, attrs: Mapping[str, Any]) ->
     return span
 
 
-def _close_all(*files: IO[bytes] | None) -> None:
+def _close_all(files: list[IO[bytes]]) -> None:
     for file in files:
-        if file is not None:
-            file.close()
+        file.close()
 
 
-class DocumentSpool(Sequence[Document]):
-    """An append-only ``Sequence[Document]`` stored in a temporary file.
+class StoredDocument(NamedTuple):
+    """One document as the spool stores it, made where the document was analysed (a worker
+    process of ``--jobs N``), so that the main process only appends bytes."""
 
-    The file has no name on disk (it is unlinked at once), so it disappears when the
-    spool is closed, collected, or the process ends, even on a crash.
+    table: str  # the :class:`DocumentEncoder` whose attribute table ``record`` refers to
+    new_shared: tuple[dict[str, Any], ...]  # mappings that entered that table with this document
+    record: bytes
+    line: bytes | None  # the document's analysis.json line, when the encoder makes them
+
+
+class DocumentEncoder:
+    """Turns documents into :class:`StoredDocument` records, in the process that analysed them.
+
+    Attribute mappings that many spans share are sent once, when they enter this encoder's
+    table, and referred to by number afterwards: the spool keeps one table per encoder, so
+    records stay small although a worker cannot refer to the main process's mappings.
     """
 
-    def __init__(self, directory: str | None = None,
-                 encode: Callable[[Document], str] | None = None) -> None:
-        """``encode``, when given, turns each appended document into its analysis.json line,
-        kept in a second temporary file: made while the workers of ``--jobs N`` are still
-        analysing, it spares writing analysis.json a read and an encoding of every document
-        after them (:meth:`iter_encoded`)."""
-        self._file = tempfile.TemporaryFile(prefix="framing-spool-", dir=directory)
-        self._encode_line = encode
-        self._lines = (tempfile.TemporaryFile(prefix="framing-spool-json-", dir=directory)
-                       if encode else None)
-        self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
-        self._unflushed = False
-        self._shared: list[Mapping[str, Any]] = []
+    def __init__(self, line: Callable[[Document], str] | None = None) -> None:
+        self.table = f"{os.getpid()}-{id(self)}"
+        self._line = line
         self._shared_index: dict[int, int] = {}  # id(mapping) -> index; _shared keeps it alive
+        self._shared: list[Mapping[str, Any]] = []
         self._seen_once: dict[int, Mapping[str, Any]] = {}
-        self._close = weakref.finalize(self, _close_all, self._file, self._lines)
 
-    # --- writing ----------------------------------------------------------------------
-
-    def append(self, doc: Document) -> None:
-        record = pickle.dumps(self._encode(doc), protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(record)
-        self._offsets.append(self._offsets[-1] + len(record))
-        self._unflushed = True
-        if self._lines is not None and self._encode_line is not None:
-            self._lines.seek(0, os.SEEK_END)  # after an iter_encoded, append at the end
-            self._lines.write(self._encode_line(doc).encode("utf-8") + b"\n")
-
-    def extend(self, docs: Iterator[Document] | Sequence[Document]) -> None:
-        for doc in docs:
-            self.append(doc)
-
-    def _encode(self, doc: Document) -> tuple[Any, ...]:
+    def __call__(self, doc: Document) -> StoredDocument:
         own: list[dict[str, Any]] = []  # attributes stored with this document only
+        new: list[dict[str, Any]] = []
         columns = []
         for key, spans in doc.spans.items():
-            refs = [self._attrs_ref(span.attrs, own) for span in spans]
+            refs = [self._attrs_ref(span.attrs, own, new) for span in spans]
             columns.append((key, [s.start for s in spans], [s.end for s in spans],
                             [s.label for s in spans], refs))
-        return doc.text, doc.meta, columns, own, doc.metrics
+        record = pickle.dumps((doc.text, doc.meta, columns, own, doc.metrics),
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        line = None if self._line is None else self._line(doc).encode("utf-8")
+        return StoredDocument(self.table, tuple(new), record, line)
 
-    def _attrs_ref(self, attrs: Mapping[str, Any], own: list[dict[str, Any]]) -> int:
+    def _attrs_ref(self, attrs: Mapping[str, Any], own: list[dict[str, Any]],
+                   new: list[dict[str, Any]]) -> int:
         """``>= 0``: an index into the shared table; ``< 0``: ``own[-1 - ref]``.
 
         A mapping enters the table the second time it is seen: most spans share a few
@@ -107,6 +100,7 @@ class DocumentSpool(Sequence[Document]):
         if self._seen_once.pop(id(attrs), None) is attrs and len(self._shared) < SHARED_ATTRS_MAX:
             ref = self._shared_index[id(attrs)] = len(self._shared)
             self._shared.append(attrs)
+            new.append(dict(attrs))
             return ref
         if len(self._seen_once) >= SHARED_ATTRS_MAX:
             self._seen_once.clear()
@@ -114,16 +108,135 @@ class DocumentSpool(Sequence[Document]):
         own.append(dict(attrs))
         return -len(own)
 
-    # --- reading ----------------------------------------------------------------------
 
-    def _decode(self, record: bytes) -> Document:
+class DocumentDecoder:
+    """The other side of :class:`DocumentEncoder`: keeps each encoder's table of shared
+    attribute mappings (fed by the records as they come, in order) and rebuilds documents."""
+
+    def __init__(self) -> None:
+        self._tables: list[list[Mapping[str, Any]]] = []
+        self._table_numbers: dict[str, int] = {}
+
+    def register(self, stored: StoredDocument) -> int:
+        """Take in the mappings ``stored`` adds to its encoder's table; return the table's number."""
+        number = self._table_numbers.get(stored.table)
+        if number is None:
+            number = self._table_numbers[stored.table] = len(self._tables)
+            self._tables.append([])
+        if stored.new_shared:
+            self._tables[number].extend(frozen_attrs(attrs) for attrs in stored.new_shared)
+        return number
+
+    def decode(self, record: bytes | memoryview, table: int) -> Document:
         text, meta, columns, own, metrics = pickle.loads(record)
-        shared = self._shared
+        shared = self._tables[table]
         own_attrs = [frozen_attrs(a) for a in own]
         spans = {key: [_restore_span(s, e, label, shared[ref] if ref >= 0 else own_attrs[-1 - ref])
                        for s, e, label, ref in zip(starts, ends, labels, refs)]
                  for key, starts, ends, labels, refs in columns}
         return Document(text=text, meta=meta, spans=spans, metrics=metrics)
+
+    def __call__(self, stored: StoredDocument) -> Document:
+        return self.decode(stored.record, self.register(stored))
+
+
+class LineSpool:
+    """Documents' analysis.json lines in an anonymous temporary file, made where each document
+    was analysed: writing analysis.json then copies them instead of encoding every document."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="framing-spool-json-", dir=directory)
+        self._count = 0
+        self._close = weakref.finalize(self, _close_all, [self._file])
+
+    def append(self, line: bytes) -> None:
+        self._file.seek(0, os.SEEK_END)  # after a read, append at the end
+        self._file.write(line)
+        self._file.write(b"\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        """The lines in order (JSON escapes every newline inside a string, so a line is
+        exactly one document's)."""
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield line[:-1].decode("utf-8")
+
+    def close(self) -> None:
+        self._close()
+
+
+class EncodedDocuments(tuple):  # type: ignore[type-arg]
+    """Analysed documents held in memory (a tuple) with the analysis.json line each was given
+    where it was analysed (a worker process of ``--jobs N``), read back like a
+    :class:`DocumentSpool`'s (:meth:`iter_encoded`)."""
+
+    _lines: LineSpool
+
+    def __new__(cls, documents: Sequence[Document], lines: LineSpool) -> "EncodedDocuments":
+        if len(lines) != len(documents):
+            raise ValueError(f"{len(documents)} documents but {len(lines)} analysis.json lines")
+        self = super().__new__(cls, documents)
+        self._lines = lines
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))  # the lines live in this process's temporary file only
+
+    has_encoded = True
+
+    def iter_encoded(self) -> Iterator[str]:
+        return iter(self._lines)
+
+
+class DocumentSpool(Sequence[Document]):
+    """An append-only ``Sequence[Document]`` stored in a temporary file.
+
+    The file has no name on disk (it is unlinked at once), so it disappears when the
+    spool is closed, collected, or the process ends, even on a crash.
+    """
+
+    def __init__(self, directory: str | None = None,
+                 encode: Callable[[Document], str] | None = None) -> None:
+        """``encode``, when given, turns each appended document into its analysis.json line,
+        kept in a second temporary file, which spares writing analysis.json a read and an
+        encoding of every document (:meth:`iter_encoded`). Documents added already encoded
+        (:meth:`add`) bring their line with them."""
+        self._file = tempfile.TemporaryFile(prefix="framing-spool-", dir=directory)
+        self._encoder = DocumentEncoder(encode)
+        self._decoder = DocumentDecoder()
+        self._lines = LineSpool(directory) if encode is not None else None
+        self._directory = directory
+        self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
+        self._unflushed = False
+        self._record_tables = array("I")  # record i's attribute table, in self._decoder
+        self._close = weakref.finalize(self, _close_all, [self._file])
+
+    # --- writing ----------------------------------------------------------------------
+
+    def append(self, doc: Document) -> None:
+        self.add(self._encoder(doc))
+
+    def extend(self, docs: Iterator[Document] | Sequence[Document]) -> None:
+        for doc in docs:
+            self.append(doc)
+
+    def add(self, stored: StoredDocument) -> None:
+        """Append a document encoded elsewhere (:class:`DocumentEncoder`)."""
+        self._record_tables.append(self._decoder.register(stored))
+        self._file.write(stored.record)
+        self._offsets.append(self._offsets[-1] + len(stored.record))
+        self._unflushed = True
+        if stored.line is not None:
+            if self._lines is None:
+                self._lines = LineSpool(self._directory)
+            self._lines.append(stored.line)
+
+    # --- reading ----------------------------------------------------------------------
 
     def _read(self, start: int, end: int) -> bytes:
         if self._unflushed:
@@ -147,7 +260,7 @@ class DocumentSpool(Sequence[Document]):
             raise IndexError("document index out of range")
         index %= size
         offsets = self._offsets
-        return self._decode(self._read(offsets[index], offsets[index + 1]))
+        return self._decoder.decode(self._read(offsets[index], offsets[index + 1]), self._record_tables[index])
 
     def __iter__(self) -> Iterator[Document]:
         """Documents in order, read in blocks of about a megabyte."""
@@ -159,30 +272,30 @@ class DocumentSpool(Sequence[Document]):
             block = memoryview(self._read(offsets[i], offsets[j]))
             base = offsets[i]
             for k in range(i, j):
-                yield self._decode(block[offsets[k] - base:offsets[k + 1] - base])
+                yield self._decoder.decode(block[offsets[k] - base:offsets[k + 1] - base], self._record_tables[k])
             i = j
 
     @property
     def has_encoded(self) -> bool:
-        return self._lines is not None
+        """Whether every document has its analysis.json line (an empty spool made with ``encode``
+        has them all)."""
+        return self._lines is not None and len(self._lines) == len(self)
 
     def iter_encoded(self) -> Iterator[str]:
-        """What ``encode`` made of each document, in order (one line each; JSON escapes
-        every newline inside a string, so a line is exactly one document's)."""
-        if self._lines is None:
-            raise ValueError("this spool was made without an encode function")
-        self._lines.flush()
-        self._lines.seek(0)
-        for line in self._lines:
-            yield line[:-1].decode("utf-8")
+        """Each document's analysis.json line, in order."""
+        if self._lines is None or not self.has_encoded:
+            raise ValueError("this spool's documents were not all given their analysis.json line")
+        return iter(self._lines)
 
     @property
     def closed(self) -> bool:
         return not self._close.alive
 
     def close(self) -> None:
-        """Release the file (it has no name, so this removes it)."""
+        """Release the files (they have no name, so this removes them)."""
         self._close()
+        if self._lines is not None:
+            self._lines.close()
 
     def __enter__(self) -> "DocumentSpool":
         return self
@@ -192,3 +305,38 @@ class DocumentSpool(Sequence[Document]):
 
     def __repr__(self) -> str:
         return f"<DocumentSpool of {len(self)} documents{' (closed)' if self.closed else ''}>"
+
+
+class RecordSpool:
+    """A corpus stage's per-article records (see ``framing.analysis.register_corpus_stage``)
+    pickled to an anonymous temporary file as they come, and read back in order: on a large
+    corpus, holding one record per article would make memory grow with it."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="framing-records-", dir=directory)
+        self._count = 0
+        self._close = weakref.finalize(self, _close_all, [self._file])
+
+    def append(self, record: Any) -> None:
+        self.append_pickled(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def append_pickled(self, data: bytes) -> None:
+        """Append a record pickled elsewhere (by a worker process)."""
+        self._file.write(data)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Any]:
+        """The records in order; appending while iterating is not supported."""
+        self._file.seek(0)
+        try:
+            for _ in range(self._count):
+                yield pickle.load(self._file)
+        finally:
+            self._file.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        """Release the file (it has no name, so this removes it)."""
+        self._close()
