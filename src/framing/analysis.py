@@ -50,10 +50,18 @@ ProvenanceHook = Callable[[AnalysisConfig], dict[str, Any]]
 _PROVENANCE_HOOKS: list[ProvenanceHook] = []
 
 
-def register_corpus_stage(name: str, order: int) -> Callable[[CorpusStage], CorpusStage]:
+def register_corpus_stage(name: str, order: int,
+                          collect: Callable[[Document, AnalysisConfig], Any] | None = None
+                          ) -> Callable[[Callable[..., Section]], Callable[..., Section]]:
     """Register ``context -> section``; its result is ``result.sections[name]``."""
-    def decorate(stage: CorpusStage) -> CorpusStage:
-        _CORPUS_STAGES[name] = (stage, order)
+    def decorate(stage: Callable[..., Section]) -> Callable[..., Section]:
+        if collect is None:
+            _CORPUS_STAGES[name] = (stage, order)
+        else:
+            # THROW-AWAY SHIM (perf-factsmem), until the "parallel" branch's two-phase corpus
+            # stages: ``stage(context, records)`` with ``collect(doc, config)`` run here, in order.
+            _CORPUS_STAGES[name] = (lambda context: stage(
+                context, (collect(doc, context.config) for doc in context.documents)), order)
         return stage
     return decorate
 

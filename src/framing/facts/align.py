@@ -18,21 +18,33 @@ multi-day event, two dates that both fall inside the event's known dates are com
 A pair of outlets *conflicts* on a fact when any of their mentions are incompatible, otherwise
 it *agrees*; a fact stated by one outlet is *single-source*.
 
-Memory: :func:`align_facts` reads the documents once, in order, and keeps only compact
-:class:`Mention` records and the inconsistencies found, so the documents can be read back
-from disk one at a time and dropped.
+Memory: the stage never holds a document or the corpus's mentions. Each document gives a
+compact :class:`FactsRecord` (:func:`collect_facts`, in the worker processes with ``--jobs N``);
+:func:`facts_stage` writes its mentions to a temporary file (:class:`MentionSpool`) and keeps
+only numbers to group them (per block, the mention numbers; the union-find parents; each
+mention's offset), reads each block's and each group's mentions back when it links or judges
+them, and writes each judged fact as its analysis.json row (:class:`SpooledFactsSection`),
+keeping a sort key per fact. :func:`align_facts` does the same in memory, for the audit.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+import json
+import os
+import pickle
+import tempfile
+import weakref
+from array import array
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from itertools import combinations
-from typing import Any, Iterable, Iterator
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from ..analysis import CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
+from ..results import EncodedRow
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
 from .numbers import trim_phrase
@@ -118,6 +130,24 @@ class Fact:
                 "pairs": list(self.pairs), "mentions": [m.to_dict() for m in self.mentions]}
 
 
+def _summary(statuses: dict[str, int], facts: int, shared: int, mentions: int, candidate_pairs: int,
+             inconsistencies: int) -> dict[str, Any]:
+    """``facts["summary"]``; ``statuses`` in the order of the sorted facts."""
+    return {"facts": facts, "shared": shared, **statuses, "mentions": mentions,
+            "candidate_pairs": candidate_pairs, "inconsistencies": inconsistencies}
+
+
+def _method(gazetteer: dict[str, Any]) -> dict[str, Any]:
+    return {"count_tolerance": COUNT_TOLERANCE, "percent_points": PERCENT_POINTS,
+            "window": WINDOW,
+            "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
+            "gazetteer": gazetteer,
+            "rules": "counts agree within about 10% (each widened by 5%), percentages "
+                     "within 1 point; approximate "
+                     "quantities are ranges; dates of a multi-day event agree when both "
+                     "fall inside the event's known dates"}
+
+
 @dataclass(frozen=True)
 class FactsSection:
     """``analysis.json["facts"]``: facts with status, outlet agreement matrix, inconsistencies."""
@@ -133,25 +163,76 @@ class FactsSection:
         return [f for f in self.facts if len(f.outlets) >= 2]
 
     def to_dict(self) -> dict[str, Any]:
-        statuses = defaultdict(int)
+        statuses: dict[str, int] = defaultdict(int)
         for f in self.facts:
             statuses[f.status] += 1
         return {
-            "summary": {"facts": len(self.facts), "shared": len(self.shared()), **statuses,
-                        "mentions": self.mentions, "candidate_pairs": self.candidate_pairs,
-                        "inconsistencies": len(self.inconsistencies)},
-            "method": {"count_tolerance": COUNT_TOLERANCE, "percent_points": PERCENT_POINTS,
-                       "window": WINDOW,
-                       "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
-                       "gazetteer": self.gazetteer,
-                       "rules": "counts agree within about 10% (each widened by 5%), percentages "
-                                "within 1 point; approximate "
-                                "quantities are ranges; dates of a multi-day event agree when both "
-                                "fall inside the event's known dates"},
+            "summary": _summary(statuses, len(self.facts), len(self.shared()), self.mentions,
+                                self.candidate_pairs, len(self.inconsistencies)),
+            "method": _method(self.gazetteer),
             "facts": [f.to_dict() for f in self.facts],
             "agreement": list(self.matrix),
             "inconsistencies": list(self.inconsistencies),
         }
+
+
+class _RecordFile:
+    """Byte records appended to an anonymous temporary file and read back by number.
+
+    The file has no name on disk, so it disappears when it is closed, collected, or the
+    process ends. In memory: 8 bytes per record (its offset).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix)
+        self._offsets = array("q", [0])
+        self._unflushed = False
+        self._close = weakref.finalize(self, self._file.close)
+
+    def append(self, record: bytes) -> None:
+        self._file.write(record)
+        self._offsets.append(self._offsets[-1] + len(record))
+        self._unflushed = True
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return os.pread(self._file.fileno(), end - start, start)
+
+
+class SpooledFactsSection:
+    """``analysis.json["facts"]`` with its facts and inconsistencies on disk, as encoded rows.
+
+    The fact rows hold every mention with its sentence (about 11 KB of JSON per article on
+    generated corpora): kept in memory until analysis.json was written, they made the
+    stage's memory grow with the corpus. :meth:`iter_items` streams them to the writer in
+    order; :meth:`to_dict` still builds the whole dict for the report, the store and the
+    evaluation, which hold it only while they use it.
+    """
+
+    def __init__(self, facts: _RecordFile, order: Sequence[int], head: dict[str, Any],
+                 matrix: list[dict[str, Any]], inconsistencies: _RecordFile) -> None:
+        self._facts, self._order = facts, order
+        self._head, self._matrix, self._inconsistencies = head, matrix, inconsistencies
+
+    @staticmethod
+    def _rows(records: _RecordFile, order: Iterable[int]) -> Iterator[EncodedRow]:
+        return (EncodedRow(records[i].decode("utf-8")) for i in order)
+
+    def iter_items(self) -> Iterator[tuple[str, Any]]:
+        yield from self._head.items()
+        yield "facts", self._rows(self._facts, self._order)
+        yield "agreement", self._matrix
+        yield "inconsistencies", self._rows(self._inconsistencies, range(len(self._inconsistencies)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: [json.loads(row) for row in value] if isinstance(value, Iterator) else value
+                for key, value in self.iter_items()}
 
 
 # ------------------------------------------------------------------ collecting mentions
@@ -204,6 +285,46 @@ def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     return mentions
 
 
+#: A mention's fields after ``index``, as a plain tuple: what a record and the spool hold.
+_mention_row = attrgetter(*(f.name for f in fields(Mention)[1:]))
+
+
+class FactsRecord(NamedTuple):
+    """What the facts stage keeps of one document: small and picklable, so it can be made
+    where the document is (a worker process with ``--jobs N``) and the document dropped."""
+
+    outlet: str
+    mentions: tuple[tuple[Any, ...], ...]  # Mention fields after ``index``
+    inconsistencies: tuple[dict[str, Any], ...]
+
+
+class MentionStore(Protocol):
+    """Mentions by number, appended in order: a list, or a :class:`MentionSpool`."""
+
+    def append(self, mention: Mention) -> None: ...
+
+    def __getitem__(self, index: int) -> Mention: ...
+
+    def __len__(self) -> int: ...
+
+
+class MentionSpool:
+    """Mentions pickled to a temporary file: about 1.4 KB each in memory (sentence, entity
+    sets, attributes), 8 bytes here."""
+
+    def __init__(self) -> None:
+        self._records = _RecordFile("framing-mentions-")
+
+    def append(self, mention: Mention) -> None:
+        self._records.append(pickle.dumps(_mention_row(mention), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __getitem__(self, index: int) -> Mention:
+        return Mention(index, *pickle.loads(self._records[index]))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
 # ------------------------------------------------------------------ blocking and linking
 
 def block_keys(m: Mention) -> list[tuple[Any, ...]]:
@@ -227,36 +348,56 @@ def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
     and each mention is paired only with the next ``window`` ones, so the number of pairs is
     at most ``keys x window x mentions``: linear in the corpus size.
     """
-    blocks: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
+    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    by_index = {m.index: m for m in mentions}
+    stride = 1 + max(by_index, default=0)
     for m in mentions:
         if m.event is None:
             for key in block_keys(m):
-                blocks[key].append(m)
-    # A mention in one block only, paired with one in no block twice (no repeated word), meets
-    # it once: only the other pairs are remembered (as i * stride + j, i < j).
-    one_block = {m.index for m in mentions if len(m.counts_words) == 1}
-    no_repeat = {m.index for m in mentions if len(set(m.counts_words)) == len(m.counts_words)}
-    stride = 1 + max((m.index for m in mentions), default=0)
+                blocks[key].append(m.index)
     seen: set[int] = set()
     for members in blocks.values():
-        for a, b in _block_pairs(members, window):
-            if a.article == b.article:
-                continue
-            i, j = a.index, b.index
-            if (i in one_block and j in no_repeat) or (j in one_block and i in no_repeat):
-                yield a, b
-                continue
-            code = i * stride + j if i < j else j * stride + i
-            if code not in seen:
-                seen.add(code)
-                yield a, b
+        yield from _block_candidates(members, by_index.__getitem__, lambda i: float(by_index[i].low),  # type: ignore[arg-type]
+                                     seen, stride, window)
 
 
-def _block_pairs(members: list[Mention], window: int) -> Iterator[tuple[Mention, Mention]]:
+def _block_candidates(members: Sequence[int], load: Callable[[int], Mention],
+                      low: Callable[[int], float], seen: set[int], stride: int, window: int
+                      ) -> Iterator[tuple[Mention, Mention]]:
+    """The candidate pairs of one block not yet in ``seen`` (shared by all blocks), loading
+    its mentions by number (``stride`` exceeds every number)."""
+    for a, b in _block_pairs(members, load, low, window):
+        if a.article == b.article:
+            continue
+        # A mention in one block only, paired with one in no block twice (no repeated word),
+        # meets it once: only the other pairs are remembered (as i * stride + j, i < j).
+        if (len(a.counts_words) == 1 and len(set(b.counts_words)) == len(b.counts_words)) or \
+                (len(b.counts_words) == 1 and len(set(a.counts_words)) == len(a.counts_words)):
+            yield a, b
+            continue
+        i, j = a.index, b.index
+        code = i * stride + j if i < j else j * stride + i
+        if code not in seen:
+            seen.add(code)
+            yield a, b
+
+
+def _block_pairs(members: Sequence[int], load: Callable[[int], Mention],
+                 low: Callable[[int], float], window: int) -> Iterator[tuple[Mention, Mention]]:
     if len(members) <= window:
-        return combinations(members, 2)
-    members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
-    return ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window])
+        return combinations([load(i) for i in members], 2)
+    return _window_pairs(sorted(members, key=lambda i: (low(i), i)), load, window)
+
+
+def _window_pairs(ordered: list[int], load: Callable[[int], Mention], window: int
+                  ) -> Iterator[tuple[Mention, Mention]]:
+    """Each mention with the ``window`` before it, holding only those in memory."""
+    recent: deque[Mention] = deque(maxlen=window)
+    for i in ordered:
+        b = load(i)
+        for a in recent:
+            yield a, b
+        recent.append(b)
 
 
 #: Weights of :func:`link_score`: what is counted, sentence similarity, shared actors.
@@ -297,7 +438,7 @@ def _linked(a: Mention, b: Mention, words: dict[int, frozenset[str]], tfidf: Sen
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+        self.parent = array("q", range(n))  # 8 bytes a mention; a list of ints takes 36
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -324,38 +465,108 @@ def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tu
     return keys[0] if len(keys) == 1 else None
 
 
-def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
-    """Facts as groups of mentions, and how many candidate pairs were compared."""
-    groups: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
-    for m in mentions:
-        if m.event is not None:
-            groups[block_keys(m)[0]].append(m)
-    by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
-    for key in groups:
-        by_slot[(key[2], key[3])].append(key)
-    loose = []
-    for m in mentions:
-        if m.event is None:
+EVENT_FROM = "the event the article names elsewhere"
+
+
+class _Alignment:
+    """Mentions grouped into facts, holding numbers in memory and the mentions in ``store``.
+
+    :meth:`add` takes the corpus's mentions one document at a time and keeps, per mention,
+    its offset in the store (a :class:`MentionSpool`), its value (to sort large blocks) and
+    whether it names an event; per event slot, the numbers of its mentions; per term, the
+    number of mention sentences holding it (the IDF). :meth:`groups` places the event-less
+    mentions, links them block by block and yields each fact's mentions, read back.
+    """
+
+    def __init__(self, store: MentionStore) -> None:
+        self.store = store
+        self.events: dict[tuple[Any, ...], array[int]] = {}
+        self.lows = array("d")
+        self.eventless = bytearray()
+        self.tfidf = SentenceTfidf()
+        self.candidate_pairs = 0
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """One document's mentions (:class:`FactsRecord` rows), numbered on from the last."""
+        sentences: dict[int, str] = {}
+        for row in rows:
+            m = Mention(len(self.store), *row)
+            self.store.append(m)
+            self.lows.append(float(m.low) if m.event is None else 0.0)  # type: ignore[arg-type]
+            self.eventless.append(m.event is None)
+            if m.event is not None:
+                self.events.setdefault(block_keys(m)[0], array("q")).append(m.index)
+            sentences.setdefault(m.sentence_start, m.sentence)
+        for sentence in sentences.values():  # one IDF row per (article, sentence)
+            self.tfidf.add(sentence)
+
+    def _place_eventless(self) -> tuple[dict[tuple[Any, ...], array[int]], list[int]]:
+        """Event-less mentions an article's event adopts join its group (in number order);
+        the others are loose: their blocks, and their numbers."""
+        by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
+        for key in self.events:
+            by_slot[(key[2], key[3])].append(key)
+        blocks: dict[tuple[Any, ...], array[int]] = {}
+        loose = array("q")
+        for i in (i for i, flag in enumerate(self.eventless) if flag):
+            m = self.store[i]
             home = _article_event_for(m, by_slot)
-            if home is None:
-                loose.append(m)
-            else:
-                groups[home].append(replace(m, event=home[1], attrs={
-                    **m.attrs, "event": home[1], "event_from": "the event the article names elsewhere"}))
-    # IDF over the sentences of all mentions, one row per (article, sentence).
-    tfidf = SentenceTfidf({(m.article, m.sentence_start): m.sentence for m in mentions}.values())
-    words = {m.index: frozenset(m.counts_words) for m in loose}
-    uf = _UnionFind(len(mentions))
-    n_pairs = 0
-    for a, b in iter_candidate_pairs(loose):
-        n_pairs += 1
-        root_a, root_b = uf.find(a.index), uf.find(b.index)
-        if root_a != root_b and _linked(a, b, words, tfidf):  # already joined: nothing to decide
-            uf.union_roots(root_a, root_b)
-    components: dict[int, list[Mention]] = defaultdict(list)
-    for m in loose:
-        components[uf.find(m.index)].append(m)
-    return [*groups.values(), *components.values()], n_pairs
+            if home is not None:
+                self.events[home].append(i)
+                continue
+            loose.append(i)
+            for key in block_keys(m):
+                blocks.setdefault(key, array("q")).append(i)
+        return blocks, loose  # type: ignore[return-value]
+
+    def _link(self, blocks: dict[tuple[Any, ...], array[int]]) -> _UnionFind:
+        """Union-find of the loose mentions, over the candidate pairs of each block."""
+        uf = _UnionFind(len(self.store))
+        seen: set[int] = set()
+        words: dict[int, frozenset[str]] = {}
+        low = self.lows.__getitem__
+
+        def load(i: int) -> Mention:
+            m = self.store[i]
+            words[i] = frozenset(m.counts_words)
+            return m
+
+        for members in blocks.values():
+            words.clear()
+            for a, b in _block_candidates(members, load, low, seen, len(self.store), WINDOW):
+                self.candidate_pairs += 1
+                root_a, root_b = uf.find(a.index), uf.find(b.index)
+                if root_a != root_b and _linked(a, b, words, self.tfidf):  # joined: nothing to decide
+                    uf.union_roots(root_a, root_b)
+        return uf
+
+    def groups(self) -> Iterator[list[Mention]]:
+        """Each fact's mentions: the event slots' groups first, then the linked components."""
+        blocks, loose = self._place_eventless()
+        uf = self._link(blocks)
+        del blocks
+        for key, members in self.events.items():
+            yield [self._adopted(self.store[i], key[1]) for i in members]
+        components: dict[int, array[int]] = {}
+        for i in loose:
+            components.setdefault(uf.find(i), array("q")).append(i)
+        del uf, loose
+        for members in components.values():
+            yield [self.store[i] for i in members]
+
+    @staticmethod
+    def _adopted(m: Mention, event: str) -> Mention:
+        if m.event is not None:
+            return m
+        return replace(m, event=event, attrs={**m.attrs, "event": event, "event_from": EVENT_FROM})
+
+
+def _unique_ids(facts: Iterable[Fact]) -> Iterator[Fact]:
+    """Two event-less facts may count the same words: the second id gets ``#2``, and so on."""
+    seen: dict[str, int] = defaultdict(int)
+    for fact in facts:
+        seen[fact.id] += 1
+        yield fact if seen[fact.id] == 1 else replace(fact, id=f"{fact.id}#{seen[fact.id]}")
 
 
 # ------------------------------------------------------------------ judging
@@ -592,36 +803,89 @@ def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict
     return list(cells.values())
 
 
+#: Facts are listed conflicts first, then agreements, then single-source facts.
+STATUS_ORDER = {"conflict": 0, "agree": 1, "single-source": 2}
+
+
+def _fact_order(fact: Fact) -> tuple[int, int, str]:
+    return STATUS_ORDER[fact.status], -len(fact.outlets), fact.id
+
+
+def _judged(alignment: _Alignment, gazetteer: Gazetteer) -> Iterator[Fact]:
+    return _unique_ids(judge(group, gazetteer) for group in alignment.groups())
+
+
+def _record(doc: Document, gazetteer: Gazetteer) -> FactsRecord:
+    return FactsRecord(doc.meta.outlet, tuple(map(_mention_row, document_mentions(doc))),
+                       tuple(document_inconsistencies(doc, gazetteer)))
+
+
 def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSection:
-    """Align, judge and check the fact mentions of analysed documents.
+    """Align, judge and check the fact mentions of analysed documents, in memory.
 
     ``documents`` is read once, in order (it may be read back from disk one at a time);
-    only mention records and inconsistencies are kept from it.
+    only mention records and inconsistencies are kept from it. For a few documents (the
+    audit's): the corpus stage is :func:`facts_stage`.
     """
-    mentions: list[Mention] = []
+    alignment = _Alignment([])
     inconsistencies: list[dict[str, Any]] = []
     outlets: set[str] = set()
-    for doc in documents:
-        mentions.extend(document_mentions(doc, first_index=len(mentions)))
-        inconsistencies.extend(document_inconsistencies(doc, gazetteer))
-        outlets.add(doc.meta.outlet)
-    groups, n_pairs = group_mentions(mentions)
-    order = {"conflict": 0, "agree": 1, "single-source": 2}
-    judged = [judge(g, gazetteer) for g in groups]
-    seen: dict[str, int] = defaultdict(int)
-    for i, fact in enumerate(judged):  # two event-less facts may count the same words
-        seen[fact.id] += 1
-        if seen[fact.id] > 1:
-            judged[i] = replace(fact, id=f"{fact.id}#{seen[fact.id]}")
-    facts = sorted(judged, key=lambda f: (order[f.status], -len(f.outlets), f.id))
+    for record in (_record(doc, gazetteer) for doc in documents):
+        alignment.add(record.mentions)
+        inconsistencies.extend(record.inconsistencies)
+        outlets.add(record.outlet)
+    facts = sorted(_judged(alignment, gazetteer), key=_fact_order)
     return FactsSection(tuple(facts), tuple(agreement_matrix(facts, sorted(outlets))),
-                        tuple(inconsistencies), n_pairs, len(mentions), gazetteer.provenance())
+                        tuple(inconsistencies), alignment.candidate_pairs, len(alignment.store),
+                        gazetteer.provenance())
 
 
-@register_corpus_stage("facts", order=500)
-def facts_stage(context: CorpusContext) -> FactsSection:
-    """Corpus stage: ``analysis.json["facts"]``."""
-    return align_facts(context.documents, gazetteer_for(context.config))
+def collect_facts(doc: Document, config: AnalysisConfig) -> FactsRecord:
+    """The facts stage's work on one document (where it was analysed): its mentions and
+    inconsistencies, so the stage itself never reads a document."""
+    return _record(doc, gazetteer_for(config))
+
+
+def _encoded(row: dict[str, Any]) -> bytes:
+    return json.dumps(row, ensure_ascii=False).encode("utf-8")
+
+
+@register_corpus_stage("facts", order=500, collect=collect_facts)
+def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> SpooledFactsSection:
+    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`.
+
+    As :func:`align_facts`, with the mentions, the judged facts and the inconsistencies on
+    disk: in memory, a few numbers per mention and a sort key per fact.
+    """
+    gazetteer = gazetteer_for(context.config)
+    alignment = _Alignment(MentionSpool())
+    inconsistencies = _RecordFile("framing-inconsistencies-")
+    outlets: set[str] = set()
+    for record in records:
+        alignment.add(record.mentions)
+        for item in record.inconsistencies:
+            inconsistencies.append(_encoded(item))
+        outlets.add(record.outlet)
+    rows = _RecordFile("framing-facts-")
+    keys: list[tuple[int, int, str, int]] = []
+
+    def spooled() -> Iterator[Fact]:
+        for fact in _judged(alignment, gazetteer):
+            keys.append((*_fact_order(fact), len(rows)))
+            rows.append(_encoded(fact.to_dict()))
+            yield fact
+
+    # No outlet pair outside the corpus's outlets: counting in judged order, not sorted, is the same.
+    matrix = agreement_matrix(spooled(), sorted(outlets))
+    keys.sort()
+    statuses: dict[str, int] = defaultdict(int)
+    for status, *_ in keys:
+        statuses[next(name for name, rank in STATUS_ORDER.items() if rank == status)] += 1
+    summary = _summary(statuses, len(keys), sum(1 for _, outlets_, *_ in keys if outlets_ <= -2),
+                       len(alignment.store), alignment.candidate_pairs, len(inconsistencies))
+    return SpooledFactsSection(rows, array("q", (k[3] for k in keys)),
+                               {"summary": summary, "method": _method(gazetteer.provenance())},
+                               matrix, inconsistencies)
 
 
 @register_provenance
