@@ -34,6 +34,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
+from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -348,51 +349,126 @@ def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
     and each mention is paired only with the next ``window`` ones, so the number of pairs is
     at most ``keys x window x mentions``: linear in the corpus size.
     """
-    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     by_index = {m.index: m for m in mentions}
-    stride = 1 + max(by_index, default=0)
+    blocks = _Blocks(window)
     for m in mentions:
         if m.event is None:
-            for key in block_keys(m):
-                blocks[key].append(m.index)
-    seen: set[int] = set()
-    for members in blocks.values():
-        yield from _block_candidates(members, by_index.__getitem__, lambda i: float(by_index[i].low),  # type: ignore[arg-type]
-                                     seen, stride, window)
+            blocks.add(m)
+    return blocks.pairs(by_index.__getitem__, lambda i: float(by_index[i].low))  # type: ignore[arg-type]
 
 
-def _block_candidates(members: Sequence[int], load: Callable[[int], Mention],
-                      low: Callable[[int], float], seen: set[int], stride: int, window: int
-                      ) -> Iterator[tuple[Mention, Mention]]:
-    """The candidate pairs of one block not yet in ``seen`` (shared by all blocks), loading
-    its mentions by number (``stride`` exceeds every number)."""
-    for a, b in _block_pairs(members, load, low, window):
-        if a.article == b.article:
-            continue
-        # A mention in one block only, paired with one in no block twice (no repeated word),
-        # meets it once: only the other pairs are remembered (as i * stride + j, i < j).
-        if (len(a.counts_words) == 1 and len(set(b.counts_words)) == len(b.counts_words)) or \
-                (len(b.counts_words) == 1 and len(set(a.counts_words)) == len(a.counts_words)):
+class _Member(NamedTuple):
+    """A mention loaded for its block, with what deciding its pairs asks of it."""
+
+    mention: Mention
+    words: frozenset[str]
+    single: bool  # counts one word: in one block only
+    once: bool    # counts no word twice: in each of its blocks once
+    #: Per word whose block came before this one: its first and last position there by
+    #: value, or None when that block was small enough to pair every member.
+    earlier: dict[str, tuple[int, int] | None]
+
+
+class _Blocks:
+    """The blocks of event-less mentions, as mention numbers, in the order their keys came.
+
+    Two mentions counting several words alike share several blocks; their pair is yielded
+    in the first block that pairs them, found from the blocks' memberships (and, for a
+    block larger than the window, each member's positions in value order) rather than by
+    remembering every pair yielded: that set, ~70 bytes per candidate pair, was the largest
+    thing the facts stage held.
+    """
+
+    def __init__(self, window: int = WINDOW) -> None:
+        self.window = window
+        self.members: dict[tuple[Any, ...], array[int]] = {}
+        self._number: dict[tuple[Any, ...], int] = {}
+        # Per block larger than the window: its members by number, and their positions by value.
+        self._positions: dict[tuple[Any, ...], tuple[array[int], array[int]]] = {}
+
+    def add(self, m: Mention) -> None:
+        for key in block_keys(m):
+            members = self.members.get(key)
+            if members is None:
+                self._number[key] = len(self.members)
+                members = self.members[key] = array("q")
+            members.append(m.index)
+
+    def pairs(self, load: Callable[[int], Mention], low: Callable[[int], float]
+              ) -> Iterator[tuple[Mention, Mention]]:
+        """Each candidate pair once, loading one block's mentions at a time by number."""
+        for key, members in self.members.items():
+            number = self._number[key]
+
+            def member(i: int) -> _Member:
+                return self._member(load(i), number)
+
+            block_pairs: Iterable[tuple[_Member, _Member]]
+            if len(members) > self.window:
+                ordered = sorted(members, key=lambda i: (low(i), i))
+                by_number = sorted(zip(ordered, range(len(ordered))))
+                self._positions[key] = (array("q", (i for i, _ in by_number)),
+                                        array("q", (p for _, p in by_number)))
+                block_pairs = _window_pairs(ordered, member, self.window)
+            else:
+                block_pairs = combinations([member(i) for i in members], 2)
+            yield from self._first_met(block_pairs)
+
+    def _member(self, m: Mention, number: int) -> _Member:
+        words = frozenset(m.counts_words)
+        earlier: dict[str, tuple[int, int] | None] = {}
+        for word in words:
+            key = ("words", m.kind, m.unit, word)
+            if self._number[key] < number:
+                positions = self._positions.get(key)
+                earlier[word] = None if positions is None else _places(*positions, m.index)
+        return _Member(m, words, len(m.counts_words) == 1, len(words) == len(m.counts_words), earlier)
+
+    def _first_met(self, block_pairs: Iterable[tuple[_Member, _Member]]
+                   ) -> Iterator[tuple[Mention, Mention]]:
+        repeated: set[tuple[int, int]] = set()  # pairs of this block with a word counted twice
+        for x, y in block_pairs:
+            a, b = x.mention, y.mention
+            if a.article == b.article:
+                continue
+            if not (x.single and y.once or y.single and x.once):  # else in one block, met once
+                if x.earlier and y.earlier and self._paired_before(x, y):
+                    continue
+                if not (x.once and y.once):
+                    pair = (a.index, b.index) if a.index < b.index else (b.index, a.index)
+                    if pair in repeated:
+                        continue
+                    repeated.add(pair)
             yield a, b
-            continue
-        i, j = a.index, b.index
-        code = i * stride + j if i < j else j * stride + i
-        if code not in seen:
-            seen.add(code)
-            yield a, b
+
+    def _paired_before(self, x: _Member, y: _Member) -> bool:
+        """Whether the block of a word both count, before this one, paired them."""
+        theirs = y.earlier
+        for word, mine in x.earlier.items():
+            if word not in theirs:
+                continue
+            other = theirs[word]
+            # Positions of one mention are consecutive (same value, same number): ranges.
+            if mine is None or other is None or \
+                    other[0] - mine[1] <= self.window and mine[0] - other[1] <= self.window:
+                return True
+        return False
 
 
-def _block_pairs(members: Sequence[int], load: Callable[[int], Mention],
-                 low: Callable[[int], float], window: int) -> Iterator[tuple[Mention, Mention]]:
-    if len(members) <= window:
-        return combinations([load(i) for i in members], 2)
-    return _window_pairs(sorted(members, key=lambda i: (low(i), i)), load, window)
+def _places(numbers: array[int], places: array[int], i: int) -> tuple[int, int]:
+    """The first and last position of mention ``i`` in a sorted block (two when it counts a
+    word twice)."""
+    start = bisect_left(numbers, i)
+    end = start
+    while end + 1 < len(numbers) and numbers[end + 1] == i:
+        end += 1
+    return places[start], places[end]  # ascending: sorted by (number, position)
 
 
-def _window_pairs(ordered: list[int], load: Callable[[int], Mention], window: int
-                  ) -> Iterator[tuple[Mention, Mention]]:
+def _window_pairs(ordered: list[int], load: Callable[[int], _Member], window: int
+                  ) -> Iterator[tuple[_Member, _Member]]:
     """Each mention with the ``window`` before it, holding only those in memory."""
-    recent: deque[Mention] = deque(maxlen=window)
+    recent: deque[_Member] = deque(maxlen=window)
     for i in ordered:
         b = load(i)
         for a in recent:
@@ -421,13 +497,13 @@ def link_score(a: Mention, b: Mention, cosine: float) -> float:
         COSINE_WEIGHT * cosine + ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
 
 
-def _linked(a: Mention, b: Mention, words: dict[int, frozenset[str]], tfidf: SentenceTfidf) -> bool:
+def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
     """``link_score(a, b, cosine) >= LINK_THRESHOLD``, computing the cosine only when it decides.
 
     The cosine lies in [0, 1]: when the other two terms reach the threshold without it, or
     cannot reach it even with 1, the answer is already known (for most candidate pairs).
     """
-    counted = WORDS_WEIGHT * _jaccard(words[a.index], words[b.index])
+    counted = WORDS_WEIGHT * _jaccard(frozenset(a.counts_words), frozenset(b.counts_words))
     actors = ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
     if counted + actors >= LINK_THRESHOLD:
         return True
@@ -500,13 +576,13 @@ class _Alignment:
         for sentence in sentences.values():  # one IDF row per (article, sentence)
             self.tfidf.add(sentence)
 
-    def _place_eventless(self) -> tuple[dict[tuple[Any, ...], array[int]], list[int]]:
+    def _place_eventless(self) -> tuple[_Blocks, array[int]]:
         """Event-less mentions an article's event adopts join its group (in number order);
         the others are loose: their blocks, and their numbers."""
         by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
         for key in self.events:
             by_slot[(key[2], key[3])].append(key)
-        blocks: dict[tuple[Any, ...], array[int]] = {}
+        blocks = _Blocks()
         loose = array("q")
         for i in (i for i, flag in enumerate(self.eventless) if flag):
             m = self.store[i]
@@ -515,29 +591,17 @@ class _Alignment:
                 self.events[home].append(i)
                 continue
             loose.append(i)
-            for key in block_keys(m):
-                blocks.setdefault(key, array("q")).append(i)
-        return blocks, loose  # type: ignore[return-value]
+            blocks.add(m)
+        return blocks, loose
 
-    def _link(self, blocks: dict[tuple[Any, ...], array[int]]) -> _UnionFind:
+    def _link(self, blocks: _Blocks) -> _UnionFind:
         """Union-find of the loose mentions, over the candidate pairs of each block."""
         uf = _UnionFind(len(self.store))
-        seen: set[int] = set()
-        words: dict[int, frozenset[str]] = {}
-        low = self.lows.__getitem__
-
-        def load(i: int) -> Mention:
-            m = self.store[i]
-            words[i] = frozenset(m.counts_words)
-            return m
-
-        for members in blocks.values():
-            words.clear()
-            for a, b in _block_candidates(members, load, low, seen, len(self.store), WINDOW):
-                self.candidate_pairs += 1
-                root_a, root_b = uf.find(a.index), uf.find(b.index)
-                if root_a != root_b and _linked(a, b, words, self.tfidf):  # joined: nothing to decide
-                    uf.union_roots(root_a, root_b)
+        for a, b in blocks.pairs(self.store.__getitem__, self.lows.__getitem__):
+            self.candidate_pairs += 1
+            root_a, root_b = uf.find(a.index), uf.find(b.index)
+            if root_a != root_b and _linked(a, b, self.tfidf):  # already joined: nothing to decide
+                uf.union_roots(root_a, root_b)
         return uf
 
     def groups(self) -> Iterator[list[Mention]]:
@@ -804,7 +868,10 @@ def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict
 
 
 #: Facts are listed conflicts first, then agreements, then single-source facts.
-STATUS_ORDER = {"conflict": 0, "agree": 1, "single-source": 2}
+STATUSES = ("conflict", "agree", "single-source")
+STATUS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
+#: Where a judged fact goes in the listing: status rank, minus its outlets, id; its row number.
+FactKey = tuple[int, int, str, int]
 
 
 def _fact_order(fact: Fact) -> tuple[int, int, str]:
@@ -867,26 +934,26 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
             inconsistencies.append(_encoded(item))
         outlets.add(record.outlet)
     rows = _RecordFile("framing-facts-")
-    keys: list[tuple[int, int, str, int]] = []
-
-    def spooled() -> Iterator[Fact]:
-        for fact in _judged(alignment, gazetteer):
-            keys.append((*_fact_order(fact), len(rows)))
-            rows.append(_encoded(fact.to_dict()))
-            yield fact
-
-    # No outlet pair outside the corpus's outlets: counting in judged order, not sorted, is the same.
-    matrix = agreement_matrix(spooled(), sorted(outlets))
+    keys: list[FactKey] = []
+    # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
+    matrix = agreement_matrix(_spool_facts(_judged(alignment, gazetteer), rows, keys), sorted(outlets))
     keys.sort()
     statuses: dict[str, int] = defaultdict(int)
-    for status, *_ in keys:
-        statuses[next(name for name, rank in STATUS_ORDER.items() if rank == status)] += 1
-    summary = _summary(statuses, len(keys), sum(1 for _, outlets_, *_ in keys if outlets_ <= -2),
+    for rank, *_ in keys:
+        statuses[STATUSES[rank]] += 1
+    summary = _summary(statuses, len(keys), sum(1 for key in keys if -key[1] >= 2),
                        len(alignment.store), alignment.candidate_pairs, len(inconsistencies))
-    return SpooledFactsSection(rows, array("q", (k[3] for k in keys)),
+    return SpooledFactsSection(rows, array("q", (key[3] for key in keys)),
                                {"summary": summary, "method": _method(gazetteer.provenance())},
                                matrix, inconsistencies)
 
+
+def _spool_facts(facts: Iterable[Fact], rows: _RecordFile, keys: list[FactKey]) -> Iterator[Fact]:
+    """Each fact written as its row, its key kept; passed on to be counted in the matrix."""
+    for fact in facts:
+        keys.append((*_fact_order(fact), len(rows)))
+        rows.append(_encoded(fact.to_dict()))
+        yield fact
 
 @register_provenance
 def gazetteer_provenance(config: AnalysisConfig) -> dict[str, Any]:
