@@ -38,7 +38,7 @@ from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from itertools import combinations
+from itertools import chain, combinations
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
@@ -125,10 +125,18 @@ class Fact:
         return sorted({m.outlet for m in self.mentions})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "event": self.event, "slot": self.slot, "kind": self.kind,
-                "unit": self.unit, "description": self.description, "status": self.status,
-                "outlets": self.outlets, "explanation": self.explanation,
-                "pairs": list(self.pairs), "mentions": [m.to_dict() for m in self.mentions]}
+        return {**_fact_head(self.id, self, self.description, self.status, self.outlets,
+                             self.explanation, self.pairs),
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+def _fact_head(fact_id: str, first: Mention | Fact, description: str, status: str, outlets: list[str],
+               explanation: str, pairs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A fact's JSON but its mentions (the last key), which may be streamed after it;
+    ``first`` gives the event, slot, kind and unit."""
+    return {"id": fact_id, "event": first.event, "slot": first.slot, "kind": first.kind,
+            "unit": first.unit, "description": description, "status": status,
+            "outlets": outlets, "explanation": explanation, "pairs": list(pairs)}
 
 
 def _summary(statuses: dict[str, int], facts: int, shared: int, mentions: int, candidate_pairs: int,
@@ -193,6 +201,15 @@ class _RecordFile:
     def append(self, record: bytes) -> None:
         self._file.write(record)
         self._offsets.append(self._offsets[-1] + len(record))
+        self._unflushed = True
+
+    def append_pieces(self, pieces: Iterable[bytes]) -> None:
+        """One record written piece by piece, never whole in memory."""
+        size = 0
+        for piece in pieces:
+            self._file.write(piece)
+            size += len(piece)
+        self._offsets.append(self._offsets[-1] + size)
         self._unflushed = True
 
     def __len__(self) -> int:
@@ -604,33 +621,41 @@ class _Alignment:
                 uf.union_roots(root_a, root_b)
         return uf
 
-    def groups(self) -> Iterator[list[Mention]]:
-        """Each fact's mentions: the event slots' groups first, then the linked components."""
+    def groups(self) -> Iterator[tuple[Sequence[int], str | None]]:
+        """Each fact as its mentions' numbers, and the event whose group it is (which adopts
+        the event-less ones in it): the event slots' groups first, then the linked components."""
         blocks, loose = self._place_eventless()
         uf = self._link(blocks)
         del blocks
         for key, members in self.events.items():
-            yield [self._adopted(self.store[i], key[1]) for i in members]
+            yield members, key[1]
         components: dict[int, array[int]] = {}
         for i in loose:
             components.setdefault(uf.find(i), array("q")).append(i)
         del uf, loose
         for members in components.values():
-            yield [self.store[i] for i in members]
+            yield members, None
 
-    @staticmethod
-    def _adopted(m: Mention, event: str) -> Mention:
-        if m.event is not None:
+    def mention(self, i: int, event: str | None) -> Mention:
+        """Mention ``i`` as a member of ``event``'s group."""
+        m = self.store[i]
+        if event is None or m.event is not None:
             return m
         return replace(m, event=event, attrs={**m.attrs, "event": event, "event_from": EVENT_FROM})
 
+    def mentions(self, members: Sequence[int], event: str | None) -> Iterator[Mention]:
+        return (self.mention(i, event) for i in members)
 
-def _unique_ids(facts: Iterable[Fact]) -> Iterator[Fact]:
+
+class _UniqueIds:
     """Two event-less facts may count the same words: the second id gets ``#2``, and so on."""
-    seen: dict[str, int] = defaultdict(int)
-    for fact in facts:
-        seen[fact.id] += 1
-        yield fact if seen[fact.id] == 1 else replace(fact, id=f"{fact.id}#{seen[fact.id]}")
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = defaultdict(int)
+
+    def __call__(self, fact_id: str) -> str:
+        self.seen[fact_id] += 1
+        return fact_id if self.seen[fact_id] == 1 else f"{fact_id}#{self.seen[fact_id]}"
 
 
 # ------------------------------------------------------------------ judging
@@ -670,6 +695,30 @@ def compatible(a: Mention, b: Mention, event: Event | None = None) -> bool:
     return False
 
 
+#: A summary's largest lower end and smallest upper end, each with its mention.
+Bounds = tuple[tuple[float, Mention], tuple[float, Mention]]
+
+
+class _Bounds:
+    """:data:`Bounds` of mentions seen one at a time (ties go to the lower number)."""
+
+    __slots__ = ("low", "high")
+
+    def __init__(self) -> None:
+        self.low: tuple[float, Mention] | None = None
+        self.high: tuple[float, Mention] | None = None
+
+    def add(self, m: Mention, interval: tuple[float, float]) -> None:
+        low, high = interval
+        if self.low is None or (low, -m.index) > (self.low[0], -self.low[1].index):
+            self.low = (low, m)
+        if self.high is None or (high, m.index) < (self.high[0], self.high[1].index):
+            self.high = (high, m)
+
+    def bounds(self) -> Bounds | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
+
+
 @dataclass(frozen=True)
 class _Extremes:
     """One outlet's mentions of a fact, summarised so two outlets compare in O(1).
@@ -682,26 +731,9 @@ class _Extremes:
     latitude: ``starts`` summarises those, and they must be the same day.
     """
 
-    everything: tuple[tuple[float, Mention], tuple[float, Mention]] | None
-    outside: tuple[tuple[float, Mention], tuple[float, Mention]] | None
-    starts: tuple[tuple[float, Mention], tuple[float, Mention]] | None = None
-
-    @staticmethod
-    def _summary(ms: list[Mention]) -> tuple[tuple[float, Mention], tuple[float, Mention]] | None:
-        if not ms:
-            return None
-        lows = [(_interval(m)[0], m) for m in ms]
-        highs = [(_interval(m)[1], m) for m in ms]
-        return max(lows, key=lambda t: (t[0], -t[1].index)), min(highs, key=lambda t: (t[0], t[1].index))
-
-    @classmethod
-    def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
-        everything = cls._summary(ms)
-        if window is None:  # no event dates to fall inside: every mention is "outside"
-            return cls(everything, everything)
-        outside = [m for m in ms if not _within(m, window)]
-        starts = [m for m in ms if _is_day_start(m)]
-        return cls(everything, cls._summary(outside), cls._summary(starts))
+    everything: Bounds | None
+    outside: Bounds | None
+    starts: Bounds | None = None
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
@@ -717,24 +749,80 @@ class _Extremes:
         return None
 
 
+class _ExtremesBuilder:
+    """:class:`_Extremes` of mentions seen one at a time: a fact's mentions are read back
+    from disk one by one, and the largest facts hold a good part of the corpus's."""
+
+    def __init__(self, window: Event | None) -> None:
+        self.window = window
+        self.everything, self.outside, self.starts = _Bounds(), _Bounds(), _Bounds()
+
+    def add(self, m: Mention) -> None:
+        interval = _interval(m)
+        self.everything.add(m, interval)
+        if self.window is not None:
+            if not _within(m, self.window):
+                self.outside.add(m, interval)
+            if _is_day_start(m):
+                self.starts.add(m, interval)
+
+    def build(self) -> _Extremes:
+        everything = self.everything.bounds()
+        if self.window is None:  # no event dates to fall inside: every mention is "outside"
+            return _Extremes(everything, everything)
+        return _Extremes(everything, self.outside.bounds(), self.starts.bounds())
+
+
 def _estimated_year(m: Mention) -> bool:
     """A date whose year was guessed from a publication date known only roughly."""
     return m.kind == "date" and m.approximate and m.attrs.get("resolution") == "inferred-year"
 
 
+class _Verdict(NamedTuple):
+    """A fact judged, without its mentions (which may be on disk)."""
+
+    id: str
+    first: Mention
+    description: str
+    status: str
+    outlets: list[str]
+    pairs: tuple[dict[str, Any], ...]
+    explanation: str
+
+
+def _listing_key(m: Mention) -> tuple[str, str, int]:
+    """The order of a fact's mentions in analysis.json."""
+    return m.outlet, m.article, m.start
+
+
 def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
     """Status and per-outlet-pair relation of one fact."""
-    first = group[0]
+    v = _verdict(group, gazetteer)
+    return Fact(v.id, v.first.event, v.first.slot, v.first.kind, v.first.unit, v.description,
+                v.status, tuple(sorted(group, key=_listing_key)), v.pairs, v.explanation)
+
+
+def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer) -> _Verdict:
+    """:func:`judge` reading the mentions once, one at a time, keeping a few per outlet."""
+    remaining = iter(mentions)
+    first = next(remaining)
     event = gazetteer.events.get(first.event) if first.event else None
-    by_outlet: dict[str, list[Mention]] = defaultdict(list)
-    for m in group:
-        by_outlet[m.outlet].append(m)
     window = event if (first.kind == "date" and first.slot == "date" and event is not None
                        and event.multi_day) else None
-    summaries = {outlet: _Extremes.of(ms, window) for outlet, ms in by_outlet.items()}
-    values = {outlet: ", ".join(sorted({m.value for m in ms})) for outlet, ms in by_outlet.items()}
+    builders: dict[str, _ExtremesBuilder] = {}
+    seen_values: dict[str, set[str]] = {}
+    for m in chain((first,), remaining):
+        builder = builders.get(m.outlet)
+        if builder is None:
+            builder = builders[m.outlet] = _ExtremesBuilder(window)
+            seen_values[m.outlet] = set()
+        builder.add(m)
+        seen_values[m.outlet].add(m.value)
+    summaries = {outlet: builder.build() for outlet, builder in builders.items()}
+    values = {outlet: ", ".join(sorted(vs)) for outlet, vs in seen_values.items()}
+    outlets = sorted(builders)
     pairs = []
-    for a, b in combinations(sorted(by_outlet), 2):
+    for a, b in combinations(outlets, 2):
         clash = summaries[a].clash(summaries[b])
         relation = "conflict" if clash else "agree"
         if clash:
@@ -752,20 +840,18 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
         else:
             why = f"{a} ({values[a]}) and {b} ({values[b]}) are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
-    status = ("single-source" if len(by_outlet) < 2 else
+    status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
     description = describe(first, event, gazetteer)
     explanation = {
         "single-source": f"Only {first.outlet} states {description}.",
-        "agree": f"{len(by_outlet)} outlets state {description} and their values are compatible.",
+        "agree": f"{len(outlets)} outlets state {description} and their values are compatible.",
         "conflict": f"Outlets state {description} with incompatible values: "
                     + "; ".join(p["why"] for p in pairs if p["relation"] == "conflict") + ".",
     }[status]
     fact_id = (f"{first.event}/{first.slot}" if first.event else
                f"{first.kind}/{first.unit or 'count'}/{'-'.join(first.counts_words)}")
-    return Fact(fact_id, first.event, first.slot, first.kind, first.unit, description, status,
-                tuple(sorted(group, key=lambda m: (m.outlet, m.article, m.start))), tuple(pairs),
-                explanation)
+    return _Verdict(fact_id, first, description, status, outlets, tuple(pairs), explanation)
 
 
 def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
@@ -854,7 +940,7 @@ def _check(doc: Document, span: Span, own: list[Span], event: Event) -> dict[str
 
 # ------------------------------------------------------------------ agreement matrix
 
-def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict[str, Any]]:
+def agreement_matrix(facts: Iterable[Fact | _Verdict], outlets: Iterable[str]) -> list[dict[str, Any]]:
     """Per pair of outlets: facts both state, and how many of those agree or conflict."""
     cells = {tuple(p): {"outlets": list(p), "shared": 0, "agree": 0, "conflict": 0}
              for p in combinations(sorted(outlets), 2)}
@@ -879,7 +965,10 @@ def _fact_order(fact: Fact) -> tuple[int, int, str]:
 
 
 def _judged(alignment: _Alignment, gazetteer: Gazetteer) -> Iterator[Fact]:
-    return _unique_ids(judge(group, gazetteer) for group in alignment.groups())
+    unique = _UniqueIds()
+    for group in alignment.groups():
+        fact = judge(list(alignment.mentions(*group)), gazetteer)
+        yield replace(fact, id=unique(fact.id))
 
 
 def _record(doc: Document, gazetteer: Gazetteer) -> FactsRecord:
@@ -936,7 +1025,7 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
     rows = _RecordFile("framing-facts-")
     keys: list[FactKey] = []
     # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
-    matrix = agreement_matrix(_spool_facts(_judged(alignment, gazetteer), rows, keys), sorted(outlets))
+    matrix = agreement_matrix(_spool_facts(alignment, gazetteer, rows, keys), sorted(outlets))
     keys.sort()
     statuses: dict[str, int] = defaultdict(int)
     for rank, *_ in keys:
@@ -948,12 +1037,41 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
                                matrix, inconsistencies)
 
 
-def _spool_facts(facts: Iterable[Fact], rows: _RecordFile, keys: list[FactKey]) -> Iterator[Fact]:
-    """Each fact written as its row, its key kept; passed on to be counted in the matrix."""
-    for fact in facts:
-        keys.append((*_fact_order(fact), len(rows)))
-        rows.append(_encoded(fact.to_dict()))
-        yield fact
+def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
+                 keys: list[FactKey]) -> Iterator[_Verdict]:
+    """Each fact judged and written as its row, its key kept; passed on for the matrix.
+
+    The mentions are read twice, one at a time: to judge them (noting each one's place in
+    the listing), then in listing order to write them.
+    """
+    unique = _UniqueIds()
+    for members, event in alignment.groups():
+        places: list[tuple[str, str, int, int]] = []
+        verdict = _verdict(_noting_places(alignment.mentions(members, event), places), gazetteer)
+        verdict = verdict._replace(id=unique(verdict.id))
+        places.sort()
+        keys.append((STATUS_ORDER[verdict.status], -len(verdict.outlets), verdict.id, len(rows)))
+        listed = (alignment.mention(members[place[3]], event) for place in places)
+        rows.append_pieces(_fact_row(verdict, listed))
+        yield verdict
+
+
+def _noting_places(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]]
+                   ) -> Iterator[Mention]:
+    """The mentions, noting each one's listing key and position in ``places`` on the way."""
+    for position, m in enumerate(mentions):
+        places.append((*_listing_key(m), position))
+        yield m
+
+
+def _fact_row(v: _Verdict, listed: Iterable[Mention]) -> Iterator[bytes]:
+    """``_encoded(fact.to_dict())`` in pieces, one per mention."""
+    head = json.dumps(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
+                                 v.explanation, v.pairs), ensure_ascii=False)
+    yield (head[:-1] + ', "mentions": [').encode("utf-8")
+    for n, m in enumerate(listed):
+        yield ((", " if n else "") + json.dumps(m.to_dict(), ensure_ascii=False)).encode("utf-8")
+    yield b"]}"
 
 @register_provenance
 def gazetteer_provenance(config: AnalysisConfig) -> dict[str, Any]:
