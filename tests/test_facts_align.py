@@ -248,6 +248,23 @@ def test_alignment_reads_the_documents_once_and_keeps_none_of_them():
     assert not [o for o in kept if isinstance(o, (Document, Span))]
 
 
+def test_the_stage_keeps_mentions_and_facts_on_disk_and_streams_them():
+    from framing.facts.align import Fact, Mention, SpooledFactsSection
+    from framing.results import EncodedRow
+
+    section = framing.analyze(FIXTURE / "corpus").sections["facts"]
+    assert isinstance(section, SpooledFactsSection)
+    assert not [o for o in _reachable(section) if isinstance(o, (Mention, Fact))]
+    items = dict(section.iter_items())
+    rows = list(items["facts"])
+    assert rows and all(type(row) is EncodedRow for row in rows)
+    data = section.to_dict()
+    assert [json.loads(row) for row in rows] == data["facts"]
+    assert data["summary"]["facts"] == len(rows)
+    data["summary"]["facts"] = -1  # a fresh dict: what is written does not change
+    assert section.to_dict()["summary"]["facts"] == len(rows)
+
+
 def test_linking_shortcut_decides_as_the_full_score():
     import random
 

@@ -18,16 +18,21 @@ multi-day event, two dates that both fall inside the event's known dates are com
 A pair of outlets *conflicts* on a fact when any of their mentions are incompatible, otherwise
 it *agrees*; a fact stated by one outlet is *single-source*.
 
-Memory: the stage never holds a document or the corpus's mentions. Each document gives a
-compact :class:`FactsRecord` (:func:`collect_facts`, in the worker processes with ``--jobs N``);
-:func:`facts_stage` writes its mentions to a temporary file (:class:`MentionSpool`) and keeps
-only numbers to group them (per block, the mention numbers; the union-find parents; each
-mention's offset), reads each block's and each group's mentions back when it links or judges
-them, and writes each judged fact as its analysis.json row (:class:`SpooledFactsSection`),
-keeping a sort key per fact. :func:`align_facts` does the same in memory, for the audit.
+Memory: the stage never holds a document, nor the corpus's mentions, nor a whole fact. Each
+document gives a compact :class:`FactsRecord` (:func:`collect_facts`, where the document was
+analysed: a worker process with ``--jobs N``); :func:`facts_stage` writes the mentions to a
+temporary file (:class:`MentionSpool`) and keeps only numbers to group them: per mention its
+offset, its value and the union-find parent, per block or event slot its mentions' numbers
+(about 40 bytes a mention in all). Linking reads one block's mentions back at a time (a pair
+two blocks share is taken in the first that pairs it, found from the blocks' positions, not
+remembered); judging reads a fact's mentions back one at a time, twice (to judge them, then
+to write them in listing order), and writes the fact as its analysis.json row on disk
+(:class:`SpooledFactsSection`), keeping a sort key per fact. :func:`align_facts` works the
+same way in memory, for the audit's few documents.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import pickle
@@ -199,9 +204,7 @@ class _RecordFile:
         self._close = weakref.finalize(self, self._file.close)
 
     def append(self, record: bytes) -> None:
-        self._file.write(record)
-        self._offsets.append(self._offsets[-1] + len(record))
-        self._unflushed = True
+        self.append_pieces((record,))
 
     def append_pieces(self, pieces: Iterable[bytes]) -> None:
         """One record written piece by piece, never whole in memory."""
@@ -249,8 +252,9 @@ class SpooledFactsSection:
         yield "inconsistencies", self._rows(self._inconsistencies, range(len(self._inconsistencies)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: [json.loads(row) for row in value] if isinstance(value, Iterator) else value
-                for key, value in self.iter_items()}
+        """The whole section, fresh (a caller may change it without changing what is written)."""
+        return {key: [json.loads(row) for row in value] if isinstance(value, Iterator)
+                else copy.deepcopy(value) for key, value in self.iter_items()}
 
 
 # ------------------------------------------------------------------ collecting mentions
