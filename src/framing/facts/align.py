@@ -215,6 +215,13 @@ class _RecordFile:
         self._offsets.append(self._offsets[-1] + size)
         self._unflushed = True
 
+    def clear(self) -> None:
+        """Forget every record, and the file's bytes, to be filled again."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._offsets = array("q", [0])
+        self._unflushed = False
+
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
@@ -1045,36 +1052,40 @@ def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
                  keys: list[FactKey]) -> Iterator[_Verdict]:
     """Each fact judged and written as its row, its key kept; passed on for the matrix.
 
-    The mentions are read twice, one at a time: to judge them (noting each one's place in
-    the listing), then in listing order to write them.
+    A fact's mentions are read back one at a time, judged, and each written as its JSON
+    to a scratch file with its place in the listing noted; the row is then copied from the
+    scratch file in listing order.
     """
     unique = _UniqueIds()
+    scratch = _RecordFile("framing-fact-mentions-")
     for members, event in alignment.groups():
+        scratch.clear()
         places: list[tuple[str, str, int, int]] = []
-        verdict = _verdict(_noting_places(alignment.mentions(members, event), places), gazetteer)
+        verdict = _verdict(_noted(alignment.mentions(members, event), places, scratch), gazetteer)
         verdict = verdict._replace(id=unique(verdict.id))
         places.sort()
         keys.append((STATUS_ORDER[verdict.status], -len(verdict.outlets), verdict.id, len(rows)))
-        listed = (alignment.mention(members[place[3]], event) for place in places)
-        rows.append_pieces(_fact_row(verdict, listed))
+        rows.append_pieces(_fact_row(verdict, (scratch[place[3]] for place in places)))
         yield verdict
 
 
-def _noting_places(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]]
-                   ) -> Iterator[Mention]:
-    """The mentions, noting each one's listing key and position in ``places`` on the way."""
+def _noted(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]],
+           scratch: _RecordFile) -> Iterator[Mention]:
+    """The mentions, each written to ``scratch`` as JSON and its listing key and number there
+    noted in ``places`` on the way."""
     for position, m in enumerate(mentions):
         places.append((*_listing_key(m), position))
+        scratch.append(_encoded(m.to_dict()))
         yield m
 
 
-def _fact_row(v: _Verdict, listed: Iterable[Mention]) -> Iterator[bytes]:
-    """``_encoded(fact.to_dict())`` in pieces, one per mention."""
+def _fact_row(v: _Verdict, listed: Iterable[bytes]) -> Iterator[bytes]:
+    """``_encoded(fact.to_dict())`` in pieces, from its mentions' JSON in listing order."""
     head = json.dumps(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
                                  v.explanation, v.pairs), ensure_ascii=False)
     yield (head[:-1] + ', "mentions": [').encode("utf-8")
-    for n, m in enumerate(listed):
-        yield ((", " if n else "") + json.dumps(m.to_dict(), ensure_ascii=False)).encode("utf-8")
+    for n, mention in enumerate(listed):
+        yield b", " + mention if n else mention
     yield b"]}"
 
 @register_provenance
