@@ -265,6 +265,24 @@ def test_the_stage_keeps_mentions_and_facts_on_disk_and_streams_them():
     assert section.to_dict()["summary"]["facts"] == len(rows)
 
 
+def test_mentions_spooled_to_disk_give_the_same_section(monkeypatch):
+    from framing.facts import align
+
+    in_memory = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    made = []
+
+    class CountedSpool(align.MentionSpool):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(align, "SPOOL_ABOVE", 0)  # as on a corpus too large for memory
+    monkeypatch.setattr(align, "MentionSpool", CountedSpool)
+    spooled = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    assert len(made) == 1 and len(made[0]) == spooled["summary"]["mentions"] > 0
+    assert spooled == in_memory
+
+
 def test_linking_shortcut_decides_as_the_full_score():
     import random
 

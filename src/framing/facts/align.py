@@ -21,7 +21,8 @@ it *agrees*; a fact stated by one outlet is *single-source*.
 Memory: the stage never holds a document, nor the corpus's mentions, nor a whole fact. Each
 document gives a compact :class:`FactsRecord` (:func:`collect_facts`, where the document was
 analysed: a worker process with ``--jobs N``); :func:`facts_stage` writes the mentions to a
-temporary file (:class:`MentionSpool`) and keeps only numbers to group them: per mention its
+temporary file (:class:`MentionSpool`; on a corpus small enough for its documents to stay in
+memory, they stay in memory too) and keeps only numbers to group them: per mention its
 offset, its value and the union-find parent, per block or event slot its mentions' numbers
 (about 40 bytes a mention in all). Linking reads one block's mentions back at a time (a pair
 two blocks share is taken in the first that pairs it, found from the blocks' positions, not
@@ -47,7 +48,7 @@ from itertools import chain, combinations
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
-from ..analysis import CorpusContext, register_corpus_stage, register_provenance
+from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
 from ..results import EncodedRow
@@ -1025,7 +1026,9 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
     disk: in memory, a few numbers per mention and a sort key per fact.
     """
     gazetteer = gazetteer_for(context.config)
-    alignment = _Alignment(MentionSpool())
+    # A corpus small enough for its documents to stay in memory keeps its mentions there too:
+    # reading them back from disk costs more than they weigh beside the documents.
+    alignment = _Alignment(MentionSpool() if len(context.corpus) > SPOOL_ABOVE else [])
     inconsistencies = _RecordFile("framing-inconsistencies-")
     outlets: set[str] = set()
     for record in records:
