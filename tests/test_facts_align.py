@@ -248,6 +248,41 @@ def test_alignment_reads_the_documents_once_and_keeps_none_of_them():
     assert not [o for o in kept if isinstance(o, (Document, Span))]
 
 
+def test_the_stage_keeps_mentions_and_facts_on_disk_and_streams_them():
+    from framing.facts.align import Fact, Mention, SpooledFactsSection
+    from framing.results import EncodedRow
+
+    section = framing.analyze(FIXTURE / "corpus").sections["facts"]
+    assert isinstance(section, SpooledFactsSection)
+    assert not [o for o in _reachable(section) if isinstance(o, (Mention, Fact))]
+    items = dict(section.iter_items())
+    rows = list(items["facts"])
+    assert rows and all(type(row) is EncodedRow for row in rows)
+    data = section.to_dict()
+    assert [json.loads(row) for row in rows] == data["facts"]
+    assert data["summary"]["facts"] == len(rows)
+    data["summary"]["facts"] = -1  # a fresh dict: what is written does not change
+    assert section.to_dict()["summary"]["facts"] == len(rows)
+
+
+def test_mentions_spooled_to_disk_give_the_same_section(monkeypatch):
+    from framing.facts import align
+
+    in_memory = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    made = []
+
+    class CountedSpool(align.MentionSpool):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(align, "SPOOL_ABOVE", 0)  # as on a corpus too large for memory
+    monkeypatch.setattr(align, "MentionSpool", CountedSpool)
+    spooled = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    assert len(made) == 1 and len(made[0]) == spooled["summary"]["mentions"] > 0
+    assert spooled == in_memory
+
+
 def test_linking_shortcut_decides_as_the_full_score():
     import random
 
@@ -263,11 +298,39 @@ def test_linking_shortcut_decides_as_the_full_score():
     ms = [replace(mention(i, 1.0, event=None, words=rng.sample(vocabulary, rng.randint(1, 3))),
                   entities=frozenset(rng.sample(actors, rng.randint(0, 2))),
                   sentence=rng.choice(sentences)) for i in range(60)]
-    words = {m.index: frozenset(m.counts_words) for m in ms}
     for a in ms:
         for b in ms:
             full = link_score(a, b, tfidf.cosine(a.sentence, b.sentence)) >= LINK_THRESHOLD
-            assert _linked(a, b, words, tfidf) is full
+            assert _linked(a, b, tfidf) is full
+
+
+@pytest.mark.parametrize("seed, window, n", [(1, 3, 200), (2, 5, 200), (5, 8, 200), (8, 40, 200), (13, 20, 120)])
+def test_pairs_met_in_several_blocks_are_yielded_once(seed, window, n):
+    import random
+
+    from framing.facts.align import _Blocks, block_keys
+
+    rng = random.Random(seed)
+    words = ["oil", "grain", "gas"]  # few words: mentions share two or three blocks, often;
+    weights = [8, 3, 1]             # and blocks larger and smaller than the window
+    ms = [mention(i, float(rng.randint(0, 12)), event=None, kind=rng.choice(["percent", "number"]),
+                  unit=None, article=f"a{rng.randint(0, 60)}",
+                  words=rng.choices(words, weights, k=rng.choice([1, 2, 3, 3])))
+          for i in range(n)]
+    expected = set()
+    for key in {key for m in ms for key in block_keys(m)}:
+        members = sorted((m for m in ms for k in block_keys(m) if k == key), key=lambda x: (x.low, x.index))
+        for i, a in enumerate(members):
+            for b in members[i + 1:i + 1 + window] if len(members) > window else members[i + 1:]:
+                if a.article != b.article:
+                    expected.add((min(a.index, b.index), max(a.index, b.index)))
+    blocks = _Blocks(window)
+    for m in ms:
+        blocks.add(m)
+    got = [(min(a.index, b.index), max(a.index, b.index))
+           for a, b in blocks.pairs(ms.__getitem__, lambda i: ms[i].low)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected
 
 
 def test_each_candidate_pair_is_yielded_once():

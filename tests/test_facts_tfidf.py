@@ -42,3 +42,15 @@ def test_cosines_equal_scikit_learns():
     assert np.allclose(got, expected, rtol=0, atol=1e-12)
     assert ours.cosine(SENTENCES[0], SENTENCES[2]) == pytest.approx(1.0)
     assert ours.cosine(SENTENCES[7], SENTENCES[0]) == 0.0  # no terms: no similarity
+
+
+def test_rows_added_one_by_one_with_a_tiny_cache_give_the_same_figures():
+    whole = SentenceTfidf(SENTENCES)
+    grown = SentenceTfidf(cache_size=2)  # forgets term counts and vectors all the time
+    for sentence in SENTENCES:
+        grown.add(sentence)
+    assert grown.idf_ == whole.idf_
+    for a in SENTENCES:
+        for b in SENTENCES:
+            assert grown.cosine(a, b) == whole.cosine(a, b)
+    assert len(grown._counts) <= 2 and len(grown._vectors) <= 2

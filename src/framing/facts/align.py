@@ -18,21 +18,40 @@ multi-day event, two dates that both fall inside the event's known dates are com
 A pair of outlets *conflicts* on a fact when any of their mentions are incompatible, otherwise
 it *agrees*; a fact stated by one outlet is *single-source*.
 
-Memory: :func:`align_facts` reads the documents once, in order, and keeps only compact
-:class:`Mention` records and the inconsistencies found, so the documents can be read back
-from disk one at a time and dropped.
+Memory: the stage never holds a document, nor the corpus's mentions, nor a whole fact. Each
+document gives a compact :class:`FactsRecord` (:func:`collect_facts`, where the document was
+analysed: a worker process with ``--jobs N``); :func:`facts_stage` writes the mentions to a
+temporary file (:class:`MentionSpool`; on a corpus small enough for its documents to stay in
+memory, they stay in memory too) and keeps only numbers to group them: per mention its
+offset, its value and the union-find parent, per block or event slot its mentions' numbers
+(about 40 bytes a mention in all). Linking reads one block's mentions back at a time (a pair
+two blocks share is taken in the first that pairs it, found from the blocks' positions, not
+remembered); judging reads a fact's mentions back one at a time, twice (to judge them, then
+to write them in listing order), and writes the fact as its analysis.json row on disk
+(:class:`SpooledFactsSection`), keeping a sort key per fact. :func:`align_facts` works the
+same way in memory, for the audit's few documents.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+import copy
+import json
+import os
+import pickle
+import tempfile
+import weakref
+from array import array
+from bisect import bisect_left
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from itertools import combinations
-from typing import Any, Iterable, Iterator
+from itertools import chain, combinations
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
-from ..analysis import CorpusContext, register_corpus_stage, register_provenance
+from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
+from ..results import EncodedRow
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
 from .numbers import trim_phrase
@@ -112,10 +131,36 @@ class Fact:
         return sorted({m.outlet for m in self.mentions})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "event": self.event, "slot": self.slot, "kind": self.kind,
-                "unit": self.unit, "description": self.description, "status": self.status,
-                "outlets": self.outlets, "explanation": self.explanation,
-                "pairs": list(self.pairs), "mentions": [m.to_dict() for m in self.mentions]}
+        return {**_fact_head(self.id, self, self.description, self.status, self.outlets,
+                             self.explanation, self.pairs),
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+def _fact_head(fact_id: str, first: Mention | Fact, description: str, status: str, outlets: list[str],
+               explanation: str, pairs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A fact's JSON but its mentions (the last key), which may be streamed after it;
+    ``first`` gives the event, slot, kind and unit."""
+    return {"id": fact_id, "event": first.event, "slot": first.slot, "kind": first.kind,
+            "unit": first.unit, "description": description, "status": status,
+            "outlets": outlets, "explanation": explanation, "pairs": list(pairs)}
+
+
+def _summary(statuses: dict[str, int], facts: int, shared: int, mentions: int, candidate_pairs: int,
+             inconsistencies: int) -> dict[str, Any]:
+    """``facts["summary"]``; ``statuses`` in the order of the sorted facts."""
+    return {"facts": facts, "shared": shared, **statuses, "mentions": mentions,
+            "candidate_pairs": candidate_pairs, "inconsistencies": inconsistencies}
+
+
+def _method(gazetteer: dict[str, Any]) -> dict[str, Any]:
+    return {"count_tolerance": COUNT_TOLERANCE, "percent_points": PERCENT_POINTS,
+            "window": WINDOW,
+            "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
+            "gazetteer": gazetteer,
+            "rules": "counts agree within about 10% (each widened by 5%), percentages "
+                     "within 1 point; approximate "
+                     "quantities are ranges; dates of a multi-day event agree when both "
+                     "fall inside the event's known dates"}
 
 
 @dataclass(frozen=True)
@@ -133,25 +178,91 @@ class FactsSection:
         return [f for f in self.facts if len(f.outlets) >= 2]
 
     def to_dict(self) -> dict[str, Any]:
-        statuses = defaultdict(int)
+        statuses: dict[str, int] = defaultdict(int)
         for f in self.facts:
             statuses[f.status] += 1
         return {
-            "summary": {"facts": len(self.facts), "shared": len(self.shared()), **statuses,
-                        "mentions": self.mentions, "candidate_pairs": self.candidate_pairs,
-                        "inconsistencies": len(self.inconsistencies)},
-            "method": {"count_tolerance": COUNT_TOLERANCE, "percent_points": PERCENT_POINTS,
-                       "window": WINDOW,
-                       "link_threshold": LINK_THRESHOLD, "soon_days": SOON_DAYS,
-                       "gazetteer": self.gazetteer,
-                       "rules": "counts agree within about 10% (each widened by 5%), percentages "
-                                "within 1 point; approximate "
-                                "quantities are ranges; dates of a multi-day event agree when both "
-                                "fall inside the event's known dates"},
+            "summary": _summary(statuses, len(self.facts), len(self.shared()), self.mentions,
+                                self.candidate_pairs, len(self.inconsistencies)),
+            "method": _method(self.gazetteer),
             "facts": [f.to_dict() for f in self.facts],
             "agreement": list(self.matrix),
             "inconsistencies": list(self.inconsistencies),
         }
+
+
+class _RecordFile:
+    """Byte records appended to an anonymous temporary file and read back by number.
+
+    The file has no name on disk, so it disappears when it is closed, collected, or the
+    process ends. In memory: 8 bytes per record (its offset).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix)
+        self._offsets = array("q", [0])
+        self._unflushed = False
+        self._close = weakref.finalize(self, self._file.close)
+
+    def append(self, record: bytes) -> None:
+        self.append_pieces((record,))
+
+    def append_pieces(self, pieces: Iterable[bytes]) -> None:
+        """One record written piece by piece, never whole in memory."""
+        size = 0
+        for piece in pieces:
+            self._file.write(piece)
+            size += len(piece)
+        self._offsets.append(self._offsets[-1] + size)
+        self._unflushed = True
+
+    def clear(self) -> None:
+        """Forget every record, and the file's bytes, to be filled again."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._offsets = array("q", [0])
+        self._unflushed = False
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return os.pread(self._file.fileno(), end - start, start)
+
+
+class SpooledFactsSection:
+    """``analysis.json["facts"]`` with its facts and inconsistencies on disk, as encoded rows.
+
+    The fact rows hold every mention with its sentence (about 11 KB of JSON per article on
+    generated corpora): kept in memory until analysis.json was written, they made the
+    stage's memory grow with the corpus. :meth:`iter_items` streams them to the writer in
+    order; :meth:`to_dict` still builds the whole dict for the report, the store and the
+    evaluation, which hold it only while they use it.
+    """
+
+    def __init__(self, facts: _RecordFile, order: Sequence[int], head: dict[str, Any],
+                 matrix: list[dict[str, Any]], inconsistencies: _RecordFile) -> None:
+        self._facts, self._order = facts, order
+        self._head, self._matrix, self._inconsistencies = head, matrix, inconsistencies
+
+    @staticmethod
+    def _rows(records: _RecordFile, order: Iterable[int]) -> Iterator[EncodedRow]:
+        return (EncodedRow(records[i].decode("utf-8")) for i in order)
+
+    def iter_items(self) -> Iterator[tuple[str, Any]]:
+        yield from self._head.items()
+        yield "facts", self._rows(self._facts, self._order)
+        yield "agreement", self._matrix
+        yield "inconsistencies", self._rows(self._inconsistencies, range(len(self._inconsistencies)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole section, fresh (a caller may change it without changing what is written)."""
+        return {key: [json.loads(row) for row in value] if isinstance(value, Iterator)
+                else copy.deepcopy(value) for key, value in self.iter_items()}
 
 
 # ------------------------------------------------------------------ collecting mentions
@@ -204,6 +315,46 @@ def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     return mentions
 
 
+#: A mention's fields after ``index``, as a plain tuple: what a record and the spool hold.
+_mention_row = attrgetter(*(f.name for f in fields(Mention)[1:]))
+
+
+class FactsRecord(NamedTuple):
+    """What the facts stage keeps of one document: small and picklable, so it can be made
+    where the document is (a worker process with ``--jobs N``) and the document dropped."""
+
+    outlet: str
+    mentions: tuple[tuple[Any, ...], ...]  # Mention fields after ``index``
+    inconsistencies: tuple[dict[str, Any], ...]
+
+
+class MentionStore(Protocol):
+    """Mentions by number, appended in order: a list, or a :class:`MentionSpool`."""
+
+    def append(self, mention: Mention) -> None: ...
+
+    def __getitem__(self, index: int) -> Mention: ...
+
+    def __len__(self) -> int: ...
+
+
+class MentionSpool:
+    """Mentions pickled to a temporary file: about 1.4 KB each in memory (sentence, entity
+    sets, attributes), 8 bytes here."""
+
+    def __init__(self) -> None:
+        self._records = _RecordFile("framing-mentions-")
+
+    def append(self, mention: Mention) -> None:
+        self._records.append(pickle.dumps(_mention_row(mention), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __getitem__(self, index: int) -> Mention:
+        return Mention(index, *pickle.loads(self._records[index]))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
 # ------------------------------------------------------------------ blocking and linking
 
 def block_keys(m: Mention) -> list[tuple[Any, ...]]:
@@ -227,36 +378,131 @@ def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
     and each mention is paired only with the next ``window`` ones, so the number of pairs is
     at most ``keys x window x mentions``: linear in the corpus size.
     """
-    blocks: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
+    by_index = {m.index: m for m in mentions}
+    blocks = _Blocks(window)
     for m in mentions:
         if m.event is None:
-            for key in block_keys(m):
-                blocks[key].append(m)
-    # A mention in one block only, paired with one in no block twice (no repeated word), meets
-    # it once: only the other pairs are remembered (as i * stride + j, i < j).
-    one_block = {m.index for m in mentions if len(m.counts_words) == 1}
-    no_repeat = {m.index for m in mentions if len(set(m.counts_words)) == len(m.counts_words)}
-    stride = 1 + max((m.index for m in mentions), default=0)
-    seen: set[int] = set()
-    for members in blocks.values():
-        for a, b in _block_pairs(members, window):
+            blocks.add(m)
+    return blocks.pairs(by_index.__getitem__, lambda i: float(by_index[i].low))  # type: ignore[arg-type]
+
+
+class _Member(NamedTuple):
+    """A mention loaded for its block, with what deciding its pairs asks of it."""
+
+    mention: Mention
+    words: frozenset[str]
+    single: bool  # counts one word: in one block only
+    once: bool    # counts no word twice: in each of its blocks once
+    #: Per word whose block came before this one: its first and last position there by
+    #: value, or None when that block was small enough to pair every member.
+    earlier: dict[str, tuple[int, int] | None]
+
+
+class _Blocks:
+    """The blocks of event-less mentions, as mention numbers, in the order their keys came.
+
+    Two mentions counting several words alike share several blocks; their pair is yielded
+    in the first block that pairs them, found from the blocks' memberships (and, for a
+    block larger than the window, each member's positions in value order) rather than by
+    remembering every pair yielded: that set, ~70 bytes per candidate pair, was the largest
+    thing the facts stage held.
+    """
+
+    def __init__(self, window: int = WINDOW) -> None:
+        self.window = window
+        self.members: dict[tuple[Any, ...], array[int]] = {}
+        self._number: dict[tuple[Any, ...], int] = {}
+        # Per block larger than the window: its members by number, and their positions by value.
+        self._positions: dict[tuple[Any, ...], tuple[array[int], array[int]]] = {}
+
+    def add(self, m: Mention) -> None:
+        for key in block_keys(m):
+            members = self.members.get(key)
+            if members is None:
+                self._number[key] = len(self.members)
+                members = self.members[key] = array("q")
+            members.append(m.index)
+
+    def pairs(self, load: Callable[[int], Mention], low: Callable[[int], float]
+              ) -> Iterator[tuple[Mention, Mention]]:
+        """Each candidate pair once, loading one block's mentions at a time by number."""
+        for key, members in self.members.items():
+            number = self._number[key]
+
+            def member(i: int) -> _Member:
+                return self._member(load(i), number)
+
+            block_pairs: Iterable[tuple[_Member, _Member]]
+            if len(members) > self.window:
+                ordered = sorted(members, key=lambda i: (low(i), i))
+                by_number = sorted(zip(ordered, range(len(ordered))))
+                self._positions[key] = (array("q", (i for i, _ in by_number)),
+                                        array("q", (p for _, p in by_number)))
+                block_pairs = _window_pairs(ordered, member, self.window)
+            else:
+                block_pairs = combinations([member(i) for i in members], 2)
+            yield from self._first_met(block_pairs)
+
+    def _member(self, m: Mention, number: int) -> _Member:
+        words = frozenset(m.counts_words)
+        earlier: dict[str, tuple[int, int] | None] = {}
+        for word in words:
+            key = ("words", m.kind, m.unit, word)
+            if self._number[key] < number:
+                positions = self._positions.get(key)
+                earlier[word] = None if positions is None else _places(*positions, m.index)
+        return _Member(m, words, len(m.counts_words) == 1, len(words) == len(m.counts_words), earlier)
+
+    def _first_met(self, block_pairs: Iterable[tuple[_Member, _Member]]
+                   ) -> Iterator[tuple[Mention, Mention]]:
+        repeated: set[tuple[int, int]] = set()  # pairs of this block with a word counted twice
+        for x, y in block_pairs:
+            a, b = x.mention, y.mention
             if a.article == b.article:
                 continue
-            i, j = a.index, b.index
-            if (i in one_block and j in no_repeat) or (j in one_block and i in no_repeat):
-                yield a, b
+            if not (x.single and y.once or y.single and x.once):  # else in one block, met once
+                if x.earlier and y.earlier and self._paired_before(x, y):
+                    continue
+                if not (x.once and y.once):
+                    pair = (a.index, b.index) if a.index < b.index else (b.index, a.index)
+                    if pair in repeated:
+                        continue
+                    repeated.add(pair)
+            yield a, b
+
+    def _paired_before(self, x: _Member, y: _Member) -> bool:
+        """Whether the block of a word both count, before this one, paired them."""
+        theirs = y.earlier
+        for word, mine in x.earlier.items():
+            if word not in theirs:
                 continue
-            code = i * stride + j if i < j else j * stride + i
-            if code not in seen:
-                seen.add(code)
-                yield a, b
+            other = theirs[word]
+            # Positions of one mention are consecutive (same value, same number): ranges.
+            if mine is None or other is None or \
+                    other[0] - mine[1] <= self.window and mine[0] - other[1] <= self.window:
+                return True
+        return False
 
 
-def _block_pairs(members: list[Mention], window: int) -> Iterator[tuple[Mention, Mention]]:
-    if len(members) <= window:
-        return combinations(members, 2)
-    members = sorted(members, key=lambda x: (float(x.low), x.index))  # type: ignore[arg-type]
-    return ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + window])
+def _places(numbers: array[int], places: array[int], i: int) -> tuple[int, int]:
+    """The first and last position of mention ``i`` in a sorted block (two when it counts a
+    word twice)."""
+    start = bisect_left(numbers, i)
+    end = start
+    while end + 1 < len(numbers) and numbers[end + 1] == i:
+        end += 1
+    return places[start], places[end]  # ascending: sorted by (number, position)
+
+
+def _window_pairs(ordered: list[int], load: Callable[[int], _Member], window: int
+                  ) -> Iterator[tuple[_Member, _Member]]:
+    """Each mention with the ``window`` before it, holding only those in memory."""
+    recent: deque[_Member] = deque(maxlen=window)
+    for i in ordered:
+        b = load(i)
+        for a in recent:
+            yield a, b
+        recent.append(b)
 
 
 #: Weights of :func:`link_score`: what is counted, sentence similarity, shared actors.
@@ -280,13 +526,13 @@ def link_score(a: Mention, b: Mention, cosine: float) -> float:
         COSINE_WEIGHT * cosine + ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
 
 
-def _linked(a: Mention, b: Mention, words: dict[int, frozenset[str]], tfidf: SentenceTfidf) -> bool:
+def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
     """``link_score(a, b, cosine) >= LINK_THRESHOLD``, computing the cosine only when it decides.
 
     The cosine lies in [0, 1]: when the other two terms reach the threshold without it, or
     cannot reach it even with 1, the answer is already known (for most candidate pairs).
     """
-    counted = WORDS_WEIGHT * _jaccard(words[a.index], words[b.index])
+    counted = WORDS_WEIGHT * _jaccard(frozenset(a.counts_words), frozenset(b.counts_words))
     actors = ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
     if counted + actors >= LINK_THRESHOLD:
         return True
@@ -297,7 +543,7 @@ def _linked(a: Mention, b: Mention, words: dict[int, frozenset[str]], tfidf: Sen
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+        self.parent = array("q", range(n))  # 8 bytes a mention; a list of ints takes 36
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -324,38 +570,104 @@ def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tu
     return keys[0] if len(keys) == 1 else None
 
 
-def group_mentions(mentions: list[Mention]) -> tuple[list[list[Mention]], int]:
-    """Facts as groups of mentions, and how many candidate pairs were compared."""
-    groups: dict[tuple[Any, ...], list[Mention]] = defaultdict(list)
-    for m in mentions:
-        if m.event is not None:
-            groups[block_keys(m)[0]].append(m)
-    by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
-    for key in groups:
-        by_slot[(key[2], key[3])].append(key)
-    loose = []
-    for m in mentions:
-        if m.event is None:
+EVENT_FROM = "the event the article names elsewhere"
+
+
+class _Alignment:
+    """Mentions grouped into facts, holding numbers in memory and the mentions in ``store``.
+
+    :meth:`add` takes the corpus's mentions one document at a time and keeps, per mention,
+    its offset in the store (a :class:`MentionSpool`), its value (to sort large blocks) and
+    whether it names an event; per event slot, the numbers of its mentions; per term, the
+    number of mention sentences holding it (the IDF). :meth:`groups` places the event-less
+    mentions, links them block by block and yields each fact's mentions, read back.
+    """
+
+    def __init__(self, store: MentionStore) -> None:
+        self.store = store
+        self.events: dict[tuple[Any, ...], array[int]] = {}
+        self.lows = array("d")
+        self.eventless = bytearray()
+        self.tfidf = SentenceTfidf()
+        self.candidate_pairs = 0
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """One document's mentions (:class:`FactsRecord` rows), numbered on from the last."""
+        sentences: dict[int, str] = {}
+        for row in rows:
+            m = Mention(len(self.store), *row)
+            self.store.append(m)
+            self.lows.append(float(m.low) if m.event is None else 0.0)  # type: ignore[arg-type]
+            self.eventless.append(m.event is None)
+            if m.event is not None:
+                self.events.setdefault(block_keys(m)[0], array("q")).append(m.index)
+            sentences.setdefault(m.sentence_start, m.sentence)
+        for sentence in sentences.values():  # one IDF row per (article, sentence)
+            self.tfidf.add(sentence)
+
+    def _place_eventless(self) -> tuple[_Blocks, array[int]]:
+        """Event-less mentions an article's event adopts join its group (in number order);
+        the others are loose: their blocks, and their numbers."""
+        by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]] = defaultdict(list)
+        for key in self.events:
+            by_slot[(key[2], key[3])].append(key)
+        blocks = _Blocks()
+        loose = array("q")
+        for i in (i for i, flag in enumerate(self.eventless) if flag):
+            m = self.store[i]
             home = _article_event_for(m, by_slot)
-            if home is None:
-                loose.append(m)
-            else:
-                groups[home].append(replace(m, event=home[1], attrs={
-                    **m.attrs, "event": home[1], "event_from": "the event the article names elsewhere"}))
-    # IDF over the sentences of all mentions, one row per (article, sentence).
-    tfidf = SentenceTfidf({(m.article, m.sentence_start): m.sentence for m in mentions}.values())
-    words = {m.index: frozenset(m.counts_words) for m in loose}
-    uf = _UnionFind(len(mentions))
-    n_pairs = 0
-    for a, b in iter_candidate_pairs(loose):
-        n_pairs += 1
-        root_a, root_b = uf.find(a.index), uf.find(b.index)
-        if root_a != root_b and _linked(a, b, words, tfidf):  # already joined: nothing to decide
-            uf.union_roots(root_a, root_b)
-    components: dict[int, list[Mention]] = defaultdict(list)
-    for m in loose:
-        components[uf.find(m.index)].append(m)
-    return [*groups.values(), *components.values()], n_pairs
+            if home is not None:
+                self.events[home].append(i)
+                continue
+            loose.append(i)
+            blocks.add(m)
+        return blocks, loose
+
+    def _link(self, blocks: _Blocks) -> _UnionFind:
+        """Union-find of the loose mentions, over the candidate pairs of each block."""
+        uf = _UnionFind(len(self.store))
+        for a, b in blocks.pairs(self.store.__getitem__, self.lows.__getitem__):
+            self.candidate_pairs += 1
+            root_a, root_b = uf.find(a.index), uf.find(b.index)
+            if root_a != root_b and _linked(a, b, self.tfidf):  # already joined: nothing to decide
+                uf.union_roots(root_a, root_b)
+        return uf
+
+    def groups(self) -> Iterator[tuple[Sequence[int], str | None]]:
+        """Each fact as its mentions' numbers, and the event whose group it is (which adopts
+        the event-less ones in it): the event slots' groups first, then the linked components."""
+        blocks, loose = self._place_eventless()
+        uf = self._link(blocks)
+        del blocks
+        for key, members in self.events.items():
+            yield members, key[1]
+        components: dict[int, array[int]] = {}
+        for i in loose:
+            components.setdefault(uf.find(i), array("q")).append(i)
+        del uf, loose
+        for members in components.values():
+            yield members, None
+
+    def mention(self, i: int, event: str | None) -> Mention:
+        """Mention ``i`` as a member of ``event``'s group."""
+        m = self.store[i]
+        if event is None or m.event is not None:
+            return m
+        return replace(m, event=event, attrs={**m.attrs, "event": event, "event_from": EVENT_FROM})
+
+    def mentions(self, members: Sequence[int], event: str | None) -> Iterator[Mention]:
+        return (self.mention(i, event) for i in members)
+
+
+class _UniqueIds:
+    """Two event-less facts may count the same words: the second id gets ``#2``, and so on."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = defaultdict(int)
+
+    def __call__(self, fact_id: str) -> str:
+        self.seen[fact_id] += 1
+        return fact_id if self.seen[fact_id] == 1 else f"{fact_id}#{self.seen[fact_id]}"
 
 
 # ------------------------------------------------------------------ judging
@@ -395,6 +707,30 @@ def compatible(a: Mention, b: Mention, event: Event | None = None) -> bool:
     return False
 
 
+#: A summary's largest lower end and smallest upper end, each with its mention.
+Bounds = tuple[tuple[float, Mention], tuple[float, Mention]]
+
+
+class _Bounds:
+    """:data:`Bounds` of mentions seen one at a time (ties go to the lower number)."""
+
+    __slots__ = ("low", "high")
+
+    def __init__(self) -> None:
+        self.low: tuple[float, Mention] | None = None
+        self.high: tuple[float, Mention] | None = None
+
+    def add(self, m: Mention, interval: tuple[float, float]) -> None:
+        low, high = interval
+        if self.low is None or (low, -m.index) > (self.low[0], -self.low[1].index):
+            self.low = (low, m)
+        if self.high is None or (high, m.index) < (self.high[0], self.high[1].index):
+            self.high = (high, m)
+
+    def bounds(self) -> Bounds | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
+
+
 @dataclass(frozen=True)
 class _Extremes:
     """One outlet's mentions of a fact, summarised so two outlets compare in O(1).
@@ -407,26 +743,9 @@ class _Extremes:
     latitude: ``starts`` summarises those, and they must be the same day.
     """
 
-    everything: tuple[tuple[float, Mention], tuple[float, Mention]] | None
-    outside: tuple[tuple[float, Mention], tuple[float, Mention]] | None
-    starts: tuple[tuple[float, Mention], tuple[float, Mention]] | None = None
-
-    @staticmethod
-    def _summary(ms: list[Mention]) -> tuple[tuple[float, Mention], tuple[float, Mention]] | None:
-        if not ms:
-            return None
-        lows = [(_interval(m)[0], m) for m in ms]
-        highs = [(_interval(m)[1], m) for m in ms]
-        return max(lows, key=lambda t: (t[0], -t[1].index)), min(highs, key=lambda t: (t[0], t[1].index))
-
-    @classmethod
-    def of(cls, ms: list[Mention], window: Event | None) -> "_Extremes":
-        everything = cls._summary(ms)
-        if window is None:  # no event dates to fall inside: every mention is "outside"
-            return cls(everything, everything)
-        outside = [m for m in ms if not _within(m, window)]
-        starts = [m for m in ms if _is_day_start(m)]
-        return cls(everything, cls._summary(outside), cls._summary(starts))
+    everything: Bounds | None
+    outside: Bounds | None
+    starts: Bounds | None = None
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
@@ -442,24 +761,80 @@ class _Extremes:
         return None
 
 
+class _ExtremesBuilder:
+    """:class:`_Extremes` of mentions seen one at a time: a fact's mentions are read back
+    from disk one by one, and the largest facts hold a good part of the corpus's."""
+
+    def __init__(self, window: Event | None) -> None:
+        self.window = window
+        self.everything, self.outside, self.starts = _Bounds(), _Bounds(), _Bounds()
+
+    def add(self, m: Mention) -> None:
+        interval = _interval(m)
+        self.everything.add(m, interval)
+        if self.window is not None:
+            if not _within(m, self.window):
+                self.outside.add(m, interval)
+            if _is_day_start(m):
+                self.starts.add(m, interval)
+
+    def build(self) -> _Extremes:
+        everything = self.everything.bounds()
+        if self.window is None:  # no event dates to fall inside: every mention is "outside"
+            return _Extremes(everything, everything)
+        return _Extremes(everything, self.outside.bounds(), self.starts.bounds())
+
+
 def _estimated_year(m: Mention) -> bool:
     """A date whose year was guessed from a publication date known only roughly."""
     return m.kind == "date" and m.approximate and m.attrs.get("resolution") == "inferred-year"
 
 
+class _Verdict(NamedTuple):
+    """A fact judged, without its mentions (which may be on disk)."""
+
+    id: str
+    first: Mention
+    description: str
+    status: str
+    outlets: list[str]
+    pairs: tuple[dict[str, Any], ...]
+    explanation: str
+
+
+def _listing_key(m: Mention) -> tuple[str, str, int]:
+    """The order of a fact's mentions in analysis.json."""
+    return m.outlet, m.article, m.start
+
+
 def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
     """Status and per-outlet-pair relation of one fact."""
-    first = group[0]
+    v = _verdict(group, gazetteer)
+    return Fact(v.id, v.first.event, v.first.slot, v.first.kind, v.first.unit, v.description,
+                v.status, tuple(sorted(group, key=_listing_key)), v.pairs, v.explanation)
+
+
+def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer) -> _Verdict:
+    """:func:`judge` reading the mentions once, one at a time, keeping a few per outlet."""
+    remaining = iter(mentions)
+    first = next(remaining)
     event = gazetteer.events.get(first.event) if first.event else None
-    by_outlet: dict[str, list[Mention]] = defaultdict(list)
-    for m in group:
-        by_outlet[m.outlet].append(m)
     window = event if (first.kind == "date" and first.slot == "date" and event is not None
                        and event.multi_day) else None
-    summaries = {outlet: _Extremes.of(ms, window) for outlet, ms in by_outlet.items()}
-    values = {outlet: ", ".join(sorted({m.value for m in ms})) for outlet, ms in by_outlet.items()}
+    builders: dict[str, _ExtremesBuilder] = {}
+    seen_values: dict[str, set[str]] = {}
+    for m in chain((first,), remaining):
+        builder = builders.get(m.outlet)
+        if builder is None:
+            builder = builders[m.outlet] = _ExtremesBuilder(window)
+            seen_values[m.outlet] = set()
+        builder.add(m)
+        seen_values[m.outlet].add(m.value)
+    summaries = {outlet: builder.build() for outlet, builder in builders.items()}
+    values = {outlet: ", ".join(sorted(vs)) for outlet, vs in seen_values.items()}
+    outlets = sorted(builders)
     pairs = []
-    for a, b in combinations(sorted(by_outlet), 2):
+    for a, b in combinations(outlets, 2):
         clash = summaries[a].clash(summaries[b])
         relation = "conflict" if clash else "agree"
         if clash:
@@ -477,20 +852,18 @@ def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
         else:
             why = f"{a} ({values[a]}) and {b} ({values[b]}) are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
-    status = ("single-source" if len(by_outlet) < 2 else
+    status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
     description = describe(first, event, gazetteer)
     explanation = {
         "single-source": f"Only {first.outlet} states {description}.",
-        "agree": f"{len(by_outlet)} outlets state {description} and their values are compatible.",
+        "agree": f"{len(outlets)} outlets state {description} and their values are compatible.",
         "conflict": f"Outlets state {description} with incompatible values: "
                     + "; ".join(p["why"] for p in pairs if p["relation"] == "conflict") + ".",
     }[status]
     fact_id = (f"{first.event}/{first.slot}" if first.event else
                f"{first.kind}/{first.unit or 'count'}/{'-'.join(first.counts_words)}")
-    return Fact(fact_id, first.event, first.slot, first.kind, first.unit, description, status,
-                tuple(sorted(group, key=lambda m: (m.outlet, m.article, m.start))), tuple(pairs),
-                explanation)
+    return _Verdict(fact_id, first, description, status, outlets, tuple(pairs), explanation)
 
 
 def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
@@ -579,7 +952,7 @@ def _check(doc: Document, span: Span, own: list[Span], event: Event) -> dict[str
 
 # ------------------------------------------------------------------ agreement matrix
 
-def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict[str, Any]]:
+def agreement_matrix(facts: Iterable[Fact | _Verdict], outlets: Iterable[str]) -> list[dict[str, Any]]:
     """Per pair of outlets: facts both state, and how many of those agree or conflict."""
     cells = {tuple(p): {"outlets": list(p), "shared": 0, "agree": 0, "conflict": 0}
              for p in combinations(sorted(outlets), 2)}
@@ -592,37 +965,131 @@ def agreement_matrix(facts: Iterable[Fact], outlets: Iterable[str]) -> list[dict
     return list(cells.values())
 
 
+#: Facts are listed conflicts first, then agreements, then single-source facts.
+STATUSES = ("conflict", "agree", "single-source")
+STATUS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
+#: Where a judged fact goes in the listing: status rank, minus its outlets, id; its row number.
+FactKey = tuple[int, int, str, int]
+
+
+def _fact_order(fact: Fact) -> tuple[int, int, str]:
+    return STATUS_ORDER[fact.status], -len(fact.outlets), fact.id
+
+
+def _judged(alignment: _Alignment, gazetteer: Gazetteer) -> Iterator[Fact]:
+    unique = _UniqueIds()
+    for group in alignment.groups():
+        fact = judge(list(alignment.mentions(*group)), gazetteer)
+        yield replace(fact, id=unique(fact.id))
+
+
+def _record(doc: Document, gazetteer: Gazetteer) -> FactsRecord:
+    return FactsRecord(doc.meta.outlet, tuple(map(_mention_row, document_mentions(doc))),
+                       tuple(document_inconsistencies(doc, gazetteer)))
+
+
 def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSection:
-    """Align, judge and check the fact mentions of analysed documents.
+    """Align, judge and check the fact mentions of analysed documents, in memory.
 
     ``documents`` is read once, in order (it may be read back from disk one at a time);
-    only mention records and inconsistencies are kept from it.
+    only mention records and inconsistencies are kept from it. For a few documents (the
+    audit's): the corpus stage is :func:`facts_stage`.
     """
-    mentions: list[Mention] = []
+    alignment = _Alignment([])
     inconsistencies: list[dict[str, Any]] = []
     outlets: set[str] = set()
-    for doc in documents:
-        mentions.extend(document_mentions(doc, first_index=len(mentions)))
-        inconsistencies.extend(document_inconsistencies(doc, gazetteer))
-        outlets.add(doc.meta.outlet)
-    groups, n_pairs = group_mentions(mentions)
-    order = {"conflict": 0, "agree": 1, "single-source": 2}
-    judged = [judge(g, gazetteer) for g in groups]
-    seen: dict[str, int] = defaultdict(int)
-    for i, fact in enumerate(judged):  # two event-less facts may count the same words
-        seen[fact.id] += 1
-        if seen[fact.id] > 1:
-            judged[i] = replace(fact, id=f"{fact.id}#{seen[fact.id]}")
-    facts = sorted(judged, key=lambda f: (order[f.status], -len(f.outlets), f.id))
+    for record in (_record(doc, gazetteer) for doc in documents):
+        alignment.add(record.mentions)
+        inconsistencies.extend(record.inconsistencies)
+        outlets.add(record.outlet)
+    facts = sorted(_judged(alignment, gazetteer), key=_fact_order)
     return FactsSection(tuple(facts), tuple(agreement_matrix(facts, sorted(outlets))),
-                        tuple(inconsistencies), n_pairs, len(mentions), gazetteer.provenance())
+                        tuple(inconsistencies), alignment.candidate_pairs, len(alignment.store),
+                        gazetteer.provenance())
 
 
-@register_corpus_stage("facts", order=500)
-def facts_stage(context: CorpusContext) -> FactsSection:
-    """Corpus stage: ``analysis.json["facts"]``."""
-    return align_facts(context.documents, gazetteer_for(context.config))
+def collect_facts(doc: Document, config: AnalysisConfig) -> FactsRecord:
+    """The facts stage's work on one document (where it was analysed): its mentions and
+    inconsistencies, so the stage itself never reads a document."""
+    return _record(doc, gazetteer_for(config))
 
+
+def _encoded(row: dict[str, Any]) -> bytes:
+    return json.dumps(row, ensure_ascii=False).encode("utf-8")
+
+
+@register_corpus_stage("facts", order=500, collect=collect_facts)
+def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> SpooledFactsSection:
+    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`.
+
+    As :func:`align_facts`, with the mentions, the judged facts and the inconsistencies on
+    disk: in memory, a few numbers per mention and a sort key per fact.
+    """
+    gazetteer = gazetteer_for(context.config)
+    # A corpus small enough for its documents to stay in memory keeps its mentions there too:
+    # reading them back from disk costs more than they weigh beside the documents.
+    alignment = _Alignment(MentionSpool() if len(context.corpus) > SPOOL_ABOVE else [])
+    inconsistencies = _RecordFile("framing-inconsistencies-")
+    outlets: set[str] = set()
+    for record in records:
+        alignment.add(record.mentions)
+        for item in record.inconsistencies:
+            inconsistencies.append(_encoded(item))
+        outlets.add(record.outlet)
+    rows = _RecordFile("framing-facts-")
+    keys: list[FactKey] = []
+    # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
+    matrix = agreement_matrix(_spool_facts(alignment, gazetteer, rows, keys), sorted(outlets))
+    keys.sort()
+    statuses: dict[str, int] = defaultdict(int)
+    for rank, *_ in keys:
+        statuses[STATUSES[rank]] += 1
+    summary = _summary(statuses, len(keys), sum(1 for key in keys if -key[1] >= 2),
+                       len(alignment.store), alignment.candidate_pairs, len(inconsistencies))
+    return SpooledFactsSection(rows, array("q", (key[3] for key in keys)),
+                               {"summary": summary, "method": _method(gazetteer.provenance())},
+                               matrix, inconsistencies)
+
+
+def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
+                 keys: list[FactKey]) -> Iterator[_Verdict]:
+    """Each fact judged and written as its row, its key kept; passed on for the matrix.
+
+    A fact's mentions are read back one at a time, judged, and each written as its JSON
+    to a scratch file with its place in the listing noted; the row is then copied from the
+    scratch file in listing order.
+    """
+    unique = _UniqueIds()
+    scratch = _RecordFile("framing-fact-mentions-")
+    for members, event in alignment.groups():
+        scratch.clear()
+        places: list[tuple[str, str, int, int]] = []
+        verdict = _verdict(_noted(alignment.mentions(members, event), places, scratch), gazetteer)
+        verdict = verdict._replace(id=unique(verdict.id))
+        places.sort()
+        keys.append((STATUS_ORDER[verdict.status], -len(verdict.outlets), verdict.id, len(rows)))
+        rows.append_pieces(_fact_row(verdict, (scratch[place[3]] for place in places)))
+        yield verdict
+
+
+def _noted(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]],
+           scratch: _RecordFile) -> Iterator[Mention]:
+    """The mentions, each written to ``scratch`` as JSON and its listing key and number there
+    noted in ``places`` on the way."""
+    for position, m in enumerate(mentions):
+        places.append((*_listing_key(m), position))
+        scratch.append(_encoded(m.to_dict()))
+        yield m
+
+
+def _fact_row(v: _Verdict, listed: Iterable[bytes]) -> Iterator[bytes]:
+    """``_encoded(fact.to_dict())`` in pieces, from its mentions' JSON in listing order."""
+    head = json.dumps(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
+                                 v.explanation, v.pairs), ensure_ascii=False)
+    yield (head[:-1] + ', "mentions": [').encode("utf-8")
+    for n, mention in enumerate(listed):
+        yield b", " + mention if n else mention
+    yield b"]}"
 
 @register_provenance
 def gazetteer_provenance(config: AnalysisConfig) -> dict[str, Any]:

@@ -51,27 +51,63 @@ def term_counts(text: str) -> dict[str, int]:
     return counts
 
 
+#: Distinct sentences whose term counts, and whose vectors, are kept for reuse (each).
+CACHE_SIZE = 4096
+
+
+class _Bounded(dict):
+    """A dict that forgets everything when it is full: a repeated sentence (a wire story
+    in many outlets) is weighed once, but a corpus of distinct sentences is not held."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key: str, value: dict) -> dict:
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
+        return value
+
+
 class SentenceTfidf:
     """Smoothed IDF learned from a set of sentences; L2-normalised sublinear TF-IDF vectors.
 
-    ``sentences`` holds one entry per row of the would-be matrix (a sentence repeated in two
-    articles counts twice, as in scikit-learn). Term counts and vectors are kept per distinct
-    text, so a sentence repeated across the corpus is read and weighted once.
+    ``sentences`` (or :meth:`add`) gives one entry per row of the would-be matrix (a sentence
+    repeated in two articles counts twice, as in scikit-learn). Only the document frequency
+    of each term is kept, not the sentences: a vector is made again from the text when a
+    cosine needs it (repeated sentences hit a bounded cache), so memory follows the
+    vocabulary, not the corpus.
     """
 
-    def __init__(self, sentences: Iterable[str]) -> None:
-        self._counts: dict[str, dict[str, int]] = {}
-        document_frequency: Counter[str] = Counter()
-        rows = 0
+    def __init__(self, sentences: Iterable[str] = (), cache_size: int = CACHE_SIZE) -> None:
+        self._document_frequency: Counter[str] = Counter()
+        self._rows = 0
+        self._idf: dict[str, float] | None = None
+        self._counts = _Bounded(cache_size)
+        self._vectors = _Bounded(cache_size)
         for sentence in sentences:
-            rows += 1
-            counts = self._counts.get(sentence)
-            if counts is None:
-                counts = self._counts[sentence] = term_counts(sentence)
-            document_frequency.update(counts.keys())
-        self.idf_ = {term: math.log((rows + 1) / (df + 1)) + 1.0
-                     for term, df in document_frequency.items()}
-        self._vectors: dict[str, dict[str, float]] = {}
+            self.add(sentence)
+
+    def _term_counts(self, sentence: str) -> dict[str, int]:
+        counts = self._counts.get(sentence)
+        return self._counts.put(sentence, term_counts(sentence)) if counts is None else counts
+
+    def add(self, sentence: str) -> None:
+        """Count one more row; the IDF (and every vector) is learned again after it."""
+        self._document_frequency.update(self._term_counts(sentence).keys())
+        self._rows += 1
+        if self._idf is not None:
+            self._idf = None
+            self._vectors.clear()
+
+    @property
+    def idf_(self) -> dict[str, float]:
+        if self._idf is None:
+            rows = self._rows
+            self._idf = {term: math.log((rows + 1) / (df + 1)) + 1.0
+                         for term, df in self._document_frequency.items()}
+        return self._idf
 
     def vector(self, sentence: str) -> dict[str, float]:
         """Term -> weight, unit length (empty when no term is left)."""
@@ -79,10 +115,10 @@ class SentenceTfidf:
         if found is None:
             idf = self.idf_
             weights = {term: (1.0 + math.log(count)) * idf[term]
-                       for term, count in self._counts[sentence].items()}
+                       for term, count in self._term_counts(sentence).items()}
             norm = math.sqrt(sum(w * w for w in weights.values()))
-            found = {term: w / norm for term, w in weights.items()} if norm else {}
-            self._vectors[sentence] = found
+            found = self._vectors.put(sentence, {term: w / norm for term, w in weights.items()}
+                                      if norm else {})
         return found
 
     def cosine(self, a: str, b: str) -> float:
