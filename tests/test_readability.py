@@ -126,3 +126,10 @@ def test_cmu_table_finds_each_words_first_pronunciation_in_an_unsorted_file() ->
     assert dict(table) == {"zed": 1, "abc": 3, "sepulveda": 4, "sepultura": 4, "aalto": 2}
     assert len(table) == 5
     assert table.get("ab") is None and table.get("") is None and table.get("zz") is None
+
+
+def test_word_count_equals_the_plain_word_pattern() -> None:
+    import re
+    plain = re.compile(r"\w+(?:['’-]\w+)*")
+    for text in _kept_texts() + ["a-b-c a--b a'-b 'x' x' -y rock'n'roll co-op’s 1,000-odd _-_ é-è"]:
+        assert count_words(text) == len(plain.findall(text)), text[:60]

@@ -28,10 +28,11 @@ from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 from .document import Document
 from .pipeline import register_measure
 
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
-#: The same words with an empty group: ``findall`` then lists "" per word, so counting
-#: builds no string for each word.
-_COUNTED_WORD = re.compile(_WORD.pattern + "()")
+#: A word: letters or digits, joined by single apostrophes or hyphens ("don't", "co-op").
+#: Possessive (nothing after it can fail, so the matches are those of the plain
+#: ``\w+(?:['’-]\w+)*``; the engine keeps no backtracking points, ~15% faster), with an
+#: empty group: ``findall`` then lists "" per word, so counting builds no string per word.
+_COUNTED_WORD = re.compile(r"\w++(?:['’-]\w++)*+()")
 #: framing language code -> textstat language code (textstat's Flesch needs its own constants).
 TEXTSTAT_LANGUAGES = {"en": "en_US"}
 
