@@ -160,3 +160,38 @@ def test_unchanged_packs_are_compiled_once_and_an_edited_pack_again(tmp_path):
     pack.write_text(META + TERM.replace('"junta"', '"juntas"', 1) + "\n", encoding="utf-8")
     again = load_lexicon_set((pack,), use_defaults=False)
     assert again is not first and [t.id for t in again.terms] == ["juntas"]
+
+
+def regex_pack(tmp_path, regexes: list[str], case_sensitive: bool = False):
+    terms = "".join(f'[[terms]]\nid = "r{i}"\nregex = {regex!r}\ncategory = "hedge"\n'
+                    f'rationale = "A test regex term."\ncase_sensitive = {str(case_sensitive).lower()}\n'
+                    for i, regex in enumerate(regexes))
+    return load_lexicon_set((write(tmp_path, META + TERM + terms),), use_defaults=False)
+
+
+def test_regex_terms_are_looked_for_only_where_their_literal_start_is():
+    lexicons = load_lexicon_set((), use_defaults=True)
+    assert lexicons._regex_gate is not None
+    assert {"may", "might", "West"} <= set(lexicons._regex_gate.pattern.split("|"))
+
+
+@pytest.mark.parametrize("regexes, case_sensitive, gated", [
+    (["(?<![Nn]ot )likely", "al+eged", "(?=ab)aba?b"], False, True),
+    (["(?<![Nn]ot )likely", "al+eged", "(?:so-called|(?i:Purported))"], True, True),
+    (["ab", "b(?:a|c)"], True, True),
+    (["[Tt]he likes", "likely"], False, False),
+    (["(?:x?)likely"], False, False),
+])
+def test_gated_regex_search_equals_the_plain_search(tmp_path, regexes, case_sensitive, gated):
+    lexicons = regex_pack(tmp_path, regexes, case_sensitive)
+    assert (lexicons._regex_gate is not None) == gated
+    text = ("Not likely: the alleged, ALLEGED and aleged junta, likely so. abab aba cab "
+            "Purported PURPORTED so-called likes The likes. abba bca ababab xlikely")
+    pattern = lexicons._regex_pattern
+    for variant in (text, text.upper(), text.lower()):
+        for start in range(0, len(variant), 3):
+            for end in (len(variant), len(variant) - 4):
+                plain = pattern.search(variant, start, end)
+                gated_found = lexicons._search_regexes(variant, start, end)
+                assert (plain and plain.span()) == (gated_found and gated_found.span()), \
+                    (variant, start, end)

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from .analysis import register_provenance
 from .document import Document, Span
-from .lexicon import LexiconSet, Match, load_lexicon_set, normalise_for_matching
+from .lexicon import LexiconSet, Term, load_lexicon_set, normalise_for_matching
 from .pipeline import AnalysisConfig, register_extractor
 from .voice import inserted_notes
 
@@ -86,17 +86,16 @@ def explain(term_text: str, category: str, rationale: str, neutral: str | None,
     return " ".join(parts)
 
 
-def _referent_ok(match: Match, doc: Document, lexicons: LexiconSet, context_text: str) -> bool:
-    term = match.term
+def _refers(term: Term, doc: Document, lexicons: LexiconSet, folded: str, start: int) -> bool:
+    """Whether the term found at ``start`` can name its referent here: published after the
+    referent began, and the term's context words nearby (looked for only when it has some)."""
     if term.referent is None:
         return False
     referent = lexicons.referents.get(term.referent)
     published: date | None = doc.meta.published
     if referent is not None and referent.start and published and published < referent.start:
         return False
-    if term.context is not None and not term.context.search(context_text):
-        return False
-    return True
+    return term.context is None or term.context.search(_context(doc, folded, start)) is not None
 
 
 _DEFINITE_BEFORE = re.compile(r"(?:\bthe|\bthis|\bthese|\bthat|\bthose)\s+$", re.IGNORECASE)
@@ -130,23 +129,23 @@ def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
     notes = inserted_notes(doc.text, doc.body)
     spans: list[Span] = []
     for block in doc.body:
-        for match in lexicons.find(doc.text, block.start, block.end, folded=folded):
-            term = match.term
+        for start, end, term in lexicons.find_tuples(doc.text, block.start, block.end, folded):
             referent = None
             if term.referent is not None:
-                if _referent_ok(match, doc, lexicons, _context(doc, folded, match.start)):
+                if _refers(term, doc, lexicons, folded, start):
                     referent = term.referent
                 elif term.category == "label":
                     continue
             elif term.category == "label":
                 continue  # a blocker term ("civil war"): stops a shorter match, never reported
-            around = voices.around(match.start, match.end)
-            inserted_by = next((by for s, e, by in notes if s <= match.start and match.end <= e), None)
+            around = voices.around(start, end)
+            inserted_by = next((by for s, e, by in notes if s <= start and end <= e), None) \
+                if notes else None
             if around is not None and not inserted_by:
                 voice, speaker = "quoted", around.attrs.get("speaker")
             else:
                 voice, speaker = "outlet", None
-            found = doc.text[match.start:match.end]
+            found = doc.text[start:end]
             attrs: dict[str, Any] = {
                 "voice": voice, "speaker": speaker, "term": term.id, "lexicon": term.lexicon,
                 "rationale": term.rationale, "neutral": term.neutral, "referent": referent,
@@ -156,7 +155,7 @@ def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
             }
             if inserted_by:
                 attrs["inserted_by"] = inserted_by
-            spans.append(Span(match.start, match.end, term.category, attrs))
+            spans.append(Span(start, end, term.category, attrs))
     return spans
 
 

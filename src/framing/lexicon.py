@@ -23,6 +23,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
 
 from .errors import LexiconError
@@ -418,6 +419,58 @@ def _whole_words(alternation: str) -> str:
     return rf"(?<![\w])(?:{alternation})(?![\w])"
 
 
+_ZERO_WIDTH = (_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT)
+
+
+def _literal_starts(items: list[tuple[Any, Any]], caseless: bool) -> list[tuple[str, bool]] | None:
+    """Literal texts, each with whether it is caseless, one of which begins every match of
+    ``items`` (a parsed regular expression); None when a match may begin otherwise.
+
+    Zero-width assertions before the first literal consume nothing, so a match begins
+    where its literal does.
+    """
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is _parser.LITERAL:
+        literal = []
+        while i < len(items) and items[i][0] is _parser.LITERAL:
+            literal.append(chr(items[i][1]))
+            i += 1
+        return [("".join(literal), caseless)]
+    if op is _parser.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return _literal_starts(list(sub), (caseless or bool(add_flags & re.IGNORECASE))
+                               and not del_flags & re.IGNORECASE)
+    if op is _parser.BRANCH:
+        starts: list[tuple[str, bool]] = []
+        for alternative in av[1]:
+            found = _literal_starts(list(alternative), caseless)
+            if found is None:
+                return None
+            starts += found
+        return starts
+    return None
+
+
+def _start_gate(regex: str, flags: int) -> re.Pattern[str] | None:
+    """A pattern found wherever a match of ``regex`` can begin (and some places more),
+    that ``re`` scans for far faster: it begins with a literal, ``regex`` with lookarounds.
+    None when the start of ``regex`` is not a literal."""
+    try:
+        starts = _literal_starts(list(_parser.parse(regex, flags)), bool(flags & re.IGNORECASE))
+    except (re.error, TypeError, ValueError, AttributeError):
+        return None
+    if not starts:
+        return None
+    alternatives = sorted({f"(?i:{re.escape(text)})" if caseless else re.escape(text)
+                           for text, caseless in starts})
+    return re.compile("|".join(alternatives))
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -463,6 +516,8 @@ class LexiconSet:
             if literals and all(form.isascii() for form in by_form) else None
         self._regex_pattern = re.compile(_whole_words("|".join(regexes)), re.IGNORECASE) \
             if regexes else None
+        self._regex_gate = _start_gate(self._regex_pattern.pattern, re.IGNORECASE) \
+            if self._regex_pattern is not None else None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -482,7 +537,9 @@ class LexiconSet:
         return [t for lex in self.lexicons for t in lex.terms]
 
     def _term_for(self, found: str) -> Term | None:
-        for term in self._by_form.get(_key(found), ()):
+        # A match with single spaces is its own key once lowercased: no need to normalise it.
+        bucket = self._by_form.get(found.lower())
+        for term in self._by_form.get(_key(found), ()) if bucket is None else bucket:
             if not term.case_sensitive:
                 return term
             if normalise_for_matching(" ".join(found.split())) in term.spellings:
@@ -492,13 +549,20 @@ class LexiconSet:
     def find(self, text: str, start: int = 0, end: int | None = None,
              folded: str | None = None) -> Iterator[Match]:
         """Non-overlapping matches in ``text[start:end]``, leftmost-longest, in order."""
+        for m_start, m_end, term in self.find_tuples(text, start, end, folded):
+            yield Match(m_start, m_end, term)
+
+    def find_tuples(self, text: str, start: int = 0, end: int | None = None,
+                    folded: str | None = None) -> Iterator[tuple[int, int, Term]]:
+        """``find`` as plain ``(start, end, term)`` tuples, for a caller that takes
+        thousands (building a frozen ``Match`` costs more than the lookup)."""
         folded = normalise_for_matching(text) if folded is None else folded
         end = len(text) if end is None else end
         for m_start, m_end, group in self._scan(folded, start, end):
             term = self._term_for(folded[m_start:m_end]) if group == "lit" \
                 else self._regex_terms.get(group or "")
             if term is not None:
-                yield Match(m_start, m_end, term)
+                yield m_start, m_end, term
 
     def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
         """``(start, end, group)`` of each match of ``self.pattern`` in ``folded[start:end]``."""
@@ -524,7 +588,7 @@ class LexiconSet:
         """
         literals, regexes = self._lowercase_literals, self._regex_pattern
         assert literals is not None
-        regex = regexes.search(folded, start, end) if regexes is not None else None
+        regex = self._search_regexes(folded, start, end) if regexes is not None else None
         if regexes is None or regex is None:  # the usual case: the literal pass alone
             return [(m.start() + offset, m.end() + offset, "lit")
                     for m in literals.finditer(lowered, start - offset)]
@@ -543,8 +607,27 @@ class LexiconSet:
             if literal is not None and literal.start() + offset < resume:
                 literal = literals.search(lowered, resume - offset)
             if regex is not None and regex.start() < resume:
-                regex = regexes.search(folded, resume, end)
+                regex = self._search_regexes(folded, resume, end)
         return found
+
+    def _search_regexes(self, folded: str, start: int, end: int) -> re.Match[str] | None:
+        """``self._regex_pattern.search``, tried only where its gate finds a possible start.
+
+        The regex terms begin with lookarounds, so ``re`` tries them at every position;
+        the gate (``_start_gate``) is a literal, which ``re`` skips to. Gate hits may
+        overlap, so the next is looked for one character after the last.
+        """
+        pattern, gate = self._regex_pattern, self._regex_gate
+        assert pattern is not None
+        if gate is None:
+            return pattern.search(folded, start, end)
+        hit = gate.search(folded, start, end)
+        while hit is not None:
+            found = pattern.match(folded, hit.start(), end)
+            if found is not None:
+                return found
+            hit = gate.search(folded, hit.start() + 1, end)
+        return None
 
     def provenance(self) -> list[dict[str, Any]]:
         return [lex.provenance() for lex in self.lexicons]
