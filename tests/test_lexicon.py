@@ -195,3 +195,18 @@ def test_gated_regex_search_equals_the_plain_search(tmp_path, regexes, case_sens
                 gated_found = lexicons._search_regexes(variant, start, end)
                 assert (plain and plain.span()) == (gated_found and gated_found.span()), \
                     (variant, start, end)
+
+
+def test_a_form_ending_in_a_non_word_character_keeps_the_lookbehind_scan(tmp_path):
+    # "u.s." ends in "."; "-led" may then start right where it ends, so the literal pass
+    # cannot take the character before a form as part of its match.
+    terms = ('[[terms]]\nid = "us"\npattern = "u.s."\ncategory = "hedge"\nrationale = "A test term."\n'
+             '[[terms]]\nid = "led"\npattern = "-led"\ncategory = "hedge"\nrationale = "A test term."\n')
+    lexicons = load_lexicon_set((write(tmp_path, META + TERM + terms),), use_defaults=False)
+    assert lexicons._separator == 0
+    assert load_lexicon_set((), use_defaults=True)._separator == 1
+    text = "u.s.-led the U.S.-led junta; led u.s.,juntas u.s.u.s. -led"
+    for start in range(len(text)):
+        expected = [(m.start(), m.end(), m.lastgroup) for m in lexicons.pattern.finditer(text, start)]
+        assert lexicons._scan(text, start, len(text)) == expected, start
+    assert [text[m.start:m.end] for m in lexicons.find(text)][:4] == ["u.s.", "-led", "U.S.", "-led"]

@@ -20,7 +20,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from re import _parser  # type: ignore[attr-defined]
@@ -125,16 +125,14 @@ def normalise_for_matching(text: str) -> str:
              for folded in [_fold_char(ch)] if folded != ch}
     if not table:
         return text
-    # Replacing only the few characters that fold is several times faster than
-    # str.translate, which looks every character of the text up in the table.
-    folded = _fold_pattern("".join(sorted(table))).sub(lambda m: table[m.group()], text)
+    # Replacing only the few characters that fold (one to five in most articles) is several
+    # times faster than str.translate, which looks every character of the text up in the
+    # table, and than one re.sub, which calls back into Python for every replacement.
+    folded = text
+    for char, replacement in table.items():
+        folded = folded.replace(char, replacement)
     assert len(folded) == len(text)
     return folded
-
-
-@lru_cache(maxsize=256)
-def _fold_pattern(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(chars) + "]")
 
 
 def _key(text: str) -> str:
@@ -471,6 +469,26 @@ def _start_gate(regex: str, flags: int) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives))
 
 
+def _lowercase_literals(literals: str | None,
+                        forms: dict[str, Any]) -> tuple[re.Pattern[str] | None, int]:
+    """The literal forms as a whole-word pattern for lowercased ASCII text, and the width
+    of the separator it matches before a form (0 or 1); None when a form is not ASCII.
+
+    Where no form ends in a non-word character, a form can never start right where the
+    last one ended, so the pattern may take the non-word character before a form as
+    part of its match instead of looking behind for it: ``re`` then skips from one
+    non-word character to the next in C instead of trying every position (~10% faster).
+    """
+    if literals is None or not all(form.isascii() for form in forms):
+        return None, 0
+    if all(_WORD_END.search(form) for form in forms):
+        return re.compile(rf"\W(?:{literals})(?![\w])"), 1
+    return re.compile(_whole_words(literals)), 0
+
+
+_WORD_END = re.compile(r"\w\Z")
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -512,8 +530,7 @@ class LexiconSet:
         # faster than ``pattern`` (see _scan_ascii): the literal forms, case-sensitive, over
         # the lowercased text (the forms are lowercase), and the regex terms over the text
         # as it is, compiled here so that a bad regex fails when the packs load.
-        self._lowercase_literals = re.compile(_whole_words(literals)) \
-            if literals and all(form.isascii() for form in by_form) else None
+        self._lowercase_literals, self._separator = _lowercase_literals(literals, by_form)
         self._regex_pattern = re.compile(_whole_words("|".join(regexes)), re.IGNORECASE) \
             if regexes else None
         self._regex_gate = _start_gate(self._regex_pattern.pattern, re.IGNORECASE) \
@@ -567,15 +584,16 @@ class LexiconSet:
     def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
         """``(start, end, group)`` of each match of ``self.pattern`` in ``folded[start:end]``."""
         if self._lowercase_literals is not None:
-            offset = max(0, start - 1)  # one character before, for the leading lookbehind
-            segment = folded[offset:end]
+            # with the character before (a space at the start of the text), for the
+            # separator or the lookbehind before a form
+            segment = folded[start - 1:end] if start else " " + folded[:end]
             if segment.isascii():
-                found = self._scan_ascii(folded, segment.lower(), offset, start, end)
+                found = self._scan_ascii(folded, segment.lower(), start, end)
                 if found is not None:
                     return found
         return [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(folded, start, end)]
 
-    def _scan_ascii(self, folded: str, lowered: str, offset: int, start: int,
+    def _scan_ascii(self, folded: str, lowered: str, start: int,
                     end: int) -> list[tuple[int, int, str | None]] | None:
         """The matches of ``self.pattern`` in ASCII text, found in two faster passes.
 
@@ -583,20 +601,25 @@ class LexiconSet:
         literal; lowercased ASCII text matched case-sensitively gives the same matches
         ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
         the one alternation, the leftmost match wins, the literal one at a tie, and the
-        scan resumes after it. ``lowered`` is ``folded[offset:end].lower()``. None when
-        a match is empty, whose resumption rules the caller leaves to re.
+        scan resumes after it. ``lowered`` is the character before ``start`` (a space at
+        the start of the text) and ``folded[start:end]``, lowercased. None when a match
+        is empty, whose resumption rules the caller leaves to re.
         """
         literals, regexes = self._lowercase_literals, self._regex_pattern
         assert literals is not None
+        offset = start - 1  # lowered[i] is folded[i + offset]
+        # A literal match begins with the separator: it is looked for one character
+        # earlier than a form may start, and the form starts one character later.
+        before, separator = offset + self._separator, self._separator
         regex = self._search_regexes(folded, start, end) if regexes is not None else None
         if regexes is None or regex is None:  # the usual case: the literal pass alone
-            return [(m.start() + offset, m.end() + offset, "lit")
-                    for m in literals.finditer(lowered, start - offset)]
+            return [(m.start() + before, m.end() + offset, "lit")
+                    for m in literals.finditer(lowered, 1 - separator)]
         found: list[tuple[int, int, str | None]] = []
-        literal = literals.search(lowered, start - offset)
+        literal = literals.search(lowered, 1 - separator)
         while literal is not None or regex is not None:
-            if literal is not None and (regex is None or literal.start() + offset <= regex.start()):
-                match = (literal.start() + offset, literal.end() + offset, "lit")
+            if literal is not None and (regex is None or literal.start() + before <= regex.start()):
+                match = (literal.start() + before, literal.end() + offset, "lit")
             else:
                 assert regex is not None
                 match = (regex.start(), regex.end(), regex.lastgroup)
@@ -604,8 +627,8 @@ class LexiconSet:
                 return None
             found.append(match)
             resume = match[1]  # each pass's next match must start here or later
-            if literal is not None and literal.start() + offset < resume:
-                literal = literals.search(lowered, resume - offset)
+            if literal is not None and literal.start() + before < resume:
+                literal = literals.search(lowered, resume - before)
             if regex is not None and regex.start() < resume:
                 regex = self._search_regexes(folded, resume, end)
         return found
