@@ -127,6 +127,8 @@ SCAN_TEXTS = [
     "Unrest spread: the so-called rebels, the West—and the 'Collective   West' said may.",
     "A tragedy. Rioters and looters, the West may claim, brought CHAOS to Kiev.",
     "Café crème: the Wést may — non-ASCII text takes the single combined pass.",
+    "Хунта… the junta «coup» in Kyiv — the WEST may; the ſo-called rebels, the regİme, the dıctator",
+    "The \u212aremlin junta: the ﬁrst coup; ǅ titlecase; Ωmega thugs; straße regime",
 ]
 
 
@@ -210,3 +212,14 @@ def test_a_form_ending_in_a_non_word_character_keeps_the_lookbehind_scan(tmp_pat
         expected = [(m.start(), m.end(), m.lastgroup) for m in lexicons.pattern.finditer(text, start)]
         assert lexicons._scan(text, start, len(text)) == expected, start
     assert [text[m.start:m.end] for m in lexicons.find(text)][:4] == ["u.s.", "-led", "U.S.", "-led"]
+
+
+def test_text_beyond_ascii_is_scanned_without_the_one_alternation():
+    # lowercasing stands in for IGNORECASE unless the text holds İ, ı or ſ (gates.py)
+    lexicons = LexiconSet([load_lexicon(p) for p in default_lexicon_paths()])
+    text = "Хунта… the «regime» — a coup in Kyiv, the West may say."
+    assert [text[m.start:m.end] for m in lexicons.find(text)] == ["regime", "coup", "West", "may"]
+    assert "pattern" not in vars(lexicons)
+    # "regıme" is "regime" to IGNORECASE (so the one alternation runs) but no term's key
+    assert list(lexicons.find("the regıme")) == []
+    assert "pattern" in vars(lexicons)

@@ -27,6 +27,7 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
 
 from .errors import LexiconError
+from .gates import lowercase_stand_in
 
 #: Categories of the packaged lexicons; packs may add their own (lowercase, hyphenated).
 KNOWN_CATEGORIES = ("label", "loaded-term", "evaluative", "intensifier", "hedge",
@@ -526,8 +527,8 @@ class LexiconSet:
             regexes.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
                            else f"(?P<{group}>{body})")
         self._alternation = "|".join(([literals] if literals else []) + regexes) or r"(?!x)x"
-        # ASCII text (most text, once folded) is matched in two passes that re runs ~1.5x
-        # faster than ``pattern`` (see _scan_ascii): the literal forms, case-sensitive, over
+        # Text whose lowercase stands in for it (nearly all text, once folded) is matched
+        # in two passes that re runs ~1.5x faster than ``pattern`` (see _scan_two_pass): the literal forms, case-sensitive, over
         # the lowercased text (the forms are lowercase), and the regex terms over the text
         # as it is, compiled here so that a bad regex fails when the packs load.
         self._lowercase_literals, self._separator = _lowercase_literals(literals, by_form)
@@ -540,8 +541,9 @@ class LexiconSet:
     def pattern(self) -> re.Pattern[str]:
         """Every form and regex term in one case-insensitive alternation, for any text.
 
-        Compiled on first use (non-ASCII text): a large trie takes ~0.05 s to compile, and
-        its parts were compiled (so checked) with the packs.
+        Compiled on first use (text with a letter of ``gates._UNFOLDABLE``, or forms that
+        are not ASCII): a large trie takes ~0.05 s to compile, and its parts were compiled
+        (so checked) with the packs.
         """
         return re.compile(_whole_words(self._alternation), re.IGNORECASE)
 
@@ -587,19 +589,20 @@ class LexiconSet:
             # with the character before (a space at the start of the text), for the
             # separator or the lookbehind before a form
             segment = folded[start - 1:end] if start else " " + folded[:end]
-            if segment.isascii():
-                found = self._scan_ascii(folded, segment.lower(), start, end)
+            lowered = segment.lower() if segment.isascii() else lowercase_stand_in(segment)
+            if lowered is not None:
+                found = self._scan_two_pass(folded, lowered, start, end)
                 if found is not None:
                     return found
         return [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(folded, start, end)]
 
-    def _scan_ascii(self, folded: str, lowered: str, start: int,
-                    end: int) -> list[tuple[int, int, str | None]] | None:
-        """The matches of ``self.pattern`` in ASCII text, found in two faster passes.
+    def _scan_two_pass(self, folded: str, lowered: str, start: int,
+                       end: int) -> list[tuple[int, int, str | None]] | None:
+        """The matches of ``self.pattern``, found in two faster passes.
 
         Under IGNORECASE, re folds the case of every character it tries against each
-        literal; lowercased ASCII text matched case-sensitively gives the same matches
-        ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
+        literal; lowercased text (ASCII, or see ``gates.lowercase_stand_in``) matched
+        case-sensitively gives the same matches ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
         the one alternation, the leftmost match wins, the literal one at a tie, and the
         scan resumes after it. ``lowered`` is the character before ``start`` (a space at
         the start of the text) and ``folded[start:end]``, lowercased. None when a match
