@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from framing.cleaning import (_ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, _first_words, _normalise, count_words,
-                              iter_lines, junk_reason)
+from framing.cleaning import (_ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, _first_words, _normalise, beyond_ascii,
+                              count_words, iter_lines, junk_reason)
 from framing.corpus import load_corpus
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
@@ -170,3 +170,8 @@ def test_first_words_are_those_of_the_normalised_line(text):
 ])
 def test_count_words_counts_what_the_word_pattern_finds(text):
     assert count_words(text) == len(re.findall(r"\w+", text))
+
+
+def test_beyond_ascii_keeps_only_the_other_characters_in_order():
+    assert beyond_ascii("a “quoted” Привет — b") == "“”Привет—"
+    assert beyond_ascii("plain") == ""

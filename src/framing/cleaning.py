@@ -57,7 +57,7 @@ _COUNTED_WORD = re.compile(r"\w+()")
 #: Each byte as "a" when it is an ASCII character ``_WORD`` takes, else " ": in a translated
 #: line, every word begins with " a" (once a space is put in front).
 _WORD_MARKS = bytes(ord("a") if i < 128 and _WORD.match(chr(i)) else ord(" ") for i in range(256))
-_NON_ASCII_WORD_CHARACTER = re.compile(r"[^\W\x00-\x7f]")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 #: The first four ``_WORD`` words (fewer when the text has fewer) as groups.
 _FIRST_FOUR_WORDS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?(?:\W+(\w+))?")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -83,6 +83,15 @@ class Line(NamedTuple):
         return self.words >= 6 and bool(_TERMINAL.search(self.text))
 
 
+def beyond_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, in order.
+
+    Looking for a kind of character among these few is 3x faster than over the whole
+    line, where ``re`` tests every character against the class.
+    """
+    return _ASCII_RUN.sub("", text)
+
+
 def count_words(text: str) -> int:
     """How many ``_WORD`` words ``text`` holds.
 
@@ -91,7 +100,7 @@ def count_words(text: str) -> int:
     word marks and the word starts counted: 3x faster than ``findall``, which builds
     one list entry per word.
     """
-    if text.isascii() or _NON_ASCII_WORD_CHARACTER.search(text) is None:
+    if text.isascii() or _WORD.search(beyond_ascii(text)) is None:
         return (b" " + text.encode("ascii", "replace").translate(_WORD_MARKS)).count(b" a")
     return len(_COUNTED_WORD.findall(text))
 
@@ -135,7 +144,7 @@ def junk_reason(line: Line, language: str) -> str | None:
         return _JUNK_LINE_PATTERNS[int(junk.lastgroup[1:])][0]  # type: ignore[index]
     if line.words == 1 and _REPEATED_TOKEN.fullmatch(line.text.lower()):
         return "keyboard-mash"
-    if not text.isascii() and _NON_LATIN_LETTER.search(text) \
+    if not text.isascii() and _NON_LATIN_LETTER.search(beyond_ascii(text)) \
             and foreign_script_share(text, language) > 0.5:
         return "foreign-script"
     return None
