@@ -1,12 +1,13 @@
 """Cleaning marks junk without rewriting: checked against hand labels on the seeds."""
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
 
-from framing.cleaning import (_ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, _first_words, _normalise, iter_lines,
-                              junk_reason)
+from framing.cleaning import (_ANY_JUNK_LINE, _JUNK_LINE_PATTERNS, _first_words, _normalise, beyond_ascii,
+                              count_words, iter_lines, junk_reason)
 from framing.corpus import load_corpus
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
@@ -161,3 +162,16 @@ def test_repeated_teaser_is_dropped_and_the_longer_paragraph_kept():
                                   "1,000 people 2 days"])
 def test_first_words_are_those_of_the_normalised_line(text):
     assert _first_words(text) == " ".join(_normalise(text).split()[:4])
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words, 3 of them_too.", "“Quoted” — dashed – text’s end…", "Café déjà vu, naïve", "Привет, мир!",
+    "a\u0301b c", "x_y 3.5 ½ ² ٣", "  ", "?", "mixed “ascii” and Ωmega", "\udc80 lone surrogate",
+])
+def test_count_words_counts_what_the_word_pattern_finds(text):
+    assert count_words(text) == len(re.findall(r"\w+", text))
+
+
+def test_beyond_ascii_keeps_only_the_other_characters_in_order():
+    assert beyond_ascii("a “quoted” Привет — b") == "“”Привет—"
+    assert beyond_ascii("plain") == ""

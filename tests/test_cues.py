@@ -227,3 +227,21 @@ def test_a_headline_takes_its_context_from_the_first_sentence_too():
     other = ("Statement on the anniversary of the January events\n\n"
              "One year ago the markets fell sharply.")
     assert all(ref is None for _, ref in _referents(run(other, published=date(2023, 1, 5))))
+
+
+def test_a_repeated_finding_shares_the_attributes_of_the_first():
+    # the pipeline's matcher makes the spans of every document it is given (CueSpans)
+    pipeline = Pipeline.from_config(AnalysisConfig(extractors=STAGES))
+    texts = ["The regime crushed the protest in the capital.\n\nCritics say the regime lied about it.",
+             "Again the regime crushed them in the square.\n\nThe Regime said: “the regime is strong”."]
+    docs = [pipeline(Document(text=t, meta=ArticleMeta(id=str(i), outlet="o", source="t.txt")))
+            for i, t in enumerate(texts)]
+    found = [s for doc in docs for s in doc.get("cues") if doc.text_of(s) == "regime"]
+    outlet = [s for s in found if s.attrs["voice"] == "outlet"]
+    assert len(outlet) >= 2 and all(s.attrs is outlet[0].attrs for s in outlet)
+    quoted = [s for s in found if s.attrs["voice"] == "quoted"]
+    assert quoted and quoted[0].attrs is not outlet[0].attrs
+    capital = next(s for doc in docs for s in doc.get("cues") if doc.text_of(s) == "Regime")
+    assert "“Regime”" in capital.attrs["explanation"]
+    alone = run(texts[1])  # a fresh matcher builds the same attributes
+    assert [dict(s.attrs) for s in alone.get("cues")] == [dict(s.attrs) for s in docs[1].get("cues")]

@@ -127,6 +127,8 @@ SCAN_TEXTS = [
     "Unrest spread: the so-called rebels, the West—and the 'Collective   West' said may.",
     "A tragedy. Rioters and looters, the West may claim, brought CHAOS to Kiev.",
     "Café crème: the Wést may — non-ASCII text takes the single combined pass.",
+    "Хунта… the junta «coup» in Kyiv — the WEST may; the ſo-called rebels, the regİme, the dıctator",
+    "The \u212aremlin junta: the ﬁrst coup; ǅ titlecase; Ωmega thugs; straße regime",
 ]
 
 
@@ -160,3 +162,64 @@ def test_unchanged_packs_are_compiled_once_and_an_edited_pack_again(tmp_path):
     pack.write_text(META + TERM.replace('"junta"', '"juntas"', 1) + "\n", encoding="utf-8")
     again = load_lexicon_set((pack,), use_defaults=False)
     assert again is not first and [t.id for t in again.terms] == ["juntas"]
+
+
+def regex_pack(tmp_path, regexes: list[str], case_sensitive: bool = False):
+    terms = "".join(f'[[terms]]\nid = "r{i}"\nregex = {regex!r}\ncategory = "hedge"\n'
+                    f'rationale = "A test regex term."\ncase_sensitive = {str(case_sensitive).lower()}\n'
+                    for i, regex in enumerate(regexes))
+    return load_lexicon_set((write(tmp_path, META + TERM + terms),), use_defaults=False)
+
+
+def test_regex_terms_are_looked_for_only_where_their_literal_start_is():
+    lexicons = load_lexicon_set((), use_defaults=True)
+    assert lexicons._regex_gate is not None
+    assert {"may", "might", "West"} <= set(lexicons._regex_gate.pattern.split("|"))
+
+
+@pytest.mark.parametrize("regexes, case_sensitive, gated", [
+    (["(?<![Nn]ot )likely", "al+eged", "(?=ab)aba?b"], False, True),
+    (["(?<![Nn]ot )likely", "al+eged", "(?:so-called|(?i:Purported))"], True, True),
+    (["ab", "b(?:a|c)"], True, True),
+    (["[Tt]he likes", "likely"], False, False),
+    (["(?:x?)likely"], False, False),
+])
+def test_gated_regex_search_equals_the_plain_search(tmp_path, regexes, case_sensitive, gated):
+    lexicons = regex_pack(tmp_path, regexes, case_sensitive)
+    assert (lexicons._regex_gate is not None) == gated
+    text = ("Not likely: the alleged, ALLEGED and aleged junta, likely so. abab aba cab "
+            "Purported PURPORTED so-called likes The likes. abba bca ababab xlikely")
+    pattern = lexicons._regex_pattern
+    for variant in (text, text.upper(), text.lower()):
+        for start in range(0, len(variant), 3):
+            for end in (len(variant), len(variant) - 4):
+                plain = pattern.search(variant, start, end)
+                gated_found = lexicons._search_regexes(variant, start, end)
+                assert (plain and plain.span()) == (gated_found and gated_found.span()), \
+                    (variant, start, end)
+
+
+def test_a_form_ending_in_a_non_word_character_keeps_the_lookbehind_scan(tmp_path):
+    # "u.s." ends in "."; "-led" may then start right where it ends, so the literal pass
+    # cannot take the character before a form as part of its match.
+    terms = ('[[terms]]\nid = "us"\npattern = "u.s."\ncategory = "hedge"\nrationale = "A test term."\n'
+             '[[terms]]\nid = "led"\npattern = "-led"\ncategory = "hedge"\nrationale = "A test term."\n')
+    lexicons = load_lexicon_set((write(tmp_path, META + TERM + terms),), use_defaults=False)
+    assert lexicons._separator == 0
+    assert load_lexicon_set((), use_defaults=True)._separator == 1
+    text = "u.s.-led the U.S.-led junta; led u.s.,juntas u.s.u.s. -led"
+    for start in range(len(text)):
+        expected = [(m.start(), m.end(), m.lastgroup) for m in lexicons.pattern.finditer(text, start)]
+        assert lexicons._scan(text, start, len(text)) == expected, start
+    assert [text[m.start:m.end] for m in lexicons.find(text)][:4] == ["u.s.", "-led", "U.S.", "-led"]
+
+
+def test_text_beyond_ascii_is_scanned_without_the_one_alternation():
+    # lowercasing stands in for IGNORECASE unless the text holds İ, ı or ſ (gates.py)
+    lexicons = LexiconSet([load_lexicon(p) for p in default_lexicon_paths()])
+    text = "Хунта… the «regime» — a coup in Kyiv, the West may say."
+    assert [text[m.start:m.end] for m in lexicons.find(text)] == ["regime", "coup", "West", "may"]
+    assert "pattern" not in vars(lexicons)
+    # "regıme" is "regime" to IGNORECASE (so the one alternation runs) but no term's key
+    assert list(lexicons.find("the regıme")) == []
+    assert "pattern" in vars(lexicons)

@@ -8,9 +8,8 @@ patterns, never tied to a particular file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Iterator, Sequence
+from typing import ClassVar, Iterator, NamedTuple, Sequence
 
 from .document import Document, Span
 from .pipeline import AnalysisConfig, register_extractor
@@ -55,6 +54,10 @@ _NAME_ROLE = re.compile(r"(?:dr\.?\s+)?[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'
 _WORD = re.compile(r"\w+")
 #: ``_WORD`` with an empty group: ``findall`` lists "" per word, so counting builds no strings.
 _COUNTED_WORD = re.compile(r"\w+()")
+#: Each byte as "a" when it is an ASCII character ``_WORD`` takes, else " ": in a translated
+#: line, every word begins with " a" (once a space is put in front).
+_WORD_MARKS = bytes(ord("a") if i < 128 and _WORD.match(chr(i)) else ord(" ") for i in range(256))
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 #: The first four ``_WORD`` words (fewer when the text has fewer) as groups.
 _FIRST_FOUR_WORDS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?(?:\W+(\w+))?")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -63,8 +66,13 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """One non-blank line: offsets of its stripped content, the content, its word count.
+
+    A named tuple, not a dataclass: a document has dozens of lines, and a tuple is
+    built several times faster.
+    """
+
     start: int
     end: int
     text: str
@@ -75,14 +83,36 @@ class Line:
         return self.words >= 6 and bool(_TERMINAL.search(self.text))
 
 
+def beyond_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, in order.
+
+    Looking for a kind of character among these few is 3x faster than over the whole
+    line, where ``re`` tests every character against the class.
+    """
+    return _ASCII_RUN.sub("", text)
+
+
+def count_words(text: str) -> int:
+    """How many ``_WORD`` words ``text`` holds.
+
+    When its word characters are all ASCII (nearly every line), the text is encoded with
+    "?" for each other character (not a word character either), its bytes turned into
+    word marks and the word starts counted: 3x faster than ``findall``, which builds
+    one list entry per word.
+    """
+    if text.isascii() or _WORD.search(beyond_ascii(text)) is None:
+        return (b" " + text.encode("ascii", "replace").translate(_WORD_MARKS)).count(b" a")
+    return len(_COUNTED_WORD.findall(text))
+
+
 def iter_lines(text: str) -> Iterator[Line]:
     """Non-blank lines with offsets of their stripped content."""
     pos = 0
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
-            start = pos + (len(raw) - len(raw.lstrip()))
-            yield Line(start, start + len(stripped), stripped, len(_COUNTED_WORD.findall(stripped)))
+            start = pos + raw.find(stripped)  # the leading whitespace, without copying the line
+            yield Line(start, start + len(stripped), stripped, count_words(stripped))
         pos += len(raw)
 
 
@@ -114,7 +144,8 @@ def junk_reason(line: Line, language: str) -> str | None:
         return _JUNK_LINE_PATTERNS[int(junk.lastgroup[1:])][0]  # type: ignore[index]
     if line.words == 1 and _REPEATED_TOKEN.fullmatch(line.text.lower()):
         return "keyboard-mash"
-    if _NON_LATIN_LETTER.search(line.text) and foreign_script_share(line.text, language) > 0.5:
+    if not text.isascii() and _NON_LATIN_LETTER.search(beyond_ascii(text)) \
+            and foreign_script_share(text, language) > 0.5:
         return "foreign-script"
     return None
 

@@ -14,13 +14,14 @@ context words nearby), otherwise "war" in "wars and conflicts" would count.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Mapping
 
 from .analysis import register_provenance
 from .document import Document, Span
-from .lexicon import LexiconSet, Match, load_lexicon_set, normalise_for_matching
+from .lexicon import LexiconSet, Term, load_lexicon_set, normalise_for_matching
 from .pipeline import AnalysisConfig, register_extractor
 from .voice import inserted_notes
 
@@ -55,9 +56,14 @@ class _Voices:
         # direct quotations win over the reported speech that may contain them
         self.spans = sorted(quotes, key=lambda s: (s.start, s.label != "direct"))
         self.starts = [s.start for s in self.spans]
+        #: The furthest end among the first k + 1 spans: most cues lie in no quotation,
+        #: and this says so without looking at the quotations before them one by one.
+        self.reach = list(itertools.accumulate((s.end for s in self.spans), max))
 
     def around(self, start: int, end: int) -> Span | None:
         i = bisect.bisect_right(self.starts, start)
+        if i == 0 or self.reach[i - 1] < end:
+            return None
         best = None
         for span in reversed(self.spans[max(0, i - 32):i]):
             if span.start <= start and end <= span.end:
@@ -86,17 +92,16 @@ def explain(term_text: str, category: str, rationale: str, neutral: str | None,
     return " ".join(parts)
 
 
-def _referent_ok(match: Match, doc: Document, lexicons: LexiconSet, context_text: str) -> bool:
-    term = match.term
+def _refers(term: Term, doc: Document, lexicons: LexiconSet, folded: str, start: int) -> bool:
+    """Whether the term found at ``start`` can name its referent here: published after the
+    referent began, and the term's context words nearby (looked for only when it has some)."""
     if term.referent is None:
         return False
     referent = lexicons.referents.get(term.referent)
     published: date | None = doc.meta.published
     if referent is not None and referent.start and published and published < referent.start:
         return False
-    if term.context is not None and not term.context.search(context_text):
-        return False
-    return True
+    return term.context is None or term.context.search(_context(doc, folded, start)) is not None
 
 
 _DEFINITE_BEFORE = re.compile(r"(?:\bthe|\bthis|\bthese|\bthat|\bthose)\s+$", re.IGNORECASE)
@@ -123,40 +128,79 @@ def _context(doc: Document, folded: str, start: int) -> str:
     return folded[first.start:last.end]
 
 
-def find_cues(doc: Document, lexicons: LexiconSet) -> list[Span]:
-    """Lexicon findings in the kept body of ``doc``, with voice, speaker and explanation."""
+def cue_attrs(term: Term, found: str, voice: str, speaker: str | None, referent: str | None,
+              inserted_by: str | None) -> dict[str, Any]:
+    """The attributes of a finding: which term, why it matters, whose voice."""
+    attrs: dict[str, Any] = {
+        "voice": voice, "speaker": speaker, "term": term.id, "lexicon": term.lexicon,
+        "rationale": term.rationale, "neutral": term.neutral, "referent": referent,
+        "loaded": term.loaded,
+        "explanation": explain(found, term.category, term.rationale, term.neutral,
+                               voice, speaker, inserted_by),
+    }
+    if inserted_by:
+        attrs["inserted_by"] = inserted_by
+    return attrs
+
+
+class CueSpans:
+    """Makes finding spans, building the attributes of each distinct finding once.
+
+    A corpus repeats a few hundred findings (a term, as spelled, in the outlet's voice or
+    a speaker's) thousands of times; a repeat takes the shared mapping of the first
+    instead of a new explanation and a new dict for ``frozen_attrs`` to look up. Terms
+    are told apart by pack and id, so one instance serves one ``LexiconSet``. Bounded:
+    cleared when full.
+    """
+
+    MAX_SHARED = 20_000
+
+    def __init__(self) -> None:
+        self._shared: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+
+    def span(self, start: int, end: int, term: Term, found: str, voice: str,
+             speaker: str | None, referent: str | None, inserted_by: str | None) -> Span:
+        key = (term.lexicon, term.id, found, voice, speaker, referent, inserted_by)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return Span(start, end, term.category, shared)
+        span = Span(start, end, term.category,
+                    cue_attrs(term, found, voice, speaker, referent, inserted_by))
+        if len(self._shared) >= self.MAX_SHARED:
+            self._shared.clear()
+        self._shared[key] = span.attrs
+        return span
+
+
+def find_cues(doc: Document, lexicons: LexiconSet, spans_of: CueSpans | None = None) -> list[Span]:
+    """Lexicon findings in the kept body of ``doc``, with voice, speaker and explanation.
+
+    ``spans_of`` shares attributes between the documents of a corpus (see ``CueSpans``).
+    """
+    spans_of = CueSpans() if spans_of is None else spans_of
     folded = normalise_for_matching(doc.text)
     voices = _Voices(doc.get("quotes"))
     notes = inserted_notes(doc.text, doc.body)
     spans: list[Span] = []
     for block in doc.body:
-        for match in lexicons.find(doc.text, block.start, block.end, folded=folded):
-            term = match.term
+        for start, end, term in lexicons.find_tuples(doc.text, block.start, block.end, folded):
             referent = None
             if term.referent is not None:
-                if _referent_ok(match, doc, lexicons, _context(doc, folded, match.start)):
+                if _refers(term, doc, lexicons, folded, start):
                     referent = term.referent
                 elif term.category == "label":
                     continue
             elif term.category == "label":
                 continue  # a blocker term ("civil war"): stops a shorter match, never reported
-            around = voices.around(match.start, match.end)
-            inserted_by = next((by for s, e, by in notes if s <= match.start and match.end <= e), None)
+            around = voices.around(start, end)
+            inserted_by = next((by for s, e, by in notes if s <= start and end <= e), None) \
+                if notes else None
             if around is not None and not inserted_by:
                 voice, speaker = "quoted", around.attrs.get("speaker")
             else:
                 voice, speaker = "outlet", None
-            found = doc.text[match.start:match.end]
-            attrs: dict[str, Any] = {
-                "voice": voice, "speaker": speaker, "term": term.id, "lexicon": term.lexicon,
-                "rationale": term.rationale, "neutral": term.neutral, "referent": referent,
-                "loaded": term.loaded,
-                "explanation": explain(found, term.category, term.rationale, term.neutral,
-                                       voice, speaker, inserted_by),
-            }
-            if inserted_by:
-                attrs["inserted_by"] = inserted_by
-            spans.append(Span(match.start, match.end, term.category, attrs))
+            spans.append(spans_of.span(start, end, term, doc.text[start:end], voice, speaker,
+                                       referent, inserted_by))
     return spans
 
 
@@ -172,6 +216,7 @@ class CueMatcher:
     def __init__(self, config: AnalysisConfig) -> None:
         self.config = config
         self.lexicons = lexicon_set_for(config)  # loads and validates the packs up front
+        self.spans_of = CueSpans()
 
     def __call__(self, doc: Document) -> list[Span]:
-        return find_cues(doc, self.lexicons)
+        return find_cues(doc, self.lexicons, self.spans_of)

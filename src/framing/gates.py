@@ -28,16 +28,23 @@ from typing import Callable, Iterable
 _UNFOLDABLE = ("İ", "ı", "ſ")
 
 
-@functools.lru_cache(maxsize=4)
-def folded(text: str) -> str | None:
+def lowercase_stand_in(text: str) -> str | None:
     """``text.lower()`` if ASCII words are found in it where ``(?i:word)`` finds them in ``text``.
 
-    None when ``text`` holds a letter of ``_UNFOLDABLE``. Cached because the extractors of
-    one document ask in turn.
+    None when ``text`` holds a letter of ``_UNFOLDABLE``. Every other character lowercases
+    to one character, a word character to a word character, and to an ASCII letter exactly
+    when ``re.IGNORECASE`` matches it to that letter (checked over all of Unicode), so
+    offsets and word boundaries carry over.
     """
     if any(letter in text for letter in _UNFOLDABLE):
         return None
     return text.lower()
+
+
+@functools.lru_cache(maxsize=4)
+def folded(text: str) -> str | None:
+    """``lowercase_stand_in(text)``, cached because the extractors of one document ask in turn."""
+    return lowercase_stand_in(text)
 
 
 class CaselessPatterns:

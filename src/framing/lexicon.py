@@ -20,12 +20,14 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
 
 from .errors import LexiconError
+from .gates import lowercase_stand_in
 
 #: Categories of the packaged lexicons; packs may add their own (lowercase, hyphenated).
 KNOWN_CATEGORIES = ("label", "loaded-term", "evaluative", "intensifier", "hedge",
@@ -116,24 +118,27 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 and base.isascii() and base.isalpha() else ch
 
 
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
 def normalise_for_matching(text: str) -> str:
     """Fold curly quotes, dashes, odd spaces and accents; the result has the same length."""
     if text.isascii():
         return text
-    table = {ch: folded for ch in set(text) if ord(ch) >= 128
+    # The characters beyond ASCII, found without a set of the whole text (5x faster): most
+    # articles have a few curly quotes and dashes among thousands of ASCII characters.
+    table = {ch: folded for ch in set(_ASCII_RUN.sub("", text))
              for folded in [_fold_char(ch)] if folded != ch}
     if not table:
         return text
-    # Replacing only the few characters that fold is several times faster than
-    # str.translate, which looks every character of the text up in the table.
-    folded = _fold_pattern("".join(sorted(table))).sub(lambda m: table[m.group()], text)
+    # Replacing only the few characters that fold (one to five in most articles) is several
+    # times faster than str.translate, which looks every character of the text up in the
+    # table, and than one re.sub, which calls back into Python for every replacement.
+    folded = text
+    for char, replacement in table.items():
+        folded = folded.replace(char, replacement)
     assert len(folded) == len(text)
     return folded
-
-
-@lru_cache(maxsize=256)
-def _fold_pattern(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(chars) + "]")
 
 
 def _key(text: str) -> str:
@@ -418,6 +423,78 @@ def _whole_words(alternation: str) -> str:
     return rf"(?<![\w])(?:{alternation})(?![\w])"
 
 
+_ZERO_WIDTH = (_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT)
+
+
+def _literal_starts(items: list[tuple[Any, Any]], caseless: bool) -> list[tuple[str, bool]] | None:
+    """Literal texts, each with whether it is caseless, one of which begins every match of
+    ``items`` (a parsed regular expression); None when a match may begin otherwise.
+
+    Zero-width assertions before the first literal consume nothing, so a match begins
+    where its literal does.
+    """
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is _parser.LITERAL:
+        literal = []
+        while i < len(items) and items[i][0] is _parser.LITERAL:
+            literal.append(chr(items[i][1]))
+            i += 1
+        return [("".join(literal), caseless)]
+    if op is _parser.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return _literal_starts(list(sub), (caseless or bool(add_flags & re.IGNORECASE))
+                               and not del_flags & re.IGNORECASE)
+    if op is _parser.BRANCH:
+        starts: list[tuple[str, bool]] = []
+        for alternative in av[1]:
+            found = _literal_starts(list(alternative), caseless)
+            if found is None:
+                return None
+            starts += found
+        return starts
+    return None
+
+
+def _start_gate(regex: str, flags: int) -> re.Pattern[str] | None:
+    """A pattern found wherever a match of ``regex`` can begin (and some places more),
+    that ``re`` scans for far faster: it begins with a literal, ``regex`` with lookarounds.
+    None when the start of ``regex`` is not a literal."""
+    try:
+        starts = _literal_starts(list(_parser.parse(regex, flags)), bool(flags & re.IGNORECASE))
+    except (re.error, TypeError, ValueError, AttributeError):
+        return None
+    if not starts:
+        return None
+    alternatives = sorted({f"(?i:{re.escape(text)})" if caseless else re.escape(text)
+                           for text, caseless in starts})
+    return re.compile("|".join(alternatives))
+
+
+def _lowercase_literals(literals: str | None,
+                        forms: dict[str, Any]) -> tuple[re.Pattern[str] | None, int]:
+    """The literal forms as a whole-word pattern for lowercased ASCII text, and the width
+    of the separator it matches before a form (0 or 1); None when a form is not ASCII.
+
+    Where no form ends in a non-word character, a form can never start right where the
+    last one ended, so the pattern may take the non-word character before a form as
+    part of its match instead of looking behind for it: ``re`` then skips from one
+    non-word character to the next in C instead of trying every position (~10% faster).
+    """
+    if literals is None or not all(form.isascii() for form in forms):
+        return None, 0
+    if all(_WORD_END.search(form) for form in forms):
+        return re.compile(rf"\W(?:{literals})(?![\w])"), 1
+    return re.compile(_whole_words(literals)), 0
+
+
+_WORD_END = re.compile(r"\w\Z")
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -455,21 +532,23 @@ class LexiconSet:
             regexes.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
                            else f"(?P<{group}>{body})")
         self._alternation = "|".join(([literals] if literals else []) + regexes) or r"(?!x)x"
-        # ASCII text (most text, once folded) is matched in two passes that re runs ~1.5x
-        # faster than ``pattern`` (see _scan_ascii): the literal forms, case-sensitive, over
+        # Text whose lowercase stands in for it (nearly all text, once folded) is matched
+        # in two passes that re runs ~1.5x faster than ``pattern`` (see _scan_two_pass): the literal forms, case-sensitive, over
         # the lowercased text (the forms are lowercase), and the regex terms over the text
         # as it is, compiled here so that a bad regex fails when the packs load.
-        self._lowercase_literals = re.compile(_whole_words(literals)) \
-            if literals and all(form.isascii() for form in by_form) else None
+        self._lowercase_literals, self._separator = _lowercase_literals(literals, by_form)
         self._regex_pattern = re.compile(_whole_words("|".join(regexes)), re.IGNORECASE) \
             if regexes else None
+        self._regex_gate = _start_gate(self._regex_pattern.pattern, re.IGNORECASE) \
+            if self._regex_pattern is not None else None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """Every form and regex term in one case-insensitive alternation, for any text.
 
-        Compiled on first use (non-ASCII text): a large trie takes ~0.05 s to compile, and
-        its parts were compiled (so checked) with the packs.
+        Compiled on first use (text with a letter of ``gates._UNFOLDABLE``, or forms that
+        are not ASCII): a large trie takes ~0.05 s to compile, and its parts were compiled
+        (so checked) with the packs.
         """
         return re.compile(_whole_words(self._alternation), re.IGNORECASE)
 
@@ -482,7 +561,9 @@ class LexiconSet:
         return [t for lex in self.lexicons for t in lex.terms]
 
     def _term_for(self, found: str) -> Term | None:
-        for term in self._by_form.get(_key(found), ()):
+        # A match with single spaces is its own key once lowercased: no need to normalise it.
+        bucket = self._by_form.get(found.lower())
+        for term in self._by_form.get(_key(found), ()) if bucket is None else bucket:
             if not term.case_sensitive:
                 return term
             if normalise_for_matching(" ".join(found.split())) in term.spellings:
@@ -492,47 +573,61 @@ class LexiconSet:
     def find(self, text: str, start: int = 0, end: int | None = None,
              folded: str | None = None) -> Iterator[Match]:
         """Non-overlapping matches in ``text[start:end]``, leftmost-longest, in order."""
+        for m_start, m_end, term in self.find_tuples(text, start, end, folded):
+            yield Match(m_start, m_end, term)
+
+    def find_tuples(self, text: str, start: int = 0, end: int | None = None,
+                    folded: str | None = None) -> Iterator[tuple[int, int, Term]]:
+        """``find`` as plain ``(start, end, term)`` tuples, for a caller that takes
+        thousands (building a frozen ``Match`` costs more than the lookup)."""
         folded = normalise_for_matching(text) if folded is None else folded
         end = len(text) if end is None else end
         for m_start, m_end, group in self._scan(folded, start, end):
             term = self._term_for(folded[m_start:m_end]) if group == "lit" \
                 else self._regex_terms.get(group or "")
             if term is not None:
-                yield Match(m_start, m_end, term)
+                yield m_start, m_end, term
 
     def _scan(self, folded: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
         """``(start, end, group)`` of each match of ``self.pattern`` in ``folded[start:end]``."""
         if self._lowercase_literals is not None:
-            offset = max(0, start - 1)  # one character before, for the leading lookbehind
-            segment = folded[offset:end]
-            if segment.isascii():
-                found = self._scan_ascii(folded, segment.lower(), offset, start, end)
+            # with the character before (a space at the start of the text), for the
+            # separator or the lookbehind before a form
+            segment = folded[start - 1:end] if start else " " + folded[:end]
+            lowered = segment.lower() if segment.isascii() else lowercase_stand_in(segment)
+            if lowered is not None:
+                found = self._scan_two_pass(folded, lowered, start, end)
                 if found is not None:
                     return found
         return [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(folded, start, end)]
 
-    def _scan_ascii(self, folded: str, lowered: str, offset: int, start: int,
-                    end: int) -> list[tuple[int, int, str | None]] | None:
-        """The matches of ``self.pattern`` in ASCII text, found in two faster passes.
+    def _scan_two_pass(self, folded: str, lowered: str, start: int,
+                       end: int) -> list[tuple[int, int, str | None]] | None:
+        """The matches of ``self.pattern``, found in two faster passes.
 
         Under IGNORECASE, re folds the case of every character it tries against each
-        literal; lowercased ASCII text matched case-sensitively gives the same matches
-        ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
+        literal; lowercased text (ASCII, or see ``gates.lowercase_stand_in``) matched
+        case-sensitively gives the same matches ~3x faster. The regex terms (some case-sensitive) scan the original text. As in
         the one alternation, the leftmost match wins, the literal one at a tie, and the
-        scan resumes after it. ``lowered`` is ``folded[offset:end].lower()``. None when
-        a match is empty, whose resumption rules the caller leaves to re.
+        scan resumes after it. ``lowered`` is the character before ``start`` (a space at
+        the start of the text) and ``folded[start:end]``, lowercased. None when a match
+        is empty, whose resumption rules the caller leaves to re.
         """
         literals, regexes = self._lowercase_literals, self._regex_pattern
         assert literals is not None
-        regex = regexes.search(folded, start, end) if regexes is not None else None
+        offset = start - 1  # lowered[i] is folded[i + offset]
+        # A literal match begins with the separator: it is looked for one character
+        # earlier than a form may start, and the form starts one character later.
+        before, separator = offset + self._separator, self._separator
+        regex = self._search_regexes(folded, start, end) if regexes is not None else None
         if regexes is None or regex is None:  # the usual case: the literal pass alone
-            return [(m.start() + offset, m.end() + offset, "lit")
-                    for m in literals.finditer(lowered, start - offset)]
+            return [(m.start() + before, m.end() + offset, "lit")
+                    for m in literals.finditer(lowered, 1 - separator)]
         found: list[tuple[int, int, str | None]] = []
-        literal = literals.search(lowered, start - offset)
+        literal = literals.search(lowered, 1 - separator)
         while literal is not None or regex is not None:
-            if literal is not None and (regex is None or literal.start() + offset <= regex.start()):
-                match = (literal.start() + offset, literal.end() + offset, "lit")
+            if literal is not None and (regex is None or literal.start() + before <= regex.start()):
+                match = (literal.start() + before, literal.end() + offset, "lit")
             else:
                 assert regex is not None
                 match = (regex.start(), regex.end(), regex.lastgroup)
@@ -540,11 +635,30 @@ class LexiconSet:
                 return None
             found.append(match)
             resume = match[1]  # each pass's next match must start here or later
-            if literal is not None and literal.start() + offset < resume:
-                literal = literals.search(lowered, resume - offset)
+            if literal is not None and literal.start() + before < resume:
+                literal = literals.search(lowered, resume - before)
             if regex is not None and regex.start() < resume:
-                regex = regexes.search(folded, resume, end)
+                regex = self._search_regexes(folded, resume, end)
         return found
+
+    def _search_regexes(self, folded: str, start: int, end: int) -> re.Match[str] | None:
+        """``self._regex_pattern.search``, tried only where its gate finds a possible start.
+
+        The regex terms begin with lookarounds, so ``re`` tries them at every position;
+        the gate (``_start_gate``) is a literal, which ``re`` skips to. Gate hits may
+        overlap, so the next is looked for one character after the last.
+        """
+        pattern, gate = self._regex_pattern, self._regex_gate
+        assert pattern is not None
+        if gate is None:
+            return pattern.search(folded, start, end)
+        hit = gate.search(folded, start, end)
+        while hit is not None:
+            found = pattern.match(folded, hit.start(), end)
+            if found is not None:
+                return found
+            hit = gate.search(folded, hit.start() + 1, end)
+        return None
 
     def provenance(self) -> list[dict[str, Any]]:
         return [lex.provenance() for lex in self.lexicons]
