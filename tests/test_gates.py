@@ -38,13 +38,6 @@ def test_sentences_hit_are_those_a_hit_starts_in():
     assert gate.sentences_hit(starts) == {0, 2}
 
 
-def test_by_group_splits_the_hits_of_one_scan():
-    text = "He said it and called it a plan."
-    gates = Gate.by_group(re.compile(r"\s(?:(?P<speech>said)|(?P<naming>called))\b"), text)
-    assert gates["speech"].sentences_hit([0, 12]) == {0}
-    assert gates["naming"].last_end(0, len(text)) == text.index("called") + 6
-
-
 def test_last_end_is_the_furthest_hit_end_before_the_range_end_or_the_range_end():
     text = "Ann said and Bob says more, then Cy."
     gate = Gate.scan([re.compile(r"\s(?:said|says)\b")], text)

@@ -144,14 +144,6 @@ class Gate:
         """Where ``patterns`` match in ``text`` regardless of case."""
         return cls.scan(*patterns.patterns_for(text))
 
-    @classmethod
-    def by_group(cls, pattern: re.Pattern[str], text: str) -> dict[str, "Gate"]:
-        """One gate per named group of ``pattern`` (the hits where it matched), from one scan."""
-        spans: dict[str, list[tuple[int, int]]] = {name: [] for name in pattern.groupindex}
-        for m in pattern.finditer(text):
-            spans[m.lastgroup].append(m.span())  # type: ignore[index]
-        return {name: cls(hits) for name, hits in spans.items()}
-
     def sentences_hit(self, starts: list[int]) -> set[int]:
         """Indices of the sentences (sorted, not overlapping, starting at ``starts``) a hit starts in.
 
