@@ -379,7 +379,7 @@ def load_table(path: Path, rows: TableRows) -> Corpus:
     for index, (at, row, table_row) in enumerate(rows, start=1):
         text = row_text(row)
         if not isinstance(text, str):
-            raise ManifestError(f"missing text (a 'text' column with the article)", at)
+            raise ManifestError("missing text (a 'text' column with the article)", at)
         outlet = row.get("outlet")
         if not isinstance(outlet, str) or not outlet.strip():
             raise ManifestError("missing outlet (an 'outlet' column naming the source)", at)

@@ -16,7 +16,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from typing import IO, Any, Callable, Iterator, Mapping, NamedTuple, Sequence, overload
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from .document import Document, Span, frozen_attrs
 
@@ -340,3 +340,46 @@ class RecordSpool:
     def close(self) -> None:
         """Release the file (it has no name, so this removes it)."""
         self._close()
+
+
+class RecordFile:
+    """Byte records appended to an anonymous temporary file and read back by number.
+
+    The file has no name on disk, so it disappears when it is closed, collected, or the
+    process ends. In memory: 8 bytes per record (its offset).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix)
+        self._offsets = array("q", [0])
+        self._unflushed = False
+        self._close = weakref.finalize(self, self._file.close)
+
+    def append(self, record: bytes) -> None:
+        self.append_pieces((record,))
+
+    def append_pieces(self, pieces: Iterable[bytes]) -> None:
+        """One record written piece by piece, never whole in memory."""
+        size = 0
+        for piece in pieces:
+            self._file.write(piece)
+            size += len(piece)
+        self._offsets.append(self._offsets[-1] + size)
+        self._unflushed = True
+
+    def clear(self) -> None:
+        """Forget every record, and the file's bytes, to be filled again."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._offsets = array("q", [0])
+        self._unflushed = False
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return os.pread(self._file.fileno(), end - start, start)

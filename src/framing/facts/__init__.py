@@ -2,7 +2,8 @@
 
 ``extract`` registers the "facts" extractor (mentions, not findings); ``align`` registers the
 "facts" corpus stage (facts with agree / conflict / single-source status, the outlet agreement
-matrix and internal inconsistencies); ``table.facts_to_csv`` writes the corpus fact table.
+matrix, and each article's internal inconsistencies, found by ``consistency``);
+``table.facts_to_csv`` writes the corpus fact table.
 """
 from __future__ import annotations
 

@@ -35,10 +35,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import pickle
-import tempfile
-import weakref
 from array import array
 from bisect import bisect_left
 from collections import defaultdict, deque
@@ -52,6 +49,8 @@ from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, regist
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
 from ..results import EncodedRow
+from ..spool import RecordFile
+from .consistency import SOON_DAYS, document_inconsistencies, parse_date
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
 from .numbers import trim_phrase
@@ -65,8 +64,6 @@ PERCENT_POINTS = 0.5
 WINDOW = 40
 #: Link threshold for numbers tied to no event (see :func:`link_score`).
 LINK_THRESHOLD = 0.4
-#: "immediately after" allows at most this many days after the event's end.
-SOON_DAYS = 92
 NUMERIC = {"number", "money", "percent"}
 #: Span attributes a mention keeps: what the report quotes and what the rules read.
 MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
@@ -191,49 +188,6 @@ class FactsSection:
         }
 
 
-class _RecordFile:
-    """Byte records appended to an anonymous temporary file and read back by number.
-
-    The file has no name on disk, so it disappears when it is closed, collected, or the
-    process ends. In memory: 8 bytes per record (its offset).
-    """
-
-    def __init__(self, prefix: str) -> None:
-        self._file = tempfile.TemporaryFile(prefix=prefix)
-        self._offsets = array("q", [0])
-        self._unflushed = False
-        self._close = weakref.finalize(self, self._file.close)
-
-    def append(self, record: bytes) -> None:
-        self.append_pieces((record,))
-
-    def append_pieces(self, pieces: Iterable[bytes]) -> None:
-        """One record written piece by piece, never whole in memory."""
-        size = 0
-        for piece in pieces:
-            self._file.write(piece)
-            size += len(piece)
-        self._offsets.append(self._offsets[-1] + size)
-        self._unflushed = True
-
-    def clear(self) -> None:
-        """Forget every record, and the file's bytes, to be filled again."""
-        self._file.seek(0)
-        self._file.truncate()
-        self._offsets = array("q", [0])
-        self._unflushed = False
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def __getitem__(self, index: int) -> bytes:
-        if self._unflushed:
-            self._file.flush()
-            self._unflushed = False
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return os.pread(self._file.fileno(), end - start, start)
-
-
 class SpooledFactsSection:
     """``analysis.json["facts"]`` with its facts and inconsistencies on disk, as encoded rows.
 
@@ -244,13 +198,13 @@ class SpooledFactsSection:
     evaluation, which hold it only while they use it.
     """
 
-    def __init__(self, facts: _RecordFile, order: Sequence[int], head: dict[str, Any],
-                 matrix: list[dict[str, Any]], inconsistencies: _RecordFile) -> None:
+    def __init__(self, facts: RecordFile, order: Sequence[int], head: dict[str, Any],
+                 matrix: list[dict[str, Any]], inconsistencies: RecordFile) -> None:
         self._facts, self._order = facts, order
         self._head, self._matrix, self._inconsistencies = head, matrix, inconsistencies
 
     @staticmethod
-    def _rows(records: _RecordFile, order: Iterable[int]) -> Iterator[EncodedRow]:
+    def _rows(records: RecordFile, order: Iterable[int]) -> Iterator[EncodedRow]:
         return (EncodedRow(records[i].decode("utf-8")) for i in order)
 
     def iter_items(self) -> Iterator[tuple[str, Any]]:
@@ -266,10 +220,6 @@ class SpooledFactsSection:
 
 
 # ------------------------------------------------------------------ collecting mentions
-
-def _parse_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
 
 def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     """One document's alignable mentions, numbered from ``first_index``."""
@@ -294,7 +244,7 @@ def document_mentions(doc: Document, first_index: int = 0) -> list[Mention]:
     for span in alignable:
         a = span.attrs
         if span.label == "date":
-            low, high, unit, value = _parse_date(a["low"]), _parse_date(a["high"]), None, a.get("value")
+            low, high, unit, value = parse_date(a["low"]), parse_date(a["high"]), None, a.get("value")
         else:
             low, high, unit, value = a["low"], a["high"], a.get("unit"), a.get("display")
         index = a["sentence"]
@@ -343,7 +293,7 @@ class MentionSpool:
     sets, attributes), 8 bytes here."""
 
     def __init__(self) -> None:
-        self._records = _RecordFile("framing-mentions-")
+        self._records = RecordFile("framing-mentions-")
 
     def append(self, mention: Mention) -> None:
         self._records.append(pickle.dumps(_mention_row(mention), protocol=pickle.HIGHEST_PROTOCOL))
@@ -877,79 +827,6 @@ def describe(m: Mention, event: Event | None, gazetteer: Gazetteer) -> str:
     return f"{what}{unit}" + (f" in {event.description}" if event else "")
 
 
-# ------------------------------------------------------------------ inconsistencies
-
-def document_inconsistencies(doc: Document, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """Dates in ``doc`` that contradict its own chronology ("internal") or the event's known date.
-
-    For each event an article dates, its own dates OF the event are the reference; a date
-    placed "after" the event must not end before it starts ("immediately after" also not more
-    than :data:`SOON_DAYS` after it ends), a date "before" it must not start after it ends, and
-    two dates of the event must be compatible. With no date of its own, the article is checked
-    against the gazetteer's known date instead (kind "known-date").
-    """
-    dated: dict[str, list[Span]] = defaultdict(list)
-    for span in doc.get("facts"):
-        if span.label == "date" and span.attrs.get("event") and span.attrs.get("low"):
-            dated[span.attrs["event"]].append(span)
-    found: list[dict[str, Any]] = []
-    for event_id, spans in dated.items():
-        event = gazetteer.events.get(event_id)
-        if event is None:
-            continue
-        own = [s for s in spans if s.attrs.get("slot") == "date"]
-        for span in spans:
-            problem = _check(doc, span, own, event)
-            if problem is not None:
-                found.append(problem)
-    return found
-
-
-def _check(doc: Document, span: Span, own: list[Span], event: Event) -> dict[str, Any] | None:
-    a = span.attrs
-    low, high = _parse_date(a["low"]), _parse_date(a["high"])
-    assert low is not None and high is not None
-    others = [s for s in own if s is not span]
-    if others:
-        ref_low = min(_parse_date(s.attrs["low"]) for s in others)  # type: ignore[type-var]
-        ref_high = max(_parse_date(s.attrs["high"]) for s in others)  # type: ignore[type-var]
-        kind, ref_text = "internal", "; ".join(f"'{doc.text_of(s)}'" for s in others)
-        reference = f"the article itself dates {event.description} as {ref_text}"
-    else:
-        ref_low, ref_high, kind = event.start, event.end, "known-date"
-        reference = (f"{event.description} took place {event.start.isoformat()}"
-                     + (f" to {event.end.isoformat()}" if event.multi_day else "")
-                     + " (gazetteer)")
-    relation, phrase = a.get("relation"), doc.text_of(span)
-    why = None
-    if relation == "after":
-        if high < ref_low:
-            why = f"'{phrase}' is placed after {event.description} but is earlier than it"
-        elif a.get("soon") and (low - ref_high).days > SOON_DAYS:
-            why = f"'{phrase}' is placed immediately after {event.description} but is months later"
-    elif relation == "before":
-        if low > ref_high:
-            why = f"'{phrase}' is placed before {event.description} but is later than it"
-    elif a.get("slot") == "date":
-        fits = low <= ref_high and ref_low <= high
-        if not fits and event.multi_day and kind == "internal":
-            fits = low <= event.end and event.start <= high and all(
-                _parse_date(s.attrs["low"]) <= event.end and event.start <= _parse_date(s.attrs["high"])  # type: ignore[operator]
-                for s in others)
-        if not fits:
-            why = f"'{phrase}' gives {event.description} a date ({a['value']}) that does not fit"
-    if why is None:
-        return None
-    if a.get("approximate") and a.get("resolution") == "inferred-year":
-        why += " (its year was inferred from an approximate publication date)"
-    sentence = doc.sentences[a["sentence"]]
-    return {"kind": kind, "article": doc.id, "outlet": doc.meta.outlet, "event": event.id,
-            "text": phrase, "start": span.start, "end": span.end, "value": a.get("value"),
-            "relation": relation, "sentence": doc.text_of(sentence),
-            "sentence_start": sentence.start, "sentence_end": sentence.end,
-            "explanation": f"{why}: {reference}."}
-
-
 # ------------------------------------------------------------------ agreement matrix
 
 def agreement_matrix(facts: Iterable[Fact | _Verdict], outlets: Iterable[str]) -> list[dict[str, Any]]:
@@ -1029,14 +906,14 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
     # A corpus small enough for its documents to stay in memory keeps its mentions there too:
     # reading them back from disk costs more than they weigh beside the documents.
     alignment = _Alignment(MentionSpool() if len(context.corpus) > SPOOL_ABOVE else [])
-    inconsistencies = _RecordFile("framing-inconsistencies-")
+    inconsistencies = RecordFile("framing-inconsistencies-")
     outlets: set[str] = set()
     for record in records:
         alignment.add(record.mentions)
         for item in record.inconsistencies:
             inconsistencies.append(_encoded(item))
         outlets.add(record.outlet)
-    rows = _RecordFile("framing-facts-")
+    rows = RecordFile("framing-facts-")
     keys: list[FactKey] = []
     # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
     matrix = agreement_matrix(_spool_facts(alignment, gazetteer, rows, keys), sorted(outlets))
@@ -1051,7 +928,7 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> Spool
                                matrix, inconsistencies)
 
 
-def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
+def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: RecordFile,
                  keys: list[FactKey]) -> Iterator[_Verdict]:
     """Each fact judged and written as its row, its key kept; passed on for the matrix.
 
@@ -1060,7 +937,7 @@ def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
     scratch file in listing order.
     """
     unique = _UniqueIds()
-    scratch = _RecordFile("framing-fact-mentions-")
+    scratch = RecordFile("framing-fact-mentions-")
     for members, event in alignment.groups():
         scratch.clear()
         places: list[tuple[str, str, int, int]] = []
@@ -1073,7 +950,7 @@ def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: _RecordFile,
 
 
 def _noted(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]],
-           scratch: _RecordFile) -> Iterator[Mention]:
+           scratch: RecordFile) -> Iterator[Mention]:
     """The mentions, each written to ``scratch`` as JSON and its listing key and number there
     noted in ``places`` on the way."""
     for position, m in enumerate(mentions):
