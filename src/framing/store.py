@@ -30,7 +30,7 @@ from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
 from .document import ArticleMeta, Document, Span, attrs_memo
 from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
-from .results import AnalysisResult, SkippedArticle
+from .results import AnalysisResult, EncodedRow, Section, SkippedArticle
 
 STORE_SCHEMA = "framing.store/2"
 DEFAULT_STORE = Path("reports") / "corpus.sqlite"
@@ -155,6 +155,27 @@ def count_words(doc: Document) -> int:
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
+def _section_json(section: Section) -> str:
+    """A section as JSON text. A section that streams its tables (``iter_items``) is encoded
+    row by row, its already encoded rows as they are: the facts of 10,000 articles built as
+    one tree of dicts first took ~850 MiB."""
+    iter_items = getattr(section, "iter_items", None)
+    if iter_items is None:
+        return _json(section.to_dict())
+    pieces = ["{"]  # joined once at the end: no intermediate copy of a large table
+    for key, value in iter_items():
+        pieces.append(f"{',' if len(pieces) > 1 else ''}{_json(key)}:")
+        if isinstance(value, (list, Iterator)):
+            pieces.append("[")
+            for i, row in enumerate(value):
+                pieces.extend(("," if i else "", row if type(row) is EncodedRow else _json(row)))
+            pieces.append("]")
+        else:
+            pieces.append(_json(value))
+    pieces.append("}")
+    return "".join(pieces)
+
+
 def _spans_json(doc: Document, attrs_json: Callable[[Mapping[str, Any]], str]) -> str:
     """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
     encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
@@ -264,8 +285,8 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
              for s in doc.get(FACT_KEY)])
         con.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (position, *_summary_row(summarise_article(doc, result.finding_keys))))
-    con.executemany("INSERT INTO sections VALUES (?, ?)",
-                    [(name, _json(section.to_dict())) for name, section in result.sections.items()])
+    for name, section in result.sections.items():
+        con.execute("INSERT INTO sections VALUES (?, ?)", (name, _section_json(section)))
     con.executemany("INSERT INTO skipped VALUES (?, ?, ?)",
                     [(s.id, s.source, s.error) for s in result.skipped])
     if fts:
