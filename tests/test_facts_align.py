@@ -265,6 +265,27 @@ def test_the_stage_keeps_mentions_and_facts_on_disk_and_streams_them():
     assert section.to_dict()["summary"]["facts"] == len(rows)
 
 
+def test_large_fact_rows_are_streamed_in_pieces_with_the_same_text(monkeypatch, tmp_path):
+    """A fact row above LARGE_ROW_BYTES reaches analysis.json and the store in pieces
+    (decoded a block at a time, multi-byte characters across blocks included)."""
+    from framing import spool
+    from framing.facts import align
+    from framing.results import EncodedRowPieces
+    from framing.store import load_store, save_store
+
+    whole = framing.analyze(FIXTURE / "corpus")
+    expected_json = "".join(whole.iter_json())
+    monkeypatch.setattr(align, "LARGE_ROW_BYTES", 0)
+    monkeypatch.setattr(spool, "_READ_BLOCK", 7)  # splits rows mid-character too
+    result = framing.analyze(FIXTURE / "corpus")
+    rows = list(dict(result.sections["facts"].iter_items())["facts"])
+    assert rows and all(type(row) is EncodedRowPieces and len(list(row)) > 1 for row in rows)
+    assert "".join(result.iter_json()) == expected_json
+    assert result.sections["facts"].to_dict() == whole.sections["facts"].to_dict()
+    stored = load_store(save_store(result, tmp_path / "c.sqlite"))
+    assert stored.sections["facts"].to_dict() == whole.sections["facts"].to_dict()
+
+
 def test_mentions_spooled_to_disk_give_the_same_section(monkeypatch):
     from framing.facts import align
 

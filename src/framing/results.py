@@ -28,6 +28,20 @@ class EncodedRow(str):
     ensure_ascii=False)`` exactly): streamed into analysis.json as it is."""
 
 
+@dataclass(frozen=True)
+class EncodedRowPieces:
+    """A row already encoded as compact JSON that is too large to hold at once (a fact
+    that a large share of a big corpus mentions): its text, read in pieces when iterated."""
+
+    pieces: Callable[[], Iterator[str]]
+
+    def __iter__(self) -> Iterator[str]:
+        return self.pieces()
+
+    def text(self) -> str:
+        return "".join(self.pieces())
+
+
 class Section(Protocol):
     """A corpus-level result (profiles, label map, facts) that serialises itself."""
 
@@ -147,14 +161,16 @@ class AnalysisResult:
                 if isinstance(item, (list, Iterator)):
                     rows = 0
                     for row in item:
-                        piece = ("[\n   " if rows == 0 else ",\n   ") + (
-                            row if type(row) is EncodedRow else dumps(row))
+                        pieces = (row,) if type(row) is EncodedRow else row if type(
+                            row) is EncodedRowPieces else (dumps(row),)
+                        buffer.append("[\n   " if rows == 0 else ",\n   ")
                         rows += 1
-                        buffer.append(piece)
-                        filled += len(piece)
-                        if filled >= size:
-                            yield "".join(buffer)
-                            buffer, filled = [], 0
+                        for piece in pieces:
+                            buffer.append(piece)
+                            filled += len(piece)
+                            if filled >= size:
+                                yield "".join(buffer)
+                                buffer, filled = [], 0
                     buffer.append("\n  ]" if rows else "[]")
                 else:
                     buffer.append(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  "))

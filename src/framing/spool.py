@@ -11,6 +11,7 @@ process with ``--jobs N``), so the main process only appends bytes (:meth:`Docum
 """
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import tempfile
@@ -378,8 +379,27 @@ class RecordFile:
         return len(self._offsets) - 1
 
     def __getitem__(self, index: int) -> bytes:
+        self._flush()
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return os.pread(self._file.fileno(), end - start, start)
+
+    def size(self, index: int) -> int:
+        """Record ``index``'s length in bytes."""
+        return self._offsets[index + 1] - self._offsets[index]
+
+    def iter_text(self, index: int) -> Iterator[str]:
+        """Record ``index`` decoded from UTF-8 :data:`_READ_BLOCK` bytes at a time, never
+        whole in memory."""
+        self._flush()
+        block = _READ_BLOCK
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        position, end = self._offsets[index], self._offsets[index + 1]
+        while position < end:
+            data = os.pread(self._file.fileno(), min(block, end - position), position)
+            position += len(data)
+            yield decoder.decode(data, final=position >= end)
+
+    def _flush(self) -> None:
         if self._unflushed:
             self._file.flush()
             self._unflushed = False
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return os.pread(self._file.fileno(), end - start, start)

@@ -30,7 +30,7 @@ from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
 from .document import ArticleMeta, Document, Span, attrs_memo
 from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
-from .results import AnalysisResult, EncodedRow, Section, SkippedArticle
+from .results import AnalysisResult, EncodedRow, EncodedRowPieces, Section, SkippedArticle
 
 STORE_SCHEMA = "framing.store/2"
 DEFAULT_STORE = Path("reports") / "corpus.sqlite"
@@ -168,7 +168,9 @@ def _section_json(section: Section) -> str:
         if isinstance(value, (list, Iterator)):
             pieces.append("[")
             for i, row in enumerate(value):
-                pieces.extend(("," if i else "", row if type(row) is EncodedRow else _json(row)))
+                pieces.append("," if i else "")
+                pieces.extend(row if type(row) is EncodedRowPieces
+                              else (row if type(row) is EncodedRow else _json(row),))
             pieces.append("]")
         else:
             pieces.append(_json(value))

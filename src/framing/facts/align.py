@@ -41,6 +41,7 @@ from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import partial
 from itertools import chain, combinations
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
@@ -48,7 +49,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequ
 from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
-from ..results import EncodedRow
+from ..results import EncodedRow, EncodedRowPieces
 from ..spool import RecordFile
 from .consistency import SOON_DAYS, document_inconsistencies, parse_date
 from .entities import Event, Gazetteer
@@ -65,6 +66,9 @@ WINDOW = 40
 #: Link threshold for numbers tied to no event (see :func:`link_score`).
 LINK_THRESHOLD = 0.4
 NUMERIC = {"number", "money", "percent"}
+#: A fact row longer than this is streamed to analysis.json in pieces, not read whole: a fact
+#: that many articles state grows with the corpus (~9 MB at 30,000 generated articles).
+LARGE_ROW_BYTES = 1 << 20
 #: Span attributes a mention keeps: what the report quotes and what the rules read.
 MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
                  "resolution", "counts")
@@ -204,8 +208,12 @@ class SpooledFactsSection:
         self._head, self._matrix, self._inconsistencies = head, matrix, inconsistencies
 
     @staticmethod
-    def _rows(records: RecordFile, order: Iterable[int]) -> Iterator[EncodedRow]:
-        return (EncodedRow(records[i].decode("utf-8")) for i in order)
+    def _rows(records: RecordFile, order: Iterable[int]) -> Iterator[EncodedRow | EncodedRowPieces]:
+        for i in order:
+            if records.size(i) > LARGE_ROW_BYTES:
+                yield EncodedRowPieces(partial(records.iter_text, i))
+            else:
+                yield EncodedRow(records[i].decode("utf-8"))
 
     def iter_items(self) -> Iterator[tuple[str, Any]]:
         yield from self._head.items()
@@ -215,7 +223,8 @@ class SpooledFactsSection:
 
     def to_dict(self) -> dict[str, Any]:
         """The whole section, fresh (a caller may change it without changing what is written)."""
-        return {key: [json.loads(row) for row in value] if isinstance(value, Iterator)
+        return {key: [json.loads(row.text() if isinstance(row, EncodedRowPieces) else row)
+                      for row in value] if isinstance(value, Iterator)
                 else copy.deepcopy(value) for key, value in self.iter_items()}
 
 
