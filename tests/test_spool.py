@@ -78,12 +78,12 @@ def test_attributes_beyond_the_shared_table_are_stored_per_document(monkeypatch)
 def test_the_file_is_released_on_close_and_when_collected() -> None:
     spool = DocumentSpool()
     spool.append(_small_doc(0))
-    fd = spool._file.fileno()
+    fd = spool._records._file.fileno()
     assert os.fstat(fd).st_nlink == 0  # no name on disk: nothing to leave behind
     spool.close()
     assert spool.closed and "closed" in repr(spool)
     collected = DocumentSpool()
-    handle = collected._file
+    handle = collected._records._file
     del collected
     gc.collect()
     assert handle.closed

@@ -207,15 +207,12 @@ class DocumentSpool(Sequence[Document]):
         kept in a second temporary file, which spares writing analysis.json a read and an
         encoding of every document (:meth:`iter_encoded`). Documents added already encoded
         (:meth:`add`) bring their line with them."""
-        self._file = tempfile.TemporaryFile(prefix="framing-spool-", dir=directory)
+        self._records = RecordFile("framing-spool-", directory)
         self._encoder = DocumentEncoder(encode)
         self._decoder = DocumentDecoder()
         self._lines = LineSpool(directory) if encode is not None else None
         self._directory = directory
-        self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
-        self._unflushed = False
         self._record_tables = array("I")  # record i's attribute table, in self._decoder
-        self._close = weakref.finalize(self, _close_all, [self._file])
 
     # --- writing ----------------------------------------------------------------------
 
@@ -229,9 +226,7 @@ class DocumentSpool(Sequence[Document]):
     def add(self, stored: StoredDocument) -> None:
         """Append a document encoded elsewhere (:class:`DocumentEncoder`)."""
         self._record_tables.append(self._decoder.register(stored))
-        self._file.write(stored.record)
-        self._offsets.append(self._offsets[-1] + len(stored.record))
-        self._unflushed = True
+        self._records.append(stored.record)
         if stored.line is not None:
             if self._lines is None:
                 self._lines = LineSpool(self._directory)
@@ -239,14 +234,8 @@ class DocumentSpool(Sequence[Document]):
 
     # --- reading ----------------------------------------------------------------------
 
-    def _read(self, start: int, end: int) -> bytes:
-        if self._unflushed:
-            self._file.flush()
-            self._unflushed = False
-        return os.pread(self._file.fileno(), end - start, start)
-
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return len(self._records)
 
     @overload
     def __getitem__(self, index: int) -> Document: ...
@@ -260,21 +249,12 @@ class DocumentSpool(Sequence[Document]):
         if not -size <= index < size:
             raise IndexError("document index out of range")
         index %= size
-        offsets = self._offsets
-        return self._decoder.decode(self._read(offsets[index], offsets[index + 1]), self._record_tables[index])
+        return self._decoder.decode(self._records[index], self._record_tables[index])
 
     def __iter__(self) -> Iterator[Document]:
         """Documents in order, read in blocks of about a megabyte."""
-        offsets, count, i = self._offsets, len(self), 0
-        while i < count:
-            j = i + 1
-            while j < count and offsets[j + 1] - offsets[i] <= _READ_BLOCK:
-                j += 1
-            block = memoryview(self._read(offsets[i], offsets[j]))
-            base = offsets[i]
-            for k in range(i, j):
-                yield self._decoder.decode(block[offsets[k] - base:offsets[k + 1] - base], self._record_tables[k])
-            i = j
+        for record, table in zip(self._records, self._record_tables):
+            yield self._decoder.decode(record, table)
 
     @property
     def has_encoded(self) -> bool:
@@ -290,11 +270,11 @@ class DocumentSpool(Sequence[Document]):
 
     @property
     def closed(self) -> bool:
-        return not self._close.alive
+        return self._records.closed
 
     def close(self) -> None:
         """Release the files (they have no name, so this removes them)."""
-        self._close()
+        self._records.close()
         if self._lines is not None:
             self._lines.close()
 
@@ -350,9 +330,9 @@ class RecordFile:
     process ends. In memory: 8 bytes per record (its offset).
     """
 
-    def __init__(self, prefix: str) -> None:
-        self._file = tempfile.TemporaryFile(prefix=prefix)
-        self._offsets = array("q", [0])
+    def __init__(self, prefix: str, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix, dir=directory)
+        self._offsets = array("q", [0])  # record i is bytes offsets[i]:offsets[i + 1]
         self._unflushed = False
         self._close = weakref.finalize(self, self._file.close)
 
@@ -382,6 +362,28 @@ class RecordFile:
         self._flush()
         start, end = self._offsets[index], self._offsets[index + 1]
         return os.pread(self._file.fileno(), end - start, start)
+
+    def __iter__(self) -> Iterator[memoryview]:
+        """The records in order, read in blocks of about :data:`_READ_BLOCK` bytes."""
+        offsets, count, i = self._offsets, len(self), 0
+        self._flush()
+        while i < count:
+            j = i + 1
+            while j < count and offsets[j + 1] - offsets[i] <= _READ_BLOCK:
+                j += 1
+            base = offsets[i]
+            block = memoryview(os.pread(self._file.fileno(), offsets[j] - base, base))
+            for k in range(i, j):
+                yield block[offsets[k] - base:offsets[k + 1] - base]
+            i = j
+
+    @property
+    def closed(self) -> bool:
+        return not self._close.alive
+
+    def close(self) -> None:
+        """Release the file (it has no name, so this removes it)."""
+        self._close()
 
     def size(self, index: int) -> int:
         """Record ``index``'s length in bytes."""
