@@ -133,7 +133,6 @@ class AnalysisResult:
                 gc.enable()
 
     def _json_pieces(self) -> Iterator[str]:
-        dumps = json.JSONEncoder(ensure_ascii=False).encode  # compact, one line: the C encoder
 
         def dump(value: Any) -> str:  # indented, nested one level into the top object
             return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
@@ -162,7 +161,7 @@ class AnalysisResult:
                     rows = 0
                     for row in item:
                         pieces = (row,) if type(row) is EncodedRow else row if type(
-                            row) is EncodedRowPieces else (dumps(row),)
+                            row) is EncodedRowPieces else (_encode(row),)
                         buffer.append("[\n   " if rows == 0 else ",\n   ")
                         rows += 1
                         for piece in pieces:
