@@ -6,7 +6,7 @@ import json
 import pytest
 
 from framing.document import ArticleMeta, Document, Span
-from framing.results import _encode, article_json, article_to_dict, ordered_findings
+from framing.results import encode_compact, article_json, article_to_dict, ordered_findings
 
 KEYS = ("cues", "sourcing")
 
@@ -42,9 +42,9 @@ def test_streamed_analysis_json_parses_to_to_dict(seeds_result) -> None:
     "a string", 7, [],
 ])
 def test_the_compact_encoder_writes_what_json_dumps_writes(value) -> None:
-    assert _encode(value) == json.dumps(value, ensure_ascii=False)
+    assert encode_compact(value) == json.dumps(value, ensure_ascii=False)
 
 
 def test_the_compact_encoder_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
-        _encode({"when": object()})
+        encode_compact({"when": object()})

@@ -161,7 +161,7 @@ class AnalysisResult:
                     rows = 0
                     for row in item:
                         pieces = (row,) if type(row) is EncodedRow else row if type(
-                            row) is EncodedRowPieces else (_encode(row),)
+                            row) is EncodedRowPieces else (encode_compact(row),)
                         buffer.append("[\n   " if rows == 0 else ",\n   ")
                         rows += 1
                         for piece in pieces:
@@ -238,7 +238,8 @@ def _compact_encoder() -> Callable[[Any], str]:
     return lambda value: "".join(chunks(value, 0))
 
 
-_encode = _compact_encoder()
+#: ``json.dumps(value, ensure_ascii=False)`` of plain values, without its per-call set-up.
+encode_compact = _compact_encoder()
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 
@@ -246,7 +247,7 @@ _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 def _encode_attrs(attrs: Mapping[str, Any]) -> tuple[str, bool, bool]:
     """The attributes as the end of a span's JSON object (``', "block": "title"}'``), and
     whether they clash with a span's fixed fields, and with a finding's."""
-    encoded = _encode(dict(attrs))
+    encoded = encode_compact(dict(attrs))
     return ("}" if encoded == "{}" else ", " + encoded[1:],
             not _SPAN_FIELDS.isdisjoint(attrs), not _FINDING_FIELDS.isdisjoint(attrs))
 
@@ -261,7 +262,7 @@ def _spans_json(spans: Sequence[Span], text: str) -> str:
     for span in spans:
         tail, clashes, _ = _attrs_json(span.attrs)
         if clashes:  # an attribute overrides a fixed field: let the encoder merge them
-            pieces.append(_encode(span.to_dict(text)))
+            pieces.append(encode_compact(span.to_dict(text)))
             continue
         pieces.append(f'{{"start": {span.start}, "end": {span.end}, "label": {encode_string(span.label)}, '
                       f'"text": {encode_string(text[span.start:span.end])}{tail}')
@@ -274,7 +275,7 @@ def _findings_json(findings: list[tuple[str, Span]], text: str) -> str:
     for key, span in findings:
         tail, _, clashes = _attrs_json(span.attrs)
         if clashes:
-            pieces.append(_encode(finding_to_dict(key, span, text)))
+            pieces.append(encode_compact(finding_to_dict(key, span, text)))
             continue
         pieces.append(f'{{"key": {encode_string(key)}, "category": {encode_string(span.label)}, '
                       f'"text": {encode_string(text[span.start:span.end])}, "start": {span.start}, '
@@ -289,7 +290,7 @@ def article_json(doc: Document, findings: list[tuple[str, Span]]) -> str:
     text = doc.text
     finding_keys = {f for f, _ in findings}
     other_keys = sorted(k for k in doc.spans if k not in ARTICLE_SPAN_KEYS and k not in finding_keys)
-    head = _encode({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
+    head = encode_compact({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
     parts = [head[:-1]]
     for key in ARTICLE_SPAN_KEYS:
         parts.append(f", {encode_string(key)}: {_spans_json(doc.get(key), text)}")

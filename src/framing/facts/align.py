@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequ
 from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
-from ..results import EncodedRow, EncodedRowPieces
+from ..results import EncodedRow, EncodedRowPieces, encode_compact
 from ..spool import RecordFile
 from .consistency import SOON_DAYS, document_inconsistencies, parse_date
 from .entities import Event, Gazetteer
@@ -901,7 +901,7 @@ def collect_facts(doc: Document, config: AnalysisConfig) -> FactsRecord:
 
 
 def _encoded(row: dict[str, Any]) -> bytes:
-    return json.dumps(row, ensure_ascii=False).encode("utf-8")
+    return encode_compact(row).encode("utf-8")
 
 
 @register_corpus_stage("facts", order=500, collect=collect_facts)
