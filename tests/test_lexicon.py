@@ -223,3 +223,25 @@ def test_text_beyond_ascii_is_scanned_without_the_one_alternation():
     # "regıme" is "regime" to IGNORECASE (so the one alternation runs) but no term's key
     assert list(lexicons.find("the regıme")) == []
     assert "pattern" in vars(lexicons)
+
+
+def test_trie_regex_matches_exactly_its_forms():
+    import random
+    import re
+
+    from framing.lexicon import _trie_regex
+
+    rng = random.Random(7)
+
+    def form() -> str:  # words of letters and regex specials, single spaces, as forms are
+        return " ".join("".join(rng.choice("ab.-(") for _ in range(rng.randint(1, 3)))
+                        for _ in range(rng.randint(1, 3)))
+
+    for _ in range(300):
+        forms = [form() for _ in range(rng.randint(1, 10))]
+        pattern = re.compile(_trie_regex(forms))
+        for candidate in forms + [form() for _ in range(20)]:
+            spaced = candidate.replace(" ", " \t ")  # a space in a form matches any whitespace
+            assert bool(pattern.fullmatch(spaced)) == (candidate in forms), (forms, candidate)
+    assert _trie_regex(["war", "warlord", "wars", "civil war"]) == \
+        r"(?:civil\s+war|war(?:(?:lord|s))?)"

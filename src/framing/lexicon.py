@@ -15,6 +15,8 @@ so offsets are offsets into the original.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import re
 import tomllib
 import unicodedata
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
@@ -397,25 +400,29 @@ def lexicon_paths_for(paths: tuple[Path, ...] | list[Path], use_defaults: bool) 
 
 def _trie_regex(forms: list[str]) -> str:
     """A regex matching exactly ``forms`` whose alternatives share prefixes (fast, longest)."""
-    trie: dict[str, Any] = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    return _trie_node(sorted(set(forms)), 0) if forms else ""
 
-    def render(node: dict[str, Any]) -> str:
-        ends = "" in node
-        branches = []
-        for ch in sorted(k for k in node if k):
-            piece = r"\s+" if ch == " " else re.escape(ch)
-            branches.append(piece + render(node[ch]))
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
 
-    return render(trie)
+def _trie_node(forms: list[str], depth: int) -> str:
+    """The regex of the trie node below which ``forms`` lie: sorted, sharing their first
+    ``depth`` characters.
+
+    Built from the sorted forms instead of a tree of dicts, and a run of characters with
+    no branch and no form ending in it is written at once (``os.path.commonprefix``), so
+    there is one call per branching node instead of one per character: loading the packs
+    does this for every literal form.
+    """
+    ends = len(forms[0]) == depth
+    branches = []
+    for _, group in itertools.groupby(forms[1:] if ends else forms, key=itemgetter(depth)):
+        below = list(group)
+        run = os.path.commonprefix(below) if len(below) > 1 else below[0]
+        branches.append(r"\s+".join(map(re.escape, run[depth:].split(" ")))
+                        + _trie_node(below, len(run)))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 def _whole_words(alternation: str) -> str:
