@@ -142,6 +142,17 @@ def test_entities_from_the_gazetteer_and_capitalised_runs():
     assert ents["Jawaharlal Nehru University"]["id"] is None
 
 
+def test_an_alias_in_the_same_sentence_number_shares_its_entity_attributes_across_articles():
+    ext = FactExtractor(AnalysisConfig())
+    first, second = (ext(make_doc(text)) for text in ("Tokayev spoke in Almaty.", "Tokayev left Almaty."))
+    names = [{text: s for s in spans if s.label == "entity" for text in [s.attrs["name"]]}
+             for spans in (first, second)]
+    for name in ("Kassym-Jomart Tokayev", "Almaty"):
+        assert names[0][name].attrs is names[1][name].attrs
+        assert dict(names[0][name].attrs) == {**names[1][name].attrs, "sentence": 0, "source": "gazetteer"}
+    assert list(names[0]["Almaty"].attrs) == ["id", "kind", "name", "sentence", "source"]
+
+
 def test_extraction_is_deterministic_and_spans_do_not_mutate_the_document():
     text = "Tomorrow, November 20, the presidential elections will be held; 164 people died."
     doc = make_doc(text)

@@ -14,9 +14,9 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
-from ..document import Document, Span
+from ..document import Document, Span, frozen_attrs
 from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
 from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
@@ -41,6 +41,8 @@ _WORD = re.compile(r"\w+")
 _STARTING = re.compile(r"\b(began|begun|begin|begins|started|starting|start|broke out|erupted|flared up)\b",
                        re.IGNORECASE)
 _NO_MATCHES: tuple[re.Match[str], ...] = ()
+#: Most (alias, sentence number) attribute mappings kept for entity spans (then cleared).
+_ENTITY_ATTRS_MAX = 20_000
 _ROLE_WORDS = {"age": "an age", "duration": "a length of time",
                "set": "the size of a set named for comparison ('four other ...')",
                "descriptive": "a small spelled-out number that counts no listed quantity"}
@@ -221,6 +223,8 @@ class FactExtractor:
         #: alias -> the leading attributes of its entity spans
         self._name_info = {alias: {"id": ident, "kind": kind, "name": gaz.labels[ident]}
                            for alias, (ident, kind) in gaz.names.items()}
+        #: (alias, sentence number) -> the shared attributes of its entity spans
+        self._entity_attrs: dict[tuple[str, int], Mapping[str, Any]] = {}
 
     def __call__(self, doc: Document) -> list[Span]:
         text, sentences = doc.text, doc.sentences
@@ -269,10 +273,13 @@ class FactExtractor:
                   capitalised: dict[int, list[re.Match[str]]]) -> list[Span]:
         """Entity spans of every sentence: gazetteer names, and capitalised runs that overlap
         no name of their sentence."""
-        name_info = self._name_info
-        spans = [Span(m.start(), m.end(), "entity",
-                      {**name_info[m.group()], "sentence": index, "source": "gazetteer"})
-                 for index, found in names.items() for m in found]
+        shared = self._entity_attrs
+        spans = []
+        for index, found in names.items():
+            for m in found:
+                alias = m.group()
+                attrs = shared.get((alias, index)) or self._share_entity_attrs(alias, index)
+                spans.append(Span(m.start(), m.end(), "entity", attrs))
         for index, found in capitalised.items():
             sentence = sentences[index]
             taken = [m.span() for m in names.get(index, _NO_MATCHES)]
@@ -281,6 +288,16 @@ class FactExtractor:
                     spans.append(Span(cs, ce, "entity", {"id": None, "kind": "name", "name": text[cs:ce],
                                                          "sentence": index, "source": "capitalised-run"}))
         return spans
+
+    def _share_entity_attrs(self, alias: str, index: int) -> Mapping[str, Any]:
+        """The read-only attributes of ``alias``'s entity span in sentence ``index``, made once:
+        the same few aliases recur in every article, and a span given a mapping that
+        :func:`frozen_attrs` made takes it as it is."""
+        if len(self._entity_attrs) >= _ENTITY_ATTRS_MAX:
+            self._entity_attrs.clear()
+        attrs = self._entity_attrs[alias, index] = frozen_attrs(
+            {**self._name_info[alias], "sentence": index, "source": "gazetteer"})
+        return attrs
 
     def _sentence(self, doc: Document, index: int, sentence: Span, quotes: list[tuple[int, int, Any]],
                   notes: list[tuple[int, int, str]], carried: Event | None,
@@ -294,27 +311,31 @@ class FactExtractor:
         text, s, e = doc.text, sentence.start, sentence.end
         gaz = self.gazetteer
         meta = doc.meta
-        dates = find_dates(text, s, e, meta.published, meta.date_precision, date_hits, bare_date_hits)
-        triggers = list(gaz.find_triggers(text, s, e, trigger_hits))
-        name_ids = {gaz.names[m.group()][0] for m in name_hits} if triggers else set()
-
-        date_links, nearest_date = _link_dates(text, dates, triggers)
-        trigger_events: list[Event | None] = [
-            _choose_event(cands, gaz, name_ids, meta.published, nearest_date.get(ti))
-            for ti, (_, _, cands) in enumerate(triggers)]
-        for (ts, te, cands), event in zip(triggers, trigger_events):
-            if event is not None:
-                spans.append(Span(ts, te, "event", {"event": event.id, "description": event.description,
-                                                    "candidates": list(cands), "sentence": index}))
+        dates = (find_dates(text, s, e, meta.published, meta.date_precision, date_hits, bare_date_hits)
+                 if date_hits or bare_date_hits else [])
+        triggers: list[tuple[int, int, tuple[str, ...]]] = []
+        trigger_events: list[Event | None] = []
+        date_links: dict[int, tuple[int, str]] = {}
+        if trigger_hits:
+            triggers = list(gaz.find_triggers(text, s, e, trigger_hits))
+            name_ids = {gaz.names[m.group()][0] for m in name_hits}
+            date_links, nearest_date = _link_dates(text, dates, triggers) if dates else ({}, {})
+            trigger_events = [_choose_event(cands, gaz, name_ids, meta.published, nearest_date.get(ti))
+                              for ti, (_, _, cands) in enumerate(triggers)]
+            for (ts, te, cands), event in zip(triggers, trigger_events):
+                if event is not None:
+                    spans.append(Span(ts, te, "event", {"event": event.id, "description": event.description,
+                                                        "candidates": list(cands), "sentence": index}))
         for di, d in enumerate(dates):
             link = date_links.get(di)
             event = trigger_events[link[0]] if link else None
             attrs = _date_attrs(text, s, d, index, self._voice(d.start, d.end, quotes, notes),
                                 triggers[link[0]] if link else None, link[1] if link else None, event)
             spans.append(Span(d.start, d.end, "date", attrs))
-        for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates], number_hits):
-            spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
-                                             carried))
+        if number_hits:
+            for n in find_numbers(text, s, e, [(d.start, d.end) for d in dates], number_hits):
+                spans.append(self._number_span(doc, n, index, triggers, trigger_events, quotes, notes,
+                                                 carried))
         named = [(ts, ev) for (ts, _, _), ev in zip(triggers, trigger_events) if ev is not None]
         return max(named, key=lambda t: t[0])[1] if named else None
 
