@@ -1,9 +1,11 @@
 """Sentence splitting: abbreviations, initials, money, quotes and glued full stops."""
 from __future__ import annotations
 
+import nupunkt
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from framing.sentences import glued_boundaries, split_sentences
+from framing.sentences import _sentence_starts, glued_boundaries, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -74,3 +76,38 @@ def test_glued_boundaries_skip_abbreviations():
 ])
 def test_glued_boundaries(text, cuts):
     assert glued_boundaries(text) == cuts
+
+
+# Sentence starts are nupunkt's own, though most sentences never reach it (plain ends such
+# as "said. The" are decided without it): the pieces below mix plain ends with everything
+# that makes an end doubtful, and each text must split exactly as plain nupunkt splits it.
+_WORDS = ["said", "Smith", "war", "equal", "approx", "civil", "ill", "it", "Vaishali", "a",
+          "Mr", "U.S", "e.g", "No", "IV", "A", "iv", "x", "2022", "6", "1", "(a)", "InoSMI)",
+          "tension", "Kazakhstan", "abcdefghijklmnopqrstuvwxyzabcdefgh", "déjà", "naïve"]
+_ENDS = [".", ". ", "? ", "! ", ".\" ", ".\u201d ", "?\u201d ", ".' ", ".) ", "... ", ". . . ",
+         "\u2026 ", "?! ", "! ? ", ", ", " ", "  ", "\n", "\n\n", ". \n", ".\t", ". -- ", ":"]
+_STARTS = ["", "\u201c", "\"", "(", "'", "A. ", "IV. ", "1. "]
+_piece = st.tuples(st.sampled_from(_STARTS), st.sampled_from(_WORDS), st.sampled_from(_ENDS))
+_texts = st.lists(_piece, max_size=14).map(lambda parts: "".join(a + b + c for a, b, c in parts))
+
+
+def _nupunkt_starts(text: str) -> list[int]:
+    return [s for s, _ in nupunkt.load("default").span_tokenize(text)] or [0]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_texts)
+def test_sentence_starts_are_nupunkts(text):
+    assert _sentence_starts(text) == _nupunkt_starts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It was said. The end came. Then it rained.",        # plain ends only: no nupunkt call
+    "He is equal. A draw. It ended.",                   # "equal" is a nupunkt abbreviation
+    "The war was civil. It ended.", "Chapter one.\nii. The list. It went on.",
+    "They met Mr. Smith. Then Dr. Jones.", "It rose in 2022. The end. On January 6. The vote.",
+    "Is it war? The end! Yes? \u201cNo.\u201d Then. \u201cAnd.\u201d It ended.",
+    "He said \"go.\" The end.\" And then.\u201d More.", "Tension. A. Smith came. IV. Next.",
+])
+def test_sentence_starts_examples(text):
+    assert _sentence_starts(text) == _nupunkt_starts(text)

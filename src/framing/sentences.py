@@ -7,6 +7,7 @@ sentence (``risks.Kazakhstan's``) and a paragraph break inside a run of lines.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import nupunkt
@@ -34,13 +35,86 @@ def glued_boundaries(text: str) -> list[int]:
     return cuts
 
 
+#: A sentence end nupunkt may be spared: a full stop (and a closing quote), or a question or
+#: exclamation mark and one space; then spaces (group 1) and a capital or an opening quote
+#: that does not begin a list enumerator ("A.", "IV.").
+_PLAIN_END = re.compile(r"(?:\.[\"\u201d]?|[?!](?= [A-Z]))( +)"
+                        r"(?![A-Za-z]\)?\.|[ivxlcIVXLC]{1,6}\)?\.)(?=[A-Z\u201c])")
+#: A word nupunkt's first pass decides by its letters alone (no initial, no number).
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
+#: Longer words before a stop are left to nupunkt, so that looking back stays bounded.
+_LONGEST_PLAIN_WORD = 30
+#: Letters of list enumerators ("ii.", "civil."): at a line start, nupunkt skips their stop.
+_ROMAN_LETTERS = "ivxlc"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> nupunkt.PunktSentenceTokenizer:
+    return nupunkt.load("default")
+
+
+@lru_cache(maxsize=1)
+def _words_with_doubtful_stops() -> frozenset[str]:
+    """Lowercased words whose full stop nupunkt may not take as a break: its abbreviations
+    and the first words of its collocations (framing never changes the model)."""
+    params = _tokenizer().parameters
+    return frozenset(params.abbrev_types) | {first for first, _ in params.collocations}
+
+
+def _plain_end(segment: str, at: int) -> re.Match[str] | None:
+    """The end at ``at`` with what follows it when nupunkt certainly breaks there, else None.
+
+    That is an end after a whole chunk of letters (``said. The``, ``it? The``). nupunkt
+    breaks at ``?`` or ``!`` before one space and a letter whatever the words; at a full
+    stop, its first pass marks the token a break unless the word is an abbreviation, its
+    second pass keeps the break unless the pair is a collocation (the token is no initial
+    and no number), and its candidate checks skip the stop only as a list enumerator.
+    Neither side of such a break changes nupunkt's other decisions, so the text on each
+    side can be split apart.
+    """
+    end = _PLAIN_END.match(segment, at)
+    if end is None:
+        return None
+    low = max(0, at - _LONGEST_PLAIN_WORD)
+    space = max(segment.rfind(" ", low, at), segment.rfind("\n", low, at))
+    if space < 0 < low:
+        return None
+    word = segment[space + 1:at]
+    if not _PLAIN_WORD.fullmatch(word):
+        return None
+    if segment[at] != ".":
+        return end
+    word = word.lower()
+    if word in _words_with_doubtful_stops() or not word.strip(_ROMAN_LETTERS) and len(word) <= 6:
+        return None
+    return end
+
+
+def _nupunkt_starts(segment: str, start: int, end: int) -> list[int]:
+    """nupunkt's sentence starts in ``segment[start:end]``, as offsets into ``segment``."""
+    return [start + s for s, _ in _tokenizer().span_tokenize(segment[start:end])] or [start]
+
+
 def _sentence_starts(segment: str) -> list[int]:
     """Where nupunkt's sentences of ``segment`` start; each runs on to the next start.
 
-    What ``nupunkt.sent_spans`` gives (its spans are made contiguous the same way),
-    without the copy of every sentence's text it makes on the way.
+    What ``nupunkt.sent_spans`` gives (its spans are made contiguous the same way).
+    The segment is cut at plain ends (see :func:`_plain_end`), and nupunkt runs
+    only on the pieces that hold another candidate end (an abbreviation, a quote, a
+    question): most sentences never reach it.
     """
-    return [s for s, _ in nupunkt.load("default").span_tokenize(segment)] or [0]
+    starts: list[int] = []
+    piece = 0
+    doubtful = False
+    for candidate in _tokenizer()._lang_vars.period_context_pattern.finditer(segment):
+        end = _plain_end(segment, candidate.start())
+        if end is None:
+            doubtful = True
+            continue
+        starts += _nupunkt_starts(segment, piece, end.start(1)) if doubtful else [piece]
+        piece, doubtful = end.end(), False
+    starts += _nupunkt_starts(segment, piece, len(segment)) if doubtful else [piece]
+    return starts
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
