@@ -83,9 +83,11 @@ def test_glued_boundaries(text, cuts):
 # that makes an end doubtful, and each text must split exactly as plain nupunkt splits it.
 _WORDS = ["said", "Smith", "war", "equal", "approx", "civil", "ill", "it", "Vaishali", "a",
           "Mr", "U.S", "e.g", "No", "IV", "A", "iv", "x", "2022", "6", "1", "(a)", "InoSMI)",
-          "tension", "Kazakhstan", "abcdefghijklmnopqrstuvwxyzabcdefgh", "déjà", "naïve"]
+          "tension", "Kazakhstan", "abcdefghijklmnopqrstuvwxyzabcdefgh", "déjà", "naïve",
+          "123", "2022", "1930s", "Bake", "Dear", "Acres", "The", "CSTO)", "values\""]
 _ENDS = [".", ". ", "? ", "! ", ".\" ", ".\u201d ", "?\u201d ", ".' ", ".) ", "... ", ". . . ",
-         "\u2026 ", "?! ", "! ? ", ", ", " ", "  ", "\n", "\n\n", ". \n", ".\t", ". -- ", ":"]
+         "\u2026 ", "?! ", "! ? ", ", ", " ", "  ", "\n", "\n\n", ". \n", ".\t", ". -- ", ":",
+         ".\"", ".\u201d)", ". ", "; ", ", ", ".\" )", "?\u201d"]
 _STARTS = ["", "\u201c", "\"", "(", "'", "A. ", "IV. ", "1. "]
 _piece = st.tuples(st.sampled_from(_STARTS), st.sampled_from(_WORDS), st.sampled_from(_ENDS))
 _texts = st.lists(_piece, max_size=14).map(lambda parts: "".join(a + b + c for a, b, c in parts))
@@ -108,6 +110,8 @@ def test_sentence_starts_are_nupunkts(text):
     "They met Mr. Smith. Then Dr. Jones.", "It rose in 2022. The end. On January 6. The vote.",
     "Is it war? The end! Yes? \u201cNo.\u201d Then. \u201cAnd.\u201d It ended.",
     "He said \"go.\" The end.\" And then.\u201d More.", "Tension. A. Smith came. IV. Next.",
+    "It ended in 2022. The war. On May 13. \"Then\" came 12. Bake. In 1930s. Now.\n12. The list.",
+    "It ended.\" Then came the end.\u201d", "They left. \"We stay,\" he said. (Then) more.\"",
 ])
 def test_sentence_starts_examples(text):
     assert _sentence_starts(text) == _nupunkt_starts(text)

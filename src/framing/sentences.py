@@ -36,12 +36,19 @@ def glued_boundaries(text: str) -> list[int]:
 
 
 #: A sentence end nupunkt may be spared: a full stop (and a closing quote), or a question or
-#: exclamation mark and one space; then spaces (group 1) and a capital or an opening quote
-#: that does not begin a list enumerator ("A.", "IV.").
+#: exclamation mark and one space; then spaces (group 1) and a capital, or an opening quote
+#: before one, that does not begin a list enumerator ("A.", "IV.").
 _PLAIN_END = re.compile(r"(?:\.[\"\u201d]?|[?!](?= [A-Z]))( +)"
-                        r"(?![A-Za-z]\)?\.|[ivxlcIVXLC]{1,6}\)?\.)(?=[A-Z\u201c])")
+                        r"(?![A-Za-z]\)?\.|[ivxlcIVXLC]{1,6}\)?\.)(?=[A-Z\u201c]|\"[A-Z])")
 #: A word nupunkt's first pass decides by its letters alone (no initial, no number).
 _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
+#: A number as nupunkt's token type "##number##" takes it (digits only, here).
+_PLAIN_NUMBER = re.compile(r"[0-9]+")
+#: The word after a number's stop, whole as nupunkt's word tokens end it.
+_NEXT_WORD = re.compile(r"[A-Z][a-z]*(?=[\s;:]|,(?:\s|$)|$)")
+#: What may follow an end to the end of the text without adding a sentence start there:
+#: closing quotes and brackets (nupunkt moves them onto the sentence before), or spaces.
+_CLOSING_TO_END = re.compile(r"['\")\]}\u201d\u2019\u00bb*]+|\s+")
 #: Longer words before a stop are left to nupunkt, so that looking back stays bounded.
 _LONGEST_PLAIN_WORD = 30
 #: Letters of list enumerators ("ii.", "civil."): at a line start, nupunkt skips their stop.
@@ -61,16 +68,24 @@ def _words_with_doubtful_stops() -> frozenset[str]:
     return frozenset(params.abbrev_types) | {first for first, _ in params.collocations}
 
 
+@lru_cache(maxsize=1)
+def _collocations_after_numbers() -> frozenset[str]:
+    """Lowercased words that nupunkt keeps in one sentence with a number's stop before them."""
+    return frozenset(second for first, second in _tokenizer().parameters.collocations
+                     if first == "##number##")
+
+
 def _plain_end(segment: str, at: int) -> re.Match[str] | None:
     """The end at ``at`` with what follows it when nupunkt certainly breaks there, else None.
 
-    That is an end after a whole chunk of letters (``said. The``, ``it? The``). nupunkt
-    breaks at ``?`` or ``!`` before one space and a letter whatever the words; at a full
-    stop, its first pass marks the token a break unless the word is an abbreviation, its
-    second pass keeps the break unless the pair is a collocation (the token is no initial
-    and no number), and its candidate checks skip the stop only as a list enumerator.
-    Neither side of such a break changes nupunkt's other decisions, so the text on each
-    side can be split apart.
+    That is an end after a whole chunk of letters or digits (``said. The``, ``it? The``,
+    ``2022. The``). nupunkt breaks at ``?`` or ``!`` before one space and a letter
+    whatever the words. At a full stop, its first pass marks the token a break unless
+    the word is an abbreviation; its second pass keeps the break unless the pair is a
+    collocation (the token is no initial; for a number, unless the next word is a
+    punctuation mark, which a capital is not); its candidate checks skip the stop only
+    as a list enumerator ("iv.", "12." at a line start). Neither side of such a break
+    changes nupunkt's other decisions, so the text on each side can be split apart.
     """
     end = _PLAIN_END.match(segment, at)
     if end is None:
@@ -80,14 +95,26 @@ def _plain_end(segment: str, at: int) -> re.Match[str] | None:
     if space < 0 < low:
         return None
     word = segment[space + 1:at]
-    if not _PLAIN_WORD.fullmatch(word):
-        return None
-    if segment[at] != ".":
+    if _PLAIN_WORD.fullmatch(word):
+        if segment[at] != ".":
+            return end
+        word = word.lower()
+        if word in _words_with_doubtful_stops() or not word.strip(_ROMAN_LETTERS) and len(word) <= 6:
+            return None
         return end
-    word = word.lower()
-    if word in _words_with_doubtful_stops() or not word.strip(_ROMAN_LETTERS) and len(word) <= 6:
-        return None
-    return end
+    if segment[at] == "." and _PLAIN_NUMBER.fullmatch(word):
+        after = _NEXT_WORD.match(segment, end.end())
+        if after is None or after.group().lower() in _collocations_after_numbers():
+            return None
+        if len(word) <= 3 and (space < 1 or segment[space] != " " or segment[space - 1].isspace()):
+            return None  # may open its line: an enumerator
+        return end
+    return None
+
+
+def _ends_text(segment: str, at: int) -> bool:
+    """Whether the end at ``at`` is followed by nothing that could start a sentence."""
+    return _CLOSING_TO_END.fullmatch(segment, at + 1) is not None
 
 
 def _nupunkt_starts(segment: str, start: int, end: int) -> list[int]:
@@ -109,7 +136,7 @@ def _sentence_starts(segment: str) -> list[int]:
     for candidate in _tokenizer()._lang_vars.period_context_pattern.finditer(segment):
         end = _plain_end(segment, candidate.start())
         if end is None:
-            doubtful = True
+            doubtful = doubtful or not _ends_text(segment, candidate.start())
             continue
         starts += _nupunkt_starts(segment, piece, end.start(1)) if doubtful else [piece]
         piece, doubtful = end.end(), False
