@@ -5,7 +5,8 @@ import nupunkt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from framing.sentences import _sentence_starts, glued_boundaries, split_sentences
+from framing.sentences import (_GLUED_STOP, _is_glued_cut, _starts_and_glued_cuts, glued_boundaries,
+                               split_sentences)
 
 
 def sentences(text: str) -> list[str]:
@@ -81,7 +82,7 @@ def test_glued_boundaries(text, cuts):
 # Sentence starts are nupunkt's own, though most sentences never reach it (plain ends such
 # as "said. The" are decided without it): the pieces below mix plain ends with everything
 # that makes an end doubtful, and each text must split exactly as plain nupunkt splits it.
-_WORDS = ["said", "Smith", "war", "equal", "approx", "civil", "ill", "it", "Vaishali", "a",
+_WORDS = ["said.Kazakhstan", "risks.Then", "Mr.Smith", "5%.Prices", "said", "Smith", "war", "equal", "approx", "civil", "ill", "it", "Vaishali", "a",
           "Mr", "U.S", "e.g", "No", "IV", "A", "iv", "x", "2022", "6", "1", "(a)", "InoSMI)",
           "tension", "Kazakhstan", "abcdefghijklmnopqrstuvwxyzabcdefgh", "déjà", "naïve",
           "123", "2022", "1930s", "Bake", "Dear", "Acres", "The", "CSTO)", "values\""]
@@ -100,7 +101,9 @@ def _nupunkt_starts(text: str) -> list[int]:
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_texts)
 def test_sentence_starts_are_nupunkts(text):
-    assert _sentence_starts(text) == _nupunkt_starts(text)
+    starts, glued = _starts_and_glued_cuts(text)
+    assert starts == _nupunkt_starts(text)
+    assert glued == [m.end() for m in _GLUED_STOP.finditer(text) if _is_glued_cut(text, m.end())]
 
 
 @pytest.mark.parametrize("text", [
@@ -114,4 +117,4 @@ def test_sentence_starts_are_nupunkts(text):
     "It ended.\" Then came the end.\u201d", "They left. \"We stay,\" he said. (Then) more.\"",
 ])
 def test_sentence_starts_examples(text):
-    assert _sentence_starts(text) == _nupunkt_starts(text)
+    assert _starts_and_glued_cuts(text)[0] == _nupunkt_starts(text)

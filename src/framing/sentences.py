@@ -28,11 +28,12 @@ _LINE_END_BREAK = re.compile(r"(?<=[.!?:…\"”])[ \t]*\n")
 
 def glued_boundaries(text: str) -> list[int]:
     """Offsets where a sentence starts right after a full stop with no space."""
-    cuts = []
-    for m in _GLUED_STOP.finditer(text):
-        if not _ABBREVIATION_BEFORE.search(text[max(0, m.end() - 8):m.end()]):
-            cuts.append(m.end())
-    return cuts
+    return _starts_and_glued_cuts(text)[1]
+
+
+def _is_glued_cut(text: str, cut: int) -> bool:
+    """Whether the glued stop before ``cut`` ends a sentence: no abbreviation ends there."""
+    return not _ABBREVIATION_BEFORE.search(text[max(0, cut - 8):cut])
 
 
 #: A sentence end nupunkt may be spared: a full stop (and a closing quote), or a question or
@@ -58,6 +59,16 @@ _ROMAN_LETTERS = "ivxlc"
 @lru_cache(maxsize=1)
 def _tokenizer() -> nupunkt.PunktSentenceTokenizer:
     return nupunkt.load("default")
+
+
+@lru_cache(maxsize=1)
+def _end_marks() -> re.Pattern[str]:
+    """nupunkt's candidate ends (its period context), or a glued stop (group ``glued``).
+
+    One scan finds both; no end is both, as a glued stop has a capital after it.
+    """
+    context = _tokenizer()._lang_vars.period_context_pattern
+    return re.compile(f"(?:{context.pattern})|(?P<glued>{_GLUED_STOP.pattern})", context.flags)
 
 
 @lru_cache(maxsize=1)
@@ -122,26 +133,32 @@ def _nupunkt_starts(segment: str, start: int, end: int) -> list[int]:
     return [start + s for s, _ in _tokenizer().span_tokenize(segment[start:end])] or [start]
 
 
-def _sentence_starts(segment: str) -> list[int]:
-    """Where nupunkt's sentences of ``segment`` start; each runs on to the next start.
+def _starts_and_glued_cuts(segment: str) -> tuple[list[int], list[int]]:
+    """Where nupunkt's sentences of ``segment`` start, and the cuts after glued stops.
 
-    What ``nupunkt.sent_spans`` gives (its spans are made contiguous the same way).
-    The segment is cut at plain ends (see :func:`_plain_end`), and nupunkt runs
-    only on the pieces that hold another candidate end (an abbreviation, a quote, a
-    question): most sentences never reach it.
+    nupunkt's sentences each run on to the next start: what ``nupunkt.sent_spans``
+    gives (its spans are made contiguous the same way). The segment is cut at plain
+    ends (see :func:`_plain_end`), and nupunkt runs only on the pieces that hold another
+    candidate end (an abbreviation, a quote, a question): most sentences never reach it.
     """
     starts: list[int] = []
+    glued: list[int] = []
     piece = 0
     doubtful = False
-    for candidate in _tokenizer()._lang_vars.period_context_pattern.finditer(segment):
-        end = _plain_end(segment, candidate.start())
+    for mark in _end_marks().finditer(segment):
+        at = mark.start()
+        if mark.group("glued") is not None:
+            if _is_glued_cut(segment, at + 1):
+                glued.append(at + 1)
+            continue
+        end = _plain_end(segment, at)
         if end is None:
-            doubtful = doubtful or not _ends_text(segment, candidate.start())
+            doubtful = doubtful or not _ends_text(segment, at)
             continue
         starts += _nupunkt_starts(segment, piece, end.start(1)) if doubtful else [piece]
         piece, doubtful = end.end(), False
     starts += _nupunkt_starts(segment, piece, len(segment)) if doubtful else [piece]
-    return starts
+    return starts, glued
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -150,8 +167,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     segment = text[start:end]
     if not segment:
         return []
-    bounds = _sentence_starts(segment)
-    cuts = glued_boundaries(segment)
+    bounds, cuts = _starts_and_glued_cuts(segment)
     if "\n" in segment:
         cuts.extend(m.end() for m in _LINE_END_BREAK.finditer(segment))
     if cuts:
