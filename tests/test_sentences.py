@@ -5,7 +5,7 @@ import nupunkt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from framing.sentences import (_GLUED_STOP, _is_glued_cut, _starts_and_glued_cuts, glued_boundaries,
+from framing.sentences import (_END_MARK, _GLUED_STOP, _is_glued_cut, _starts_and_glued_cuts, glued_boundaries,
                                split_sentences)
 
 
@@ -118,3 +118,12 @@ def test_sentence_starts_are_nupunkts(text):
 ])
 def test_sentence_starts_examples(text):
     assert _starts_and_glued_cuts(text)[0] == _nupunkt_starts(text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=".?!\u2026 \n\t\"'’”»)(;:@{[]}*-,aZ5é_\u00a0", max_size=40))
+def test_end_marks_are_nupunkts_candidates_and_glued_stops(text):
+    context = nupunkt.load("default")._lang_vars.period_context_pattern
+    marks = list(_END_MARK.finditer(text))
+    assert [m.start() for m in marks if m.group("glued") is None] == [m.start() for m in context.finditer(text)]
+    assert [m.end() for m in marks if m.group("glued") is not None] == [m.end() for m in _GLUED_STOP.finditer(text)]

@@ -28,7 +28,7 @@ _LINE_END_BREAK = re.compile(r"(?<=[.!?:…\"”])[ \t]*\n")
 
 def glued_boundaries(text: str) -> list[int]:
     """Offsets where a sentence starts right after a full stop with no space."""
-    return _starts_and_glued_cuts(text)[1]
+    return [m.end() for m in _GLUED_STOP.finditer(text) if _is_glued_cut(text, m.end())]
 
 
 def _is_glued_cut(text: str, cut: int) -> bool:
@@ -36,6 +36,12 @@ def _is_glued_cut(text: str, cut: int) -> bool:
     return not _ABBREVIATION_BEFORE.search(text[max(0, cut - 8):cut])
 
 
+#: nupunkt's candidate sentence ends (its period context: an end mark before whitespace or a
+#: character that cannot start a word), or, as group "glued", a :data:`_GLUED_STOP`: one scan
+#: finds both (no end is both: a glued stop has a capital after it). One character class
+#: first, so that ``re`` can skip to the next end mark.
+_END_MARK = re.compile(r"[.?!\u2026](?:(?=[)\";}\]*:@({[\s?!\u201d\u00bb]|['\u2019](?![^\W\d_]))"
+                       r"|(?<=[a-z0-9%)\"”’][.!?])(?=[A-Z][a-z]{2,})(?P<glued>))")
 #: A sentence end nupunkt may be spared: a full stop (and a closing quote), or a question or
 #: exclamation mark and one space; then spaces (group 1) and a capital, or an opening quote
 #: before one, that does not begin a list enumerator ("A.", "IV.").
@@ -59,16 +65,6 @@ _ROMAN_LETTERS = "ivxlc"
 @lru_cache(maxsize=1)
 def _tokenizer() -> nupunkt.PunktSentenceTokenizer:
     return nupunkt.load("default")
-
-
-@lru_cache(maxsize=1)
-def _end_marks() -> re.Pattern[str]:
-    """nupunkt's candidate ends (its period context), or a glued stop (group ``glued``).
-
-    One scan finds both; no end is both, as a glued stop has a capital after it.
-    """
-    context = _tokenizer()._lang_vars.period_context_pattern
-    return re.compile(f"(?:{context.pattern})|(?P<glued>{_GLUED_STOP.pattern})", context.flags)
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +141,7 @@ def _starts_and_glued_cuts(segment: str) -> tuple[list[int], list[int]]:
     glued: list[int] = []
     piece = 0
     doubtful = False
-    for mark in _end_marks().finditer(segment):
+    for mark in _END_MARK.finditer(segment):
         at = mark.start()
         if mark.group("glued") is not None:
             if _is_glued_cut(segment, at + 1):
