@@ -1,7 +1,9 @@
 """Sentence segmentation over the kept body, with offsets into the original.
 
-nupunkt does the splitting (abbreviations, initials, decimals). Two passes
-around it handle what scraped text adds: a full stop glued to the next
+nupunkt does the splitting (abbreviations, initials, decimals); it is run only
+on the stretches that hold an end it might not break at, since at a plain end
+(``said. The``) its answer is certain and costs more to ask than to know. Two
+rules around it handle what scraped text adds: a full stop glued to the next
 sentence (``risks.Kazakhstan's``) and a paragraph break inside a run of lines.
 """
 from __future__ import annotations
