@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from framing.document import ArticleMeta, Document
 from framing.pipeline import AnalysisConfig, Pipeline
@@ -134,3 +135,21 @@ def test_word_count_equals_the_plain_word_pattern() -> None:
     plain = re.compile(r"\w+(?:['’-]\w+)*")
     for text in _kept_texts() + ["a-b-c a--b a'-b 'x' x' -y rock'n'roll co-op’s 1,000-odd _-_ é-è"]:
         assert count_words(text) == len(plain.findall(text)), text[:60]
+
+
+_PIECES = ["The council met.", "It rose 5%.Prices fell", "\u201cNo,\u201d he said.", "Mr. Smith left",
+           "don't stop", "co-op’s 'x'", "rock'n'roll", "It's over!'Then", "word.'5 more", "a?\"b c",
+           "ends.\u201d--next", "U.S. and i.e. that", "... so", "\u2026and", "(yes.) Then", "x.)y",
+           "Share", "Comments (3)", "\u00a9 2022", "12.05.2022 14:30", "Heading here"]
+_SEPARATORS = [" ", "  ", "\n", "\n\n", "", "\t", ". ", "'", "\u2019", "-"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SEPARATORS)), max_size=16))
+def test_mean_sentence_length_equals_counting_each_sentence(parts):
+    # The mean comes from the paragraphs' word total: no sentence may start inside a word.
+    doc = analysed("".join(piece + sep for piece, sep in parts))
+    lengths = [count_words(doc.text_of(s)) for s in doc.sentences if s.attrs.get("block") == "paragraph"]
+    metrics = doc.metrics["readability"]
+    assert metrics["sentences"] == len(lengths)
+    assert metrics["mean_sentence_length"] == (round(sum(lengths) / len(lengths), 2) if lengths else None)
