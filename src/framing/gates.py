@@ -21,7 +21,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
 #: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
 #: to one character): in a text with one of them, the lowercased text cannot stand in.
@@ -83,15 +83,13 @@ class CaselessWords(CaselessPatterns):
         self._any_lowercase = re.compile(trie(lowered))
         self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
 
-    def finder(self, text: str) -> Callable[[int, int], bool]:
-        """A test "does one of the words lie inside ``text[start:end]``?" for one text.
-
-        Cheaper than a ``Gate`` when only some sentences ask: nothing is scanned up front.
-        """
-        lowered = folded(text)
-        pattern, haystack = ((self._any_ignorecase, text) if lowered is None
-                             else (self._any_lowercase, lowered))
-        return lambda start, end: pattern.search(haystack, start, end) is not None
+    def occur_in_string(self, text: str) -> bool:
+        """Does one of the words lie inside ``text``? For short strings read once (a sentence):
+        lowered here, not through ``folded``, whose few slots hold whole documents."""
+        lowered = lowercase_stand_in(text)
+        if lowered is None:
+            return self._any_ignorecase.search(text) is not None
+        return self._any_lowercase.search(lowered) is not None
 
 
 def literal_forms(alternation: str) -> list[str]:
