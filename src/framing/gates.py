@@ -23,6 +23,10 @@ import itertools
 import re
 from typing import Iterable
 
+#: Distinct sentences whose reading an extractor keeps (voice.py, sourcing.py): reprints and
+#: wire copy repeat sentences across articles, and a sentence is read the same wherever it stands.
+SENTENCE_CACHE_SIZE = 4096
+
 #: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
 #: to one character): in a text with one of them, the lowercased text cannot stand in.
 _UNFOLDABLE = ("İ", "ı", "ſ")

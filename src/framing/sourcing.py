@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterator
 
 from .document import Document, Span
-from .gates import CaselessPatterns, CaselessWords, Gate, literal_forms, trie
+from .gates import SENTENCE_CACHE_SIZE, CaselessPatterns, CaselessWords, Gate, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 # Verbs that attribute speech or belief to a source.
@@ -328,11 +328,6 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
             or _DEMONYM.search(name_tokens[-1][2]) and len(name_tokens[-1][2]) > 3:
         return None
     return Attribution(span_start, name_tokens[-1][1], name, role, anonymous=False)
-
-
-#: Distinct sentences (or sentence heads) whose reading is kept: reprints and wire copy repeat
-#: sentences across articles, and a sentence is read the same wherever it stands.
-SENTENCE_CACHE_SIZE = 4096
 
 
 @functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)

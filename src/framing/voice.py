@@ -20,10 +20,10 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator, NamedTuple
 
 from .document import Document, Span
-from .gates import Gate, literal_forms, trie
+from .gates import SENTENCE_CACHE_SIZE, Gate, literal_forms, trie
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -359,103 +359,30 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     sentences = doc.sentences
     starts = [sentence.start for sentence in sentences]
     according_hit = according_gate.sentences_hit(starts)
-    gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
-                      (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
+    speech_hit, naming_hit = speech_gate.sentences_hit(starts), naming_gate.sentences_hit(starts)
     # Sentences no gate hits are skipped whole; nothing in them would change ``last``.
-    gated = sorted(according_hit.union(*(hit for _, _, hit, _ in gated_patterns)))
-    for i in gated:
+    for i in sorted(according_hit | speech_hit | naming_hit):
         sentence = sentences[i]
-        s_text = text[sentence.start:sentence.end]
-        while next_named < len(named_after) and named_after[next_named].start < sentence.start:
+        s0 = sentence.start
+        while next_named < len(named_after) and named_after[next_named].start < s0:
             candidate = named_after[next_named]
             if last is None or last.start is None or candidate.start > last.start:
                 last = candidate
             next_named += 1
-        for m in _ACCORDING.finditer(s_text) if i in according_hit else ():
-            who = m.group("who")
-            if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
-                continue  # "according to plan", "according to various scenarios"
-            speaker = _speaker_from(who, sentence.start + m.start("who"), last)
-            before = s_text[:m.start()]
-            if before.strip(" \"“”«»'‘’") == "":
-                start, end = sentence.start + m.end(), sentence.end
-                comma = s_text.find(",", m.end())
-                if 0 <= comma - m.end() <= 2:
-                    start = sentence.start + comma + 1
-            else:
-                clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
-                start, end = sentence.start + clause + 1, sentence.start + m.start()
-            if before.strip(" \"“”«»'‘’") == "":
-                apposition = _APPOSITION_AFTER.match(s_text[m.end():])
-                if apposition:
-                    start = sentence.start + m.end() + apposition.end()
-            start, end = _trim(text, start, end)
-            if end > start:
-                reported.append(_reported_span(start, end, speaker, "according-to"))
-                last = speaker if speaker.name and speaker.start is not None else last
-        for pattern, gate, hit, kind in gated_patterns:
-            if i not in hit:
-                continue  # a cheap test first: most sentences have no speech verb
-            stop = gate.last_end(sentence.start, sentence.end) - sentence.start
-            for m, match_end, has_that in _subject_verb_matches(pattern, s_text, stop):
-                subj, verb = m.group("subj"), m.group("verb")
-                if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
-                    continue
-                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
-                    continue
-                if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
-                    continue  # "The EU condemned the arrests": the outlet describing an act
-                if _follows_closing_quote(text, sentence.start + m.start()):
-                    continue  # '..." X said': the attribution of a direct quotation
-                if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
-                    continue
-                start = sentence.start + match_end
-                if verb in {"told", "tells"} and not has_that:
-                    addressee = _ADDRESSEE.match(text, start, sentence.end)
-                    if addressee:
-                        start = addressee.end()
-                    if len(_WORDS.findall(text, start, sentence.end)) < 2:
-                        continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
-                if kind == "naming-verb":
-                    rest = s_text[match_end:]
-                    as_match = _AS.search(rest)
-                    obj = _OBJECT_THEN_COMPLEMENT.match(rest)
-                    if as_match and (verb.startswith(("descri", "character", "referred"))
-                                     or as_match.start() < 60):
-                        start = sentence.start + match_end + as_match.end()
-                    elif obj:
-                        start = sentence.start + match_end + obj.end()
-                    else:
-                        continue  # "called an election": not naming anything
-                if subj.strip() in _TITLES:
-                    continue  # "Often described as ...": no speaker, not speech
-                appos = m.group("appos")
-                appos_name = pick_name(appos, sentence.start + m.start("appos")) if appos else None
-                if appos_name is not None and len(appos_name.name.split()) >= 2:
-                    speaker = appos_name  # "The director of X, Andrei Kazantsev, reminds that"
-                elif _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
-                    lead = _LEADING_CONJUNCTION.match(subj)
-                    skip = lead.end() if lead else 0
-                    speaker = Speaker(subj[skip:], sentence.start + m.start("subj") + skip,
-                                      sentence.start + m.end("subj"))
-                else:
-                    speaker = _speaker_from(subj, sentence.start + m.start("subj"), last)
-                end = sentence.end
-                contrast = _CONTRAST.search(text, start, end)
-                if contrast:
-                    end = contrast.start()
-                start, end = _trim(text, start, end)
-                if kind == "speech-verb" and not has_that \
-                        and _ADVERBIAL_TAIL.fullmatch(text, start, max(start, end)):
-                    # "Protests spread, the ministry said on Friday.": what was said came before.
-                    subj_at = sentence.start + m.start("subj")
-                    comma = _COMMA_BEFORE_SUBJECT.search(text, sentence.start, subj_at)
-                    start, end = _trim(text, _clause_start(text, sentence.start, comma.start()),
-                                       comma.start()) if comma else (start, start)
-                if end > start:
-                    reported.append(_reported_span(start, end, speaker, kind))
-                    if speaker.name and speaker.start is not None:
-                        last = speaker
+        # Where the sentence's last verb of each kind ends: the verb patterns stop there.
+        speech_stop = speech_gate.last_end(s0, sentence.end) - s0 if i in speech_hit else 0
+        naming_stop = naming_gate.last_end(s0, sentence.end) - s0 if i in naming_hit else 0
+        for report in _sentence_reports(text[s0:sentence.end], i in according_hit,
+                                        speech_stop, naming_stop):
+            if report.verb_start is not None and (
+                    _follows_closing_quote(text, s0 + report.match_start)  # '..." X said'
+                    or _inside_quotation(quote_starts, quotations, s0 + report.verb_start)):
+                continue
+            speaker = _shifted(report.speaker, s0) if report.speaker is not None \
+                else last if last is not None and last.name else Speaker(None)
+            reported.append(_reported_span(s0 + report.start, s0 + report.end, speaker, report.kind))
+            if speaker.name and speaker.start is not None:
+                last = speaker
 
     if doc.meta.kind == "press-release":
         # "The Ministry stresses that ...": in its own press release the institution is the
@@ -622,6 +549,131 @@ def _subject_verb_matches(pattern: re.Pattern[str], sentence: str,
         end = m.end() if that is None else that.end()
         yield m, end, that is not None
         pos = end
+
+
+class _Report(NamedTuple):
+    """Reported speech found in one sentence, offsets into it, before its context is known."""
+
+    kind: str  # "according-to", "speech-verb" or "naming-verb"
+    start: int
+    end: int
+    #: None for a pronoun or "the expert": the last named speaker before it, found in context.
+    speaker: Speaker | None
+    #: Where a verb pattern's match and its verb start (None for "according to"): a match
+    #: right after a closing quote or inside a quotation is no reported speech.
+    match_start: int | None = None
+    verb_start: int | None = None
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _sentence_reports(sentence: str, according: bool, speech_stop: int,
+                      naming_stop: int) -> tuple[_Report, ...]:
+    """The reported speech of one sentence, read once per distinct sentence.
+
+    ``according`` says whether the "according" gate hit it and the stops where its last
+    speech and naming verbs end (0 for none). What the sentence's neighbours decide (the
+    last speaker, the quotations around it) is left to ``find_quotes``.
+    """
+    reports = list(_according_reports(sentence)) if according else []
+    for pattern, stop, kind in ((_REPORTED, speech_stop, "speech-verb"),
+                                (_NAMING, naming_stop, "naming-verb")):
+        if stop:
+            reports += _verb_reports(sentence, pattern, stop, kind)
+    return tuple(reports)
+
+
+def _according_reports(sentence: str) -> Iterator[_Report]:
+    """ "According to X, ..." and "..., according to X." in one sentence."""
+    for m in _ACCORDING.finditer(sentence):
+        who = m.group("who")
+        if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
+            continue  # "according to plan", "according to various scenarios"
+        speaker = _context_free_speaker(who, m.start("who"))
+        before = sentence[:m.start()]
+        if before.strip(" \"“”«»'‘’") == "":
+            start, end = m.end(), len(sentence)
+            comma = sentence.find(",", m.end())
+            if 0 <= comma - m.end() <= 2:
+                start = comma + 1
+            apposition = _APPOSITION_AFTER.match(sentence[m.end():])
+            if apposition:
+                start = m.end() + apposition.end()
+        else:
+            clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+            start, end = clause + 1, m.start()
+        start, end = _trim(sentence, start, end)
+        if end > start:
+            yield _Report("according-to", start, end, speaker)
+
+
+def _verb_reports(sentence: str, pattern: re.Pattern[str], stop: int, kind: str) -> Iterator[_Report]:
+    """A subject and a speech (or naming) verb, and what they say, in one sentence."""
+    for m, match_end, has_that in _subject_verb_matches(pattern, sentence, stop):
+        subj, verb = m.group("subj"), m.group("verb")
+        if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
+            continue
+        if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
+            continue
+        if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
+            continue  # "The EU condemned the arrests": the outlet describing an act
+        start = match_end
+        if verb in {"told", "tells"} and not has_that:
+            addressee = _ADDRESSEE.match(sentence, start)
+            if addressee:
+                start = addressee.end()
+            if len(_WORDS.findall(sentence, start)) < 2:
+                continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
+        if kind == "naming-verb":
+            rest = sentence[match_end:]
+            as_match = _AS.search(rest)
+            obj = _OBJECT_THEN_COMPLEMENT.match(rest)
+            if as_match and (verb.startswith(("descri", "character", "referred"))
+                             or as_match.start() < 60):
+                start = match_end + as_match.end()
+            elif obj:
+                start = match_end + obj.end()
+            else:
+                continue  # "called an election": not naming anything
+        if subj.strip() in _TITLES:
+            continue  # "Often described as ...": no speaker, not speech
+        appos = m.group("appos")
+        appos_name = pick_name(appos, m.start("appos")) if appos else None
+        if appos_name is not None and len(appos_name.name.split()) >= 2:
+            speaker: Speaker | None = appos_name  # "The director of X, Andrei Kazantsev, reminds that"
+        elif _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
+            lead = _LEADING_CONJUNCTION.match(subj)
+            skip = lead.end() if lead else 0
+            speaker = Speaker(subj[skip:], m.start("subj") + skip, m.end("subj"))
+        else:
+            speaker = _context_free_speaker(subj, m.start("subj"))
+        end = len(sentence)
+        contrast = _CONTRAST.search(sentence, start, end)
+        if contrast:
+            end = contrast.start()
+        start, end = _trim(sentence, start, end)
+        if kind == "speech-verb" and not has_that \
+                and _ADVERBIAL_TAIL.fullmatch(sentence, start, max(start, end)):
+            # "Protests spread, the ministry said on Friday.": what was said came before.
+            comma = _COMMA_BEFORE_SUBJECT.search(sentence, 0, m.start("subj"))
+            start, end = _trim(sentence, _clause_start(sentence, 0, comma.start()),
+                               comma.start()) if comma else (start, start)
+        if end > start:
+            yield _Report(kind, start, end, speaker, m.start(), m.start("verb"))
+
+
+def _context_free_speaker(phrase: str, offset: int) -> Speaker | None:
+    """``_speaker_from(phrase, offset, last)`` where it does not depend on ``last``; None where
+    it does (a pronoun or "the expert", resolved to the last named speaker)."""
+    if _RESOLVABLE.fullmatch(phrase.strip(" ,")):
+        return None
+    return _speaker_from(phrase, offset, None)
+
+
+def _shifted(speaker: Speaker, offset: int) -> Speaker:
+    """``speaker`` with its offsets ``offset`` characters further on."""
+    if speaker.start is None or speaker.end is None:
+        return speaker
+    return Speaker(speaker.name, speaker.start + offset, speaker.end + offset)
 
 
 def _named_after_speakers(quotations: list[Quotation],
