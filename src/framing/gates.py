@@ -21,7 +21,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 #: Distinct sentences whose reading an extractor keeps (voice.py, sourcing.py): reprints and
 #: wire copy repeat sentences across articles, and a sentence is read the same wherever it stands.
@@ -165,3 +165,78 @@ class Gate:
         if i == 0 or self._hits[i - 1] < start:
             return end
         return min(self._last_ends[i - 1], end)
+
+
+#: Verbs of speech and belief that attribute what follows or precedes to a speaker (voice.py).
+SPEECH_VERBS = (
+    r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
+    r"emphasi[sz]ed|emphasi[sz]es|explained|explains|believes|believed|believe|thinks|think|"
+    r"argued|argues|argue|claimed|claims|claim|warned|warns|warn|reminds|reminded|insisted|insists|"
+    r"concluded|concludes|declared|declares|announced|announces|wrote|writes|agreed|agrees|agree|"
+    r"pointed out|points out|point out|assured|assures|recalled|recalls|admitted|admits|"
+    r"acknowledged|acknowledges|suggested|suggests|asserted|asserts|replied|replies|commented|"
+    r"comments|observed|observes|continued|continues|is convinced|is sure|is certain|considers|"
+    r"predicted|predicts|expects|hopes|fears|urged|urges|promised|promises|vowed|vows|"
+    r"accused|accuses|condemned|condemns|denied|denies|confirmed|confirms|asked|asks|"
+    r"complained|complains|reported|reports|put it")
+#: Verbs that name what something is ("described X as", "called it") (voice.py).
+NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
+               r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
+#: Verbs that attribute speech or belief to a cited source (sourcing.py).
+SOURCING_VERBS = (
+    r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|believed|thinks|"
+    r"thought|reminds|reminded|concluded|concludes|explained|explains|argued|argues|warned|"
+    r"warns|claimed|claims|stressed|stresses|emphasi[sz]ed|insisted|insists|pointed out|"
+    r"points out|declared|announced|recalled|recalls|commented|suggested|admitted|confirmed|"
+    r"confirms|is sure|was sure|is convinced|was convinced|does not think|did not think|"
+    r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
+
+_SPEECH_FORMS = frozenset(literal_forms(SPEECH_VERBS))
+_NAMING_FORMS = frozenset(literal_forms(NAMING_VERBS))
+#: Sourcing's gate takes "asked" too: its measure asks for the verbs again.
+_SOURCING_FORM = re.compile(trie(literal_forms(SOURCING_VERBS) + ["asked"]), re.IGNORECASE)
+#: Characters one of which stands right before a verb the patterns match: whitespace for
+#: voice.py, whitespace, a comma or a quote for sourcing.py.
+_BEFORE_VERB = "\\s,\"”’'"
+# Only the character before is consumed and the verb is looked ahead at, so that a verb
+# inside a longer one of another list ("think" in "does not think") is found too.
+_ANY_VERB_SOURCE = (rf"[{_BEFORE_VERB}](?=(?P<verb>"
+                    rf"{trie(_SPEECH_FORMS | _NAMING_FORMS | set(literal_forms(SOURCING_VERBS)) | {'asked'})})\b)")
+_ANY_VERB = re.compile(_ANY_VERB_SOURCE)
+_ANY_VERB_IGNORECASE = re.compile(_ANY_VERB_SOURCE, re.IGNORECASE)
+
+
+class VerbGates(NamedTuple):
+    """Where the verb lists occur in one text: a hit runs from the character before the verb
+    to the verb's end."""
+
+    speech: Gate  # SPEECH_VERBS after whitespace, in lower case as written (voice.py)
+    naming: Gate  # NAMING_VERBS after whitespace, in lower case as written (voice.py)
+    sourcing: Gate  # SOURCING_VERBS and "asked" after _BEFORE_VERB, in any case (sourcing.py)
+
+
+@functools.lru_cache(maxsize=2)
+def verb_gates(text: str) -> VerbGates:
+    """The verb gates of ``text`` from one scan, for the quote and sourcing extractors and the
+    sourcing measure, which ask in turn.
+
+    Each list's hits are those of a scan for that list alone: the scan finds, at each
+    position, the longest verb of all lists, and no verb of one list ends where a longer
+    verb of another goes on (tests/test_gates.py), so the longest is each list's own.
+    """
+    lowered = folded(text)
+    pattern, haystack = (_ANY_VERB_IGNORECASE, text) if lowered is None else (_ANY_VERB, lowered)
+    speech: list[tuple[int, int]] = []
+    naming: list[tuple[int, int]] = []
+    sourcing: list[tuple[int, int]] = []
+    for m in pattern.finditer(haystack):
+        start, verb_start, end = m.start(), m.start("verb"), m.end("verb")
+        if text[start].isspace():
+            as_written = text[verb_start:end]
+            if as_written in _SPEECH_FORMS:
+                speech.append((start, end))
+            elif as_written in _NAMING_FORMS:
+                naming.append((start, end))
+        if _SOURCING_FORM.fullmatch(m["verb"]):
+            sourcing.append((start, end))
+    return VerbGates(Gate(speech), Gate(naming), Gate(sourcing))

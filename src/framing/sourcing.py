@@ -29,16 +29,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterator
 
 from .document import Document, Span
-from .gates import SENTENCE_CACHE_SIZE, CaselessPatterns, CaselessWords, Gate, literal_forms, trie
+from .gates import SENTENCE_CACHE_SIZE, CaselessPatterns, CaselessWords, Gate, verb_gates
+from .gates import SOURCING_VERBS as _VERBS
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
-# Verbs that attribute speech or belief to a source.
-_VERBS = (r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|believed|thinks|"
-          r"thought|reminds|reminded|concluded|concludes|explained|explains|argued|argues|warned|"
-          r"warns|claimed|claims|stressed|stresses|emphasi[sz]ed|insisted|insists|pointed out|"
-          r"points out|declared|announced|recalled|recalls|commented|suggested|admitted|confirmed|"
-          r"confirms|is sure|was sure|is convinced|was convinced|does not think|did not think|"
-          r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
 # Words taken whole ("*+"): a name run is followed by a space or a comma, so giving letters
@@ -388,7 +382,6 @@ _PUNCTUATION_THEN_VERB = re.compile(rf"[,\"”’']\s*(?:{_VERBS_BEFORE_WHO})")
 # Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
 # "according" gates ignore case: the same gates serve the case-sensitive patterns here and
 # the caseless _ATTRIBUTED_PRONOUN of the sourcing measure, which asks for them again.
-_GATE_VERB = CaselessPatterns(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b")
 _GATE_ANONYMITY = CaselessWords("name", "identified", "anonym", "publicly")
 _GATE_SOURCE = CaselessWords("source")
 _GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer",
@@ -400,7 +393,7 @@ _GATE_ACCORDING = CaselessWords("according")
 @functools.lru_cache(maxsize=2)
 def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
     """The verb and "according" gates of ``text``, cached for the sourcing measure."""
-    return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
+    return verb_gates(text).sourcing, Gate.caseless(_GATE_ACCORDING, text)
 
 
 def find_attributions(doc: Document) -> Iterator[Attribution]:
