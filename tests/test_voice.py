@@ -195,3 +195,14 @@ def test_a_repeated_sentence_takes_its_speaker_from_its_own_context():
     found = quotes(doc, "reported")
     assert found == [("talks would fail", "Kazbek Beisebayev"), ("the border would stay closed", "Kazbek Beisebayev"),
                      ("prices would rise", "Dana Omarova"), ("the border would stay closed", "Dana Omarova")]
+
+
+def test_a_repeated_quotation_gets_its_own_speaker_offsets():
+    """The text before a quotation is read once per distinct text; offsets are each copy's own."""
+    repeated = 'Analyst Aigul Kuspan added: "The border will stay closed for a long time."'
+    doc = run("Trade talks resumed on Monday in the capital.\n\n"
+              f"Talks would fail. {repeated}\n\nPrices rose sharply in the north. {repeated}\n")
+    direct = [s for s in doc.get("quotes") if s.label == "direct"]
+    assert [s.attrs["speaker"] for s in direct] == ["Aigul Kuspan", "Aigul Kuspan"]
+    assert [doc.text[s.attrs["speaker_start"]:s.attrs["speaker_end"]] for s in direct] == ["Aigul Kuspan"] * 2
+    assert direct[0].attrs["speaker_start"] < direct[1].attrs["speaker_start"]

@@ -211,23 +211,93 @@ def pick_name(text: str, offset: int) -> Speaker | None:
 
 def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
     """A speaker for an attribution phrase: a name, else a resolved pronoun or role."""
+    found = _speaker_at(phrase, offset)
+    if found is None:
+        return last if last is not None and last.name else Speaker(None)
+    return found
+
+
+def _speaker_at(phrase: str, offset: int) -> Speaker | None:
+    """``_phrase_speaker(phrase)`` with offsets ``offset`` further on."""
+    found = _phrase_speaker(phrase)
+    return None if found is None else _shifted(found, offset)
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _phrase_speaker(phrase: str) -> Speaker | None:
+    """The speaker an attribution phrase names, offsets into it; None for a pronoun or "the
+    expert", which refer back to the last named speaker (found in context)."""
     phrase_stripped = phrase.strip(" ,")
     if _RESOLVABLE.fullmatch(phrase_stripped):
-        return last if last is not None and last.name else Speaker(None)
+        return None
     if phrase_stripped in _TITLES:
         return Speaker(None)
     lead = _LEADING_CONJUNCTION.match(phrase_stripped)
     role = phrase_stripped[lead.end():] if lead else phrase_stripped
     if _ROLE_ONLY.fullmatch(role) and not _RESOLVABLE.fullmatch(role):
-        at = offset + phrase.find(role)
+        at = phrase.find(role)
         return Speaker(role, at, at + len(role))  # "some Western commentators", not "Western"
-    named = pick_name(phrase, offset)
+    named = pick_name(phrase, 0)
     if named is not None:
         return named
-    if _RESOLVABLE.fullmatch(phrase_stripped) and last is not None and last.name:
-        return last
-    return Speaker(phrase_stripped or None) if phrase_stripped and not _RESOLVABLE.fullmatch(
-        phrase_stripped) else Speaker(None)
+    return Speaker(phrase_stripped) if phrase_stripped else Speaker(None)
+
+
+class _Quoted(NamedTuple):
+    """What the words inside a quotation say about it."""
+
+    words: int
+    sentence_like: bool  # more words than a scare quote has, or a sentence inside
+    title_case: bool  # a name in quotes ("New Kazakhstan"), unless it is the title
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _quoted(inner: str) -> _Quoted:
+    """``_Quoted`` of the text inside a quotation, read once per distinct quotation."""
+    words = _WORDS.findall(inner)
+    return _Quoted(len(words), len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner)),
+                   _is_title_case(words))
+
+
+class _Before(NamedTuple):
+    """An attribution in the sentence before a quotation, offsets into the text before it."""
+
+    how: str | None  # "before", "speech-noun", "naming", or None: no attribution there
+    #: None for a pronoun or "the expert": for "naming", the speaker of the reported speech
+    #: around the quotation, else (and for "before") the last named speaker.
+    speaker: Speaker | None
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
+def _attribution_before(before: str) -> _Before:
+    """The attribution in ``before`` (the sentence up to a quotation, at most 200 characters),
+    read once per distinct text."""
+    mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
+    if mb:
+        lead = before[:mb.start()]
+        named = pick_name(lead, 0)
+        role = _ROLE_AT_END.search(lead)
+        speaker: Speaker | None
+        if role and (named is None or (named.start is not None and named.start >= role.start()
+                                       and len(named.name.split()) == 1)):
+            speaker = Speaker(role.group().strip(), role.start(), role.start() + len(role.group().strip()))
+        else:
+            speaker = named or _speaker_at(lead.split(",")[-1].split()[-1] if lead.split() else "",
+                                           len(before))
+            conjoined = _CONJOINED_BEFORE.search(lead, 0, named.start) \
+                if named is not None and named.start is not None else None
+            if conjoined:  # "The EU and the US condemned "...""
+                at = conjoined.start("first")
+                speaker = Speaker(" ".join(before[at:named.end].split()), at, named.end)
+        if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
+            speaker = Speaker(None)
+        return _Before("before", speaker)
+    if _SPEECH_NOUN_BEFORE.search(before):
+        return _Before("speech-noun", Speaker(None))
+    mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
+    if mn:
+        return _Before("naming", _speaker_at(mn.group("subj") or "", mn.start()))
+    return _Before(None, None)
 
 
 @dataclass(frozen=True)
@@ -381,13 +451,13 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             sp = named_reported[next_reported]
             last = Speaker(sp.attrs["speaker"], sp.attrs["speaker_start"], sp.attrs["speaker_end"])
             next_reported += 1
-        inner = text[q.start + 1:q.end - 1]
-        words = _WORDS.findall(inner)
-        if not words:
+        quoted = _quoted(text[q.start + 1:q.end - 1])
+        if not quoted.words:
             continue
         after = text[q.end:min(len(text), q.end + 200)]
         sent_start, _ = _sentence_bounds(doc, q.start)
-        before = text[max(sent_start, q.start - 200):q.start]
+        before_start = max(sent_start, q.start - 200)
+        before = text[before_start:q.start]
         speaker: Speaker | None = None
         how = None
         m = after_matches[q.start]
@@ -403,47 +473,24 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
         if speaker is None:
-            mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
-            if mb:
-                lead = before[:mb.start()]
-                lead_at = q.start - len(before)
-                named = pick_name(lead, lead_at)
-                role = _ROLE_AT_END.search(lead)
-                if role and (named is None or (named.start is not None and named.start >= lead_at + role.start()
-                                               and len(named.name.split()) == 1)):
-                    speaker = Speaker(role.group().strip(), lead_at + role.start(),
-                                      lead_at + role.start() + len(role.group().strip()))
+            found = _attribution_before(before)
+            how = found.how
+            if found.speaker is not None:
+                speaker = _shifted(found.speaker, before_start)
+            elif how is not None:
+                enclosing = _enclosing(reported_sorted, q.start, reported_starts) if how == "naming" else None
+                if enclosing is not None:
+                    speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
+                                      enclosing.attrs["speaker_end"])
                 else:
-                    speaker = named or _speaker_from(
-                        lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
-                    conjoined = _CONJOINED_BEFORE.search(lead, 0, named.start - lead_at) \
-                        if named is not None and named.start is not None else None
-                    if conjoined:  # "The EU and the US condemned "...""
-                        at = lead_at + conjoined.start("first")
-                        speaker = Speaker(" ".join(text[at:named.end].split()), at, named.end)
-                if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
-                    speaker = Speaker(None)
-                how = "before"
-            elif _SPEECH_NOUN_BEFORE.search(before):
-                speaker, how = Speaker(None), "speech-noun"
-            else:
-                mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
-                if mn:
-                    subj = mn.group("subj") or ""
-                    enclosing = _enclosing(reported_sorted, q.start, reported_starts)
-                    if subj and _RESOLVABLE.fullmatch(subj) and enclosing is not None:
-                        speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
-                                          enclosing.attrs["speaker_end"])
-                    else:
-                        speaker = _speaker_from(subj, q.start - len(before) + mn.start(), last)
-                    how = "naming"
+                    speaker = last if last is not None and last.name else Speaker(None)
         if speaker is None:
             enclosing = _enclosing(reported_sorted, q.start, reported_starts)
             if enclosing is not None:
                 speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
                                   enclosing.attrs["speaker_end"])
                 how = "reported-around"
-        sentence_like = len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner))
+        sentence_like = quoted.sentence_like
         if not sentence_like and _SO_CALLED.search(before):
             speaker, how = None, None  # "so-called": the writer's distance, whoever speaks
         if how is None and not sentence_like:
@@ -481,10 +528,10 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
         if q.depth > 0 or q.start in direct:
             continue
         inner = text[q.start + 1:q.end - 1]
-        words = _WORDS.findall(inner)
-        if not words:
+        quoted = _quoted(inner)
+        if not quoted.words:
             continue
-        if _is_title_case(words) and _block_of(doc, q.start) != "title":
+        if quoted.title_case and _block_of(doc, q.start) != "title":
             continue  # a name in quotes ("New Kazakhstan", a programme), not a finding
         scare.append(_scare_span(q.start, q.end, inner, None))
 
@@ -494,8 +541,8 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
     for region in doc.body:
         for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
             inner = m.group("inner")
-            words = _WORDS.findall(inner)
-            if len(words) > SCARE_MAX_WORDS - 1 or _is_title_case(words) \
+            quoted = _quoted(inner)
+            if quoted.words > SCARE_MAX_WORDS - 1 or quoted.title_case \
                     or _inside_quotation(quote_starts, quotations, m.start()):
                 continue
             scare.append(_scare_span(m.start(), m.end(), inner, None))
@@ -565,7 +612,7 @@ def _according_reports(sentence: str) -> Iterator[_Report]:
         who = m.group("who")
         if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
             continue  # "according to plan", "according to various scenarios"
-        speaker = _context_free_speaker(who, m.start("who"))
+        speaker = _speaker_at(who, m.start("who"))
         before = sentence[:m.start()]
         if before.strip(" \"“”«»'‘’") == "":
             start, end = m.end(), len(sentence)
@@ -622,7 +669,7 @@ def _verb_reports(sentence: str, pattern: re.Pattern[str], stop: int, kind: str)
             skip = lead.end() if lead else 0
             speaker = Speaker(subj[skip:], m.start("subj") + skip, m.end("subj"))
         else:
-            speaker = _context_free_speaker(subj, m.start("subj"))
+            speaker = _speaker_at(subj, m.start("subj"))
         end = len(sentence)
         contrast = _CONTRAST.search(sentence, start, end)
         if contrast:
@@ -636,14 +683,6 @@ def _verb_reports(sentence: str, pattern: re.Pattern[str], stop: int, kind: str)
                                comma.start()) if comma else (start, start)
         if end > start:
             yield _Report(kind, start, end, speaker, m.start(), m.start("verb"))
-
-
-def _context_free_speaker(phrase: str, offset: int) -> Speaker | None:
-    """``_speaker_from(phrase, offset, last)`` where it does not depend on ``last``; None where
-    it does (a pronoun or "the expert", resolved to the last named speaker)."""
-    if _RESOLVABLE.fullmatch(phrase.strip(" ,")):
-        return None
-    return _speaker_from(phrase, offset, None)
 
 
 def _shifted(speaker: Speaker, offset: int) -> Speaker:
