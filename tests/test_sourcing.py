@@ -288,26 +288,3 @@ def test_the_expert_refers_back_to_a_person_not_an_organisation() -> None:
                    "that 12 people were injured. The expert believes the talks will fail.\n")
     found = {doc.text_of(s): s.attrs["speaker"] for s in doc.get("sourcing")}
     assert found["The expert"] == "Aliya Nurova"
-
-
-def test_a_repeated_sentence_yields_the_same_sources_wherever_it_stands() -> None:
-    """Sentences are read once per distinct text: offsets must still be each copy's own."""
-    sentence = "Political analyst Kazbek Beisebayev said the talks would fail."
-    doc = analysed(f"Trade talks resumed on Monday in the capital.\n\n{sentence}\n\nNothing changed. {sentence}\n")
-    found = [(s.label, doc.text_of(s), s.attrs["speaker"]) for s in doc.get("sourcing")]
-    named = ("named-source", "Political analyst Kazbek Beisebayev", "Kazbek Beisebayev")
-    assert found == [named, named]
-    assert doc.get("sourcing")[1].start > doc.get("sourcing")[0].end
-
-
-@pytest.mark.parametrize("text, run, sentence", [
-    ("Trade fell. The director of the centre, Andrei Kazantsev, said so.", "Andrei Kazantsev", "The"),
-    ("Russian President Vladimir Putin said so.", "Russian President Vladimir Putin", "Russian"),
-    ("So. The Health Ministry said so.", "Health Ministry", "The"),
-])
-def test_split_run_reads_the_run_as_split_role_and_name(text: str, run: str, sentence: str) -> None:
-    from framing.sourcing import split_role_and_name, split_run
-    start, sentence_start = text.index(run), text.index(sentence)
-    found = split_run(text, start, start + len(run), sentence_start)
-    assert found is not None
-    assert found == split_role_and_name(text, start, start + len(run), sentence_start)

@@ -184,25 +184,3 @@ def test_a_press_release_speaks_for_its_institution_in_its_own_voice():
     assert quotes(release, "reported") == [("the talks had been useful", "Mukhtar Tileuberdi")]
     news = run(text)  # the same sentence in a news story is the ministry quoted
     assert ("the border will stay open", "Ministry") in quotes(news, "reported")
-
-
-def test_a_repeated_sentence_takes_its_speaker_from_its_own_context():
-    """Sentences are read once per distinct text; a pronoun still resolves where it stands."""
-    repeated = "He said that the border would stay closed."
-    doc = run("Trade talks resumed on Monday in the capital.\n\n"
-              f"Political analyst Kazbek Beisebayev said that talks would fail. {repeated}\n\n"
-              f"Economist Dana Omarova said that prices would rise. {repeated}\n")
-    found = quotes(doc, "reported")
-    assert found == [("talks would fail", "Kazbek Beisebayev"), ("the border would stay closed", "Kazbek Beisebayev"),
-                     ("prices would rise", "Dana Omarova"), ("the border would stay closed", "Dana Omarova")]
-
-
-def test_a_repeated_quotation_gets_its_own_speaker_offsets():
-    """The text before a quotation is read once per distinct text; offsets are each copy's own."""
-    repeated = 'Analyst Aigul Kuspan added: "The border will stay closed for a long time."'
-    doc = run("Trade talks resumed on Monday in the capital.\n\n"
-              f"Talks would fail. {repeated}\n\nPrices rose sharply in the north. {repeated}\n")
-    direct = [s for s in doc.get("quotes") if s.label == "direct"]
-    assert [s.attrs["speaker"] for s in direct] == ["Aigul Kuspan", "Aigul Kuspan"]
-    assert [doc.text[s.attrs["speaker_start"]:s.attrs["speaker_end"]] for s in direct] == ["Aigul Kuspan"] * 2
-    assert direct[0].attrs["speaker_start"] < direct[1].attrs["speaker_start"]

@@ -21,11 +21,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Iterable, NamedTuple
-
-#: Distinct sentences whose reading an extractor keeps (voice.py, sourcing.py): reprints and
-#: wire copy repeat sentences across articles, and a sentence is read the same wherever it stands.
-SENTENCE_CACHE_SIZE = 4096
+from typing import Callable, Iterable, NamedTuple
 
 #: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
 #: to one character): in a text with one of them, the lowercased text cannot stand in.
@@ -87,13 +83,15 @@ class CaselessWords(CaselessPatterns):
         self._any_lowercase = re.compile(trie(lowered))
         self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
 
-    def occur_in_string(self, text: str) -> bool:
-        """Does one of the words lie inside ``text``? For short strings read once (a sentence):
-        lowered here, not through ``folded``, whose few slots hold whole documents."""
-        lowered = lowercase_stand_in(text)
-        if lowered is None:
-            return self._any_ignorecase.search(text) is not None
-        return self._any_lowercase.search(lowered) is not None
+    def finder(self, text: str) -> Callable[[int, int], bool]:
+        """A test "does one of the words lie inside ``text[start:end]``?" for one text.
+
+        Cheaper than a ``Gate`` when only some sentences ask: nothing is scanned up front.
+        """
+        lowered = folded(text)
+        pattern, haystack = ((self._any_ignorecase, text) if lowered is None
+                             else (self._any_lowercase, lowered))
+        return lambda start, end: pattern.search(haystack, start, end) is not None
 
 
 def literal_forms(alternation: str) -> list[str]:
@@ -194,14 +192,15 @@ SOURCING_VERBS = (
 _SPEECH_FORMS = frozenset(literal_forms(SPEECH_VERBS))
 _NAMING_FORMS = frozenset(literal_forms(NAMING_VERBS))
 #: Sourcing's gate takes "asked" too: its measure asks for the verbs again.
-_SOURCING_FORM = re.compile(trie(literal_forms(SOURCING_VERBS) + ["asked"]), re.IGNORECASE)
+_SOURCING_FORMS = frozenset(literal_forms(SOURCING_VERBS) + ["asked"])
+_SOURCING_FORM = re.compile(trie(_SOURCING_FORMS), re.IGNORECASE)
 #: Characters one of which stands right before a verb the patterns match: whitespace for
 #: voice.py, whitespace, a comma or a quote for sourcing.py.
 _BEFORE_VERB = "\\s,\"”’'"
 # Only the character before is consumed and the verb is looked ahead at, so that a verb
 # inside a longer one of another list ("think" in "does not think") is found too.
 _ANY_VERB_SOURCE = (rf"[{_BEFORE_VERB}](?=(?P<verb>"
-                    rf"{trie(_SPEECH_FORMS | _NAMING_FORMS | set(literal_forms(SOURCING_VERBS)) | {'asked'})})\b)")
+                    rf"{trie(_SPEECH_FORMS | _NAMING_FORMS | _SOURCING_FORMS)})\b)")
 _ANY_VERB = re.compile(_ANY_VERB_SOURCE)
 _ANY_VERB_IGNORECASE = re.compile(_ANY_VERB_SOURCE, re.IGNORECASE)
 
@@ -237,6 +236,7 @@ def verb_gates(text: str) -> VerbGates:
                 speech.append((start, end))
             elif as_written in _NAMING_FORMS:
                 naming.append((start, end))
-        if _SOURCING_FORM.fullmatch(m["verb"]):
+        verb = m["verb"]
+        if (verb in _SOURCING_FORMS) if lowered is not None else _SOURCING_FORM.fullmatch(verb):
             sourcing.append((start, end))
     return VerbGates(Gate(speech), Gate(naming), Gate(sourcing))

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterator
 
 from .document import Document, Span
-from .gates import SENTENCE_CACHE_SIZE, CaselessPatterns, CaselessWords, Gate, verb_gates
 from .gates import SOURCING_VERBS as _VERBS
+from .gates import CaselessPatterns, CaselessWords, Gate, verb_gates
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
@@ -206,11 +206,6 @@ class Attribution:
     anonymous: bool
     kind: str = "person"  # or "organisation" ("the Health Ministry said")
 
-    def shifted(self, offset: int) -> "Attribution":
-        """The same attribution ``offset`` characters further on."""
-        return Attribution(self.start + offset, self.end + offset, self.name, self.role,
-                           self.anonymous, self.kind)
-
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[start:end]`` with offsets into ``text`` (the pattern looks at
@@ -324,22 +319,26 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     return Attribution(span_start, name_tokens[-1][1], name, role, anonymous=False)
 
 
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _split_head(head: str, start: int) -> Attribution | None:
-    """``split_role_and_name`` of the run ``head[start:]``, offsets into ``head``."""
-    return split_role_and_name(head, start, len(head), 0)
+SplitRoleAndName = Callable[[int, int, int], "Attribution | None"]
 
 
-def split_run(text: str, start: int, end: int, sentence_start: int) -> Attribution | None:
-    """``split_role_and_name``, read once per distinct ``text[sentence_start:end]``.
+def memoised_split(text: str) -> SplitRoleAndName:
+    """``split_role_and_name`` over ``text``, each run read once.
 
-    It reads nothing outside that stretch, so the same words give the same answer anywhere.
+    A quotation's speaker is often the run a sentence pattern found too, and quotations
+    that continue a speaker repeat its offsets. One per document, so it cannot grow past it.
     """
-    found = _split_head(text[sentence_start:end], start - sentence_start)
-    return None if found is None else found.shifted(sentence_start)
+    memo: dict[tuple[int, int, int], Attribution | None] = {}
+
+    def split(start: int, end: int, sentence_start: int) -> Attribution | None:
+        key = (start, end, sentence_start)
+        if key not in memo:
+            memo[key] = split_role_and_name(text, start, end, sentence_start)
+        return memo[key]
+    return split
 
 
-def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
+def _classify_phrase(text: str, start: int, end: int, split: SplitRoleAndName) -> Attribution | None:
     """An attribution for a free phrase ("political analyst Kazbek Beisebayev", "him")."""
     phrase = text[start:end]
     if _PRONOUN.match(phrase.strip()):
@@ -351,7 +350,7 @@ def _classify_phrase(text: str, start: int, end: int) -> Attribution | None:
     runs = list(_NAME_RUN_PATTERN.finditer(phrase))
     last = runs[-1] if runs and start + runs[-1].end() >= end - 1 else None
     if last is not None:
-        found = split_run(text, start + last.start(), start + last.end(), start)
+        found = split(start + last.start(), start + last.end(), start)
         if found is not None:
             return found
     # No name: a role alone ("the observer", "a source in the ministry").
@@ -396,17 +395,18 @@ def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
     return verb_gates(text).sourcing, Gate.caseless(_GATE_ACCORDING, text)
 
 
-def find_attributions(doc: Document) -> Iterator[Attribution]:
+def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> Iterator[Attribution]:
     """Attributions sentence by sentence over the kept body (titles and headings excluded).
 
     Each pattern runs only on sentences with the words it needs (gates), and a pattern that
-    ends in its verb stops at the sentence's last verb: no match can start after it. What a
-    sentence yields depends on its words and those gates alone, so it is read once per
-    distinct sentence (``_sentence_attributions``).
+    ends in its verb stops at the sentence's last verb: no match can start after it.
     """
     text = doc.text
+    split = split or memoised_split(text)
     verb, according = _verb_and_according_gates(text)
     anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
+    # Asked only of sentences with a verb: looked up then, not scanned for up front.
+    source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
     sentences = doc.sentences
     starts = [sentence.start for sentence in sentences]
     verb_hit, anonymity_hit = verb.sentences_hit(starts), anonymity.sentences_hit(starts)
@@ -416,67 +416,55 @@ def find_attributions(doc: Document) -> Iterator[Attribution]:
         if sentence.attrs.get("block") in {"title", "heading"}:
             continue
         s0, s1 = sentence.start, sentence.end
-        # Where the sentence's last verb ends (in the sentence): patterns ending in a verb stop there.
-        verb_end = verb.last_end(s0, s1) - s0 if i in verb_hit else 0
-        gates = (i in anonymity_hit, i in source_hit, i in according_hit, verb_end)
-        for found in _sentence_attributions(text[s0:s1], gates):
-            yield found.shifted(s0)
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _sentence_attributions(chunk: str, gates: tuple[bool, bool, bool, int]) -> tuple[Attribution, ...]:
-    """The attributions of one sentence, offsets into it; ``gates`` as ``find_attributions`` finds
-    them (anonymity, source, "according", where the last verb ends: 0 for no verb)."""
-    return tuple(_read_sentence(chunk, *gates))
-
-
-def _read_sentence(chunk: str, has_anonymity: bool, has_source: bool, has_according: bool,
-                   verb_end: int) -> Iterator[Attribution]:
-    has_verb = verb_end > 0
-    has_source_noun = has_verb and _GATE_SOURCE_NOUN.occur_in_string(chunk)
-    anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
-                      (has_anonymity, len(chunk)), (has_source, len(chunk)))
-    for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
-        if not gate:
+        has_verb, has_anonymity = i in verb_hit, i in anonymity_hit
+        has_source, has_according = i in source_hit, i in according_hit
+        chunk = text[s0:s1]
+        # Where the sentence's last verb ends (in the chunk): patterns ending in a verb stop there.
+        verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
+        has_source_noun = has_verb and source_noun(s0, s1)
+        anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
+                          (has_anonymity, len(chunk)), (has_source, len(chunk)))
+        for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
+            if not gate:
+                continue
+            for m in pattern.finditer(chunk, 0, stop):
+                yield Attribution(s0 + m.start(), s0 + m.end(), None, None, anonymous=True)
+        if has_according:
+            for m in _ACCORDING_TO.finditer(chunk):
+                a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
+                found = _classify_phrase(text, a, b, split)
+                if found:
+                    yield found
+        if not has_verb:
             continue
-        for m in pattern.finditer(chunk, 0, stop):
-            yield Attribution(m.start(), m.end(), None, None, anonymous=True)
-    if has_according:
-        for m in _ACCORDING_TO.finditer(chunk):
-            a, b = _free_phrase_bounds(chunk, m.start("who"), m.end("who"))
-            found = _classify_phrase(chunk, a, b)
+        for m in _VERB_THEN_WHO.finditer(chunk) if _PUNCTUATION_THEN_VERB.search(chunk) else ():
+            a, b = _free_phrase_bounds(text, s0 + m.start("who"), s0 + m.end("who"))
+            found = _classify_phrase(text, a, b, split)
             if found:
                 yield found
-    if not has_verb:
-        return
-    for m in _VERB_THEN_WHO.finditer(chunk) if _PUNCTUATION_THEN_VERB.search(chunk) else ():
-        a, b = _free_phrase_bounds(chunk, m.start("who"), m.end("who"))
-        found = _classify_phrase(chunk, a, b)
-        if found:
-            yield found
-    for m in _APPOSITIVE.finditer(chunk, 0, verb_end) \
-            if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
-        yield Attribution(m.start(), m.end("name"), " ".join(m.group("name").split()),
-                          " ".join(m.group("role").split()), anonymous=False)
-    has_single_role = _GATE_SINGLE_ROLE.occur_in_string(chunk)
-    for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
-        a, b = m.start("who"), m.end("who")
-        yield Attribution(a, b, None, " ".join(chunk[a:b].split()), anonymous=True)
-    for m in _ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
-        found = _classify_phrase(chunk, m.start("who"), m.end("who"))
-        if found:
-            yield found
-    for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end) \
-            if _ORGANISATION_NOUN.search(chunk, 0, verb_end) else ():
-        a, b = m.start("org"), m.end("org")
-        yield Attribution(a, b, " ".join(chunk[a:b].split()), None, anonymous=False, kind="organisation")
-    for m in _WHO_THEN_VERB.finditer(chunk, 0, verb_end):
-        found = split_run(chunk, m.start("name"), m.end("name"), 0)
-        if found:
-            yield found
+        for m in _APPOSITIVE.finditer(chunk, 0, verb_end) \
+                if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
+            yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
+                              " ".join(m.group("role").split()), anonymous=False)
+        has_single_role = single_role(s0, s1)
+        for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
+            a, b = s0 + m.start("who"), s0 + m.end("who")
+            yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
+        for m in _ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
+            found = _classify_phrase(text, s0 + m.start("who"), s0 + m.end("who"), split)
+            if found:
+                yield found
+        for m in _LOWER_ORGANISATION_THEN_VERB.finditer(chunk, 0, verb_end) \
+                if _ORGANISATION_NOUN.search(chunk, 0, verb_end) else ():
+            a, b = s0 + m.start("org"), s0 + m.end("org")
+            yield Attribution(a, b, " ".join(text[a:b].split()), None, anonymous=False, kind="organisation")
+        for m in _WHO_THEN_VERB.finditer(chunk, 0, verb_end):
+            found = split(s0 + m.start("name"), s0 + m.end("name"), s0)
+            if found:
+                yield found
 
 
-def _from_quotes(doc: Document) -> Iterator[Attribution]:
+def _from_quotes(doc: Document, split: SplitRoleAndName) -> Iterator[Attribution]:
     """Speakers the quotation extractor found ("quotes" spans with speaker offsets)."""
     for quote in doc.get("quotes"):
         start, end = quote.attrs.get("speaker_start"), quote.attrs.get("speaker_end")
@@ -485,7 +473,7 @@ def _from_quotes(doc: Document) -> Iterator[Attribution]:
             sentence = None if i is None else doc.sentences[i]
             if sentence is None or sentence.attrs.get("block") in {"title", "heading"}:
                 continue
-            found = split_run(doc.text, start, end, sentence.start)
+            found = split(start, end, sentence.start)
             if found:
                 yield found
 
@@ -543,11 +531,12 @@ def with_appositive_role(text: str, found: Attribution) -> Attribution:
 
 def source_spans(doc: Document) -> list[Span]:
     """Named and anonymous source findings of ``doc``."""
-    own = list(find_attributions(doc))
+    split = memoised_split(doc.text)
+    own = list(find_attributions(doc, split))
     # A quotation's speaker is taken when it looks like a person: a role, a full name,
     # or a surname this article already cites.
     surnames = {a.name.split()[-1] for a in own if a.name}
-    quoted = [a for a in _from_quotes(doc) if a.role or a.anonymous is False and a.name
+    quoted = [a for a in _from_quotes(doc, split) if a.role or a.anonymous is False and a.name
               and (len(a.name.split()) >= 2 or a.name in surnames)]
     candidates = [with_appositive_role(doc.text, a) for a in own + quoted]
     chosen = select_attributions(candidates)

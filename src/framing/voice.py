@@ -20,12 +20,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Iterator, NamedTuple
+from typing import ClassVar, Iterable, Iterator
 
 from .document import Document, Span
 from .gates import NAMING_VERBS as _NAMING_VERBS
-from .gates import SENTENCE_CACHE_SIZE, Gate, literal_forms, trie, verb_gates
 from .gates import SPEECH_VERBS as _SPEECH_VERBS
+from .gates import Gate, literal_forms, trie, verb_gates
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -211,93 +211,23 @@ def pick_name(text: str, offset: int) -> Speaker | None:
 
 def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
     """A speaker for an attribution phrase: a name, else a resolved pronoun or role."""
-    found = _speaker_at(phrase, offset)
-    if found is None:
-        return last if last is not None and last.name else Speaker(None)
-    return found
-
-
-def _speaker_at(phrase: str, offset: int) -> Speaker | None:
-    """``_phrase_speaker(phrase)`` with offsets ``offset`` further on."""
-    found = _phrase_speaker(phrase)
-    return None if found is None else _shifted(found, offset)
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _phrase_speaker(phrase: str) -> Speaker | None:
-    """The speaker an attribution phrase names, offsets into it; None for a pronoun or "the
-    expert", which refer back to the last named speaker (found in context)."""
     phrase_stripped = phrase.strip(" ,")
     if _RESOLVABLE.fullmatch(phrase_stripped):
-        return None
+        return last if last is not None and last.name else Speaker(None)
     if phrase_stripped in _TITLES:
         return Speaker(None)
     lead = _LEADING_CONJUNCTION.match(phrase_stripped)
     role = phrase_stripped[lead.end():] if lead else phrase_stripped
     if _ROLE_ONLY.fullmatch(role) and not _RESOLVABLE.fullmatch(role):
-        at = phrase.find(role)
+        at = offset + phrase.find(role)
         return Speaker(role, at, at + len(role))  # "some Western commentators", not "Western"
-    named = pick_name(phrase, 0)
+    named = pick_name(phrase, offset)
     if named is not None:
         return named
-    return Speaker(phrase_stripped) if phrase_stripped else Speaker(None)
-
-
-class _Quoted(NamedTuple):
-    """What the words inside a quotation say about it."""
-
-    words: int
-    sentence_like: bool  # more words than a scare quote has, or a sentence inside
-    title_case: bool  # a name in quotes ("New Kazakhstan"), unless it is the title
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _quoted(inner: str) -> _Quoted:
-    """``_Quoted`` of the text inside a quotation, read once per distinct quotation."""
-    words = _WORDS.findall(inner)
-    return _Quoted(len(words), len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner)),
-                   _is_title_case(words))
-
-
-class _Before(NamedTuple):
-    """An attribution in the sentence before a quotation, offsets into the text before it."""
-
-    how: str | None  # "before", "speech-noun", "naming", or None: no attribution there
-    #: None for a pronoun or "the expert": for "naming", the speaker of the reported speech
-    #: around the quotation, else (and for "before") the last named speaker.
-    speaker: Speaker | None
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _attribution_before(before: str) -> _Before:
-    """The attribution in ``before`` (the sentence up to a quotation, at most 200 characters),
-    read once per distinct text."""
-    mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
-    if mb:
-        lead = before[:mb.start()]
-        named = pick_name(lead, 0)
-        role = _ROLE_AT_END.search(lead)
-        speaker: Speaker | None
-        if role and (named is None or (named.start is not None and named.start >= role.start()
-                                       and len(named.name.split()) == 1)):
-            speaker = Speaker(role.group().strip(), role.start(), role.start() + len(role.group().strip()))
-        else:
-            speaker = named or _speaker_at(lead.split(",")[-1].split()[-1] if lead.split() else "",
-                                           len(before))
-            conjoined = _CONJOINED_BEFORE.search(lead, 0, named.start) \
-                if named is not None and named.start is not None else None
-            if conjoined:  # "The EU and the US condemned "...""
-                at = conjoined.start("first")
-                speaker = Speaker(" ".join(before[at:named.end].split()), at, named.end)
-        if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
-            speaker = Speaker(None)
-        return _Before("before", speaker)
-    if _SPEECH_NOUN_BEFORE.search(before):
-        return _Before("speech-noun", Speaker(None))
-    mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
-    if mn:
-        return _Before("naming", _speaker_at(mn.group("subj") or "", mn.start()))
-    return _Before(None, None)
+    if _RESOLVABLE.fullmatch(phrase_stripped) and last is not None and last.name:
+        return last
+    return Speaker(phrase_stripped or None) if phrase_stripped and not _RESOLVABLE.fullmatch(
+        phrase_stripped) else Speaker(None)
 
 
 @dataclass(frozen=True)
@@ -406,30 +336,103 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     sentences = doc.sentences
     starts = [sentence.start for sentence in sentences]
     according_hit = according_gate.sentences_hit(starts)
-    speech_hit, naming_hit = speech_gate.sentences_hit(starts), naming_gate.sentences_hit(starts)
+    gated_patterns = ((_REPORTED, speech_gate, speech_gate.sentences_hit(starts), "speech-verb"),
+                      (_NAMING, naming_gate, naming_gate.sentences_hit(starts), "naming-verb"))
     # Sentences no gate hits are skipped whole; nothing in them would change ``last``.
-    for i in sorted(according_hit | speech_hit | naming_hit):
+    gated = sorted(according_hit.union(*(hit for _, _, hit, _ in gated_patterns)))
+    for i in gated:
         sentence = sentences[i]
-        s0 = sentence.start
-        while next_named < len(named_after) and named_after[next_named].start < s0:
+        s_text = text[sentence.start:sentence.end]
+        while next_named < len(named_after) and named_after[next_named].start < sentence.start:
             candidate = named_after[next_named]
             if last is None or last.start is None or candidate.start > last.start:
                 last = candidate
             next_named += 1
-        # Where the sentence's last verb of each kind ends: the verb patterns stop there.
-        speech_stop = speech_gate.last_end(s0, sentence.end) - s0 if i in speech_hit else 0
-        naming_stop = naming_gate.last_end(s0, sentence.end) - s0 if i in naming_hit else 0
-        for report in _sentence_reports(text[s0:sentence.end], i in according_hit,
-                                        speech_stop, naming_stop):
-            if report.verb_start is not None and (
-                    _follows_closing_quote(text, s0 + report.match_start)  # '..." X said'
-                    or _inside_quotation(quote_starts, quotations, s0 + report.verb_start)):
-                continue
-            speaker = _shifted(report.speaker, s0) if report.speaker is not None \
-                else last if last is not None and last.name else Speaker(None)
-            reported.append(_reported_span(s0 + report.start, s0 + report.end, speaker, report.kind))
-            if speaker.name and speaker.start is not None:
-                last = speaker
+        for m in _ACCORDING.finditer(s_text) if i in according_hit else ():
+            who = m.group("who")
+            if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
+                continue  # "according to plan", "according to various scenarios"
+            speaker = _speaker_from(who, sentence.start + m.start("who"), last)
+            before = s_text[:m.start()]
+            if before.strip(" \"“”«»'‘’") == "":
+                start, end = sentence.start + m.end(), sentence.end
+                comma = s_text.find(",", m.end())
+                if 0 <= comma - m.end() <= 2:
+                    start = sentence.start + comma + 1
+            else:
+                clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+                start, end = sentence.start + clause + 1, sentence.start + m.start()
+            if before.strip(" \"“”«»'‘’") == "":
+                apposition = _APPOSITION_AFTER.match(s_text[m.end():])
+                if apposition:
+                    start = sentence.start + m.end() + apposition.end()
+            start, end = _trim(text, start, end)
+            if end > start:
+                reported.append(_reported_span(start, end, speaker, "according-to"))
+                last = speaker if speaker.name and speaker.start is not None else last
+        for pattern, gate, hit, kind in gated_patterns:
+            if i not in hit:
+                continue  # a cheap test first: most sentences have no speech verb
+            stop = gate.last_end(sentence.start, sentence.end) - sentence.start
+            for m, match_end, has_that in _subject_verb_matches(pattern, s_text, stop):
+                subj, verb = m.group("subj"), m.group("verb")
+                if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
+                    continue
+                if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
+                    continue
+                if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
+                    continue  # "The EU condemned the arrests": the outlet describing an act
+                if _follows_closing_quote(text, sentence.start + m.start()):
+                    continue  # '..." X said': the attribution of a direct quotation
+                if _inside_quotation(quote_starts, quotations, sentence.start + m.start("verb")):
+                    continue
+                start = sentence.start + match_end
+                if verb in {"told", "tells"} and not has_that:
+                    addressee = _ADDRESSEE.match(text, start, sentence.end)
+                    if addressee:
+                        start = addressee.end()
+                    if len(_WORDS.findall(text, start, sentence.end)) < 2:
+                        continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
+                if kind == "naming-verb":
+                    rest = s_text[match_end:]
+                    as_match = _AS.search(rest)
+                    obj = _OBJECT_THEN_COMPLEMENT.match(rest)
+                    if as_match and (verb.startswith(("descri", "character", "referred"))
+                                     or as_match.start() < 60):
+                        start = sentence.start + match_end + as_match.end()
+                    elif obj:
+                        start = sentence.start + match_end + obj.end()
+                    else:
+                        continue  # "called an election": not naming anything
+                if subj.strip() in _TITLES:
+                    continue  # "Often described as ...": no speaker, not speech
+                appos = m.group("appos")
+                appos_name = pick_name(appos, sentence.start + m.start("appos")) if appos else None
+                if appos_name is not None and len(appos_name.name.split()) >= 2:
+                    speaker = appos_name  # "The director of X, Andrei Kazantsev, reminds that"
+                elif _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
+                    lead = _LEADING_CONJUNCTION.match(subj)
+                    skip = lead.end() if lead else 0
+                    speaker = Speaker(subj[skip:], sentence.start + m.start("subj") + skip,
+                                      sentence.start + m.end("subj"))
+                else:
+                    speaker = _speaker_from(subj, sentence.start + m.start("subj"), last)
+                end = sentence.end
+                contrast = _CONTRAST.search(text, start, end)
+                if contrast:
+                    end = contrast.start()
+                start, end = _trim(text, start, end)
+                if kind == "speech-verb" and not has_that \
+                        and _ADVERBIAL_TAIL.fullmatch(text, start, max(start, end)):
+                    # "Protests spread, the ministry said on Friday.": what was said came before.
+                    subj_at = sentence.start + m.start("subj")
+                    comma = _COMMA_BEFORE_SUBJECT.search(text, sentence.start, subj_at)
+                    start, end = _trim(text, _clause_start(text, sentence.start, comma.start()),
+                                       comma.start()) if comma else (start, start)
+                if end > start:
+                    reported.append(_reported_span(start, end, speaker, kind))
+                    if speaker.name and speaker.start is not None:
+                        last = speaker
 
     if doc.meta.kind == "press-release":
         # "The Ministry stresses that ...": in its own press release the institution is the
@@ -451,13 +454,13 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             sp = named_reported[next_reported]
             last = Speaker(sp.attrs["speaker"], sp.attrs["speaker_start"], sp.attrs["speaker_end"])
             next_reported += 1
-        quoted = _quoted(text[q.start + 1:q.end - 1])
-        if not quoted.words:
+        inner = text[q.start + 1:q.end - 1]
+        words = _WORDS.findall(inner)
+        if not words:
             continue
         after = text[q.end:min(len(text), q.end + 200)]
         sent_start, _ = _sentence_bounds(doc, q.start)
-        before_start = max(sent_start, q.start - 200)
-        before = text[before_start:q.start]
+        before = text[max(sent_start, q.start - 200):q.start]
         speaker: Speaker | None = None
         how = None
         m = after_matches[q.start]
@@ -473,24 +476,47 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
         if speaker is None:
-            found = _attribution_before(before)
-            how = found.how
-            if found.speaker is not None:
-                speaker = _shifted(found.speaker, before_start)
-            elif how is not None:
-                enclosing = _enclosing(reported_sorted, q.start, reported_starts) if how == "naming" else None
-                if enclosing is not None:
-                    speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
-                                      enclosing.attrs["speaker_end"])
+            mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
+            if mb:
+                lead = before[:mb.start()]
+                lead_at = q.start - len(before)
+                named = pick_name(lead, lead_at)
+                role = _ROLE_AT_END.search(lead)
+                if role and (named is None or (named.start is not None and named.start >= lead_at + role.start()
+                                               and len(named.name.split()) == 1)):
+                    speaker = Speaker(role.group().strip(), lead_at + role.start(),
+                                      lead_at + role.start() + len(role.group().strip()))
                 else:
-                    speaker = last if last is not None and last.name else Speaker(None)
+                    speaker = named or _speaker_from(
+                        lead.split(",")[-1].split()[-1] if lead.split() else "", q.start, last)
+                    conjoined = _CONJOINED_BEFORE.search(lead, 0, named.start - lead_at) \
+                        if named is not None and named.start is not None else None
+                    if conjoined:  # "The EU and the US condemned "...""
+                        at = lead_at + conjoined.start("first")
+                        speaker = Speaker(" ".join(text[at:named.end].split()), at, named.end)
+                if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
+                    speaker = Speaker(None)
+                how = "before"
+            elif _SPEECH_NOUN_BEFORE.search(before):
+                speaker, how = Speaker(None), "speech-noun"
+            else:
+                mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
+                if mn:
+                    subj = mn.group("subj") or ""
+                    enclosing = _enclosing(reported_sorted, q.start, reported_starts)
+                    if subj and _RESOLVABLE.fullmatch(subj) and enclosing is not None:
+                        speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
+                                          enclosing.attrs["speaker_end"])
+                    else:
+                        speaker = _speaker_from(subj, q.start - len(before) + mn.start(), last)
+                    how = "naming"
         if speaker is None:
             enclosing = _enclosing(reported_sorted, q.start, reported_starts)
             if enclosing is not None:
                 speaker = Speaker(enclosing.attrs["speaker"], enclosing.attrs["speaker_start"],
                                   enclosing.attrs["speaker_end"])
                 how = "reported-around"
-        sentence_like = quoted.sentence_like
+        sentence_like = len(words) > SCARE_MAX_WORDS or bool(_SENTENCE_INSIDE.search(inner))
         if not sentence_like and _SO_CALLED.search(before):
             speaker, how = None, None  # "so-called": the writer's distance, whoever speaks
         if how is None and not sentence_like:
@@ -528,10 +554,10 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
         if q.depth > 0 or q.start in direct:
             continue
         inner = text[q.start + 1:q.end - 1]
-        quoted = _quoted(inner)
-        if not quoted.words:
+        words = _WORDS.findall(inner)
+        if not words:
             continue
-        if quoted.title_case and _block_of(doc, q.start) != "title":
+        if _is_title_case(words) and _block_of(doc, q.start) != "title":
             continue  # a name in quotes ("New Kazakhstan", a programme), not a finding
         scare.append(_scare_span(q.start, q.end, inner, None))
 
@@ -541,8 +567,8 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
     for region in doc.body:
         for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
             inner = m.group("inner")
-            quoted = _quoted(inner)
-            if quoted.words > SCARE_MAX_WORDS - 1 or quoted.title_case \
+            words = _WORDS.findall(inner)
+            if len(words) > SCARE_MAX_WORDS - 1 or _is_title_case(words) \
                     or _inside_quotation(quote_starts, quotations, m.start()):
                 continue
             scare.append(_scare_span(m.start(), m.end(), inner, None))
@@ -573,123 +599,6 @@ def _subject_verb_matches(pattern: re.Pattern[str], sentence: str,
         end = m.end() if that is None else that.end()
         yield m, end, that is not None
         pos = end
-
-
-class _Report(NamedTuple):
-    """Reported speech found in one sentence, offsets into it, before its context is known."""
-
-    kind: str  # "according-to", "speech-verb" or "naming-verb"
-    start: int
-    end: int
-    #: None for a pronoun or "the expert": the last named speaker before it, found in context.
-    speaker: Speaker | None
-    #: Where a verb pattern's match and its verb start (None for "according to"): a match
-    #: right after a closing quote or inside a quotation is no reported speech.
-    match_start: int | None = None
-    verb_start: int | None = None
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
-def _sentence_reports(sentence: str, according: bool, speech_stop: int,
-                      naming_stop: int) -> tuple[_Report, ...]:
-    """The reported speech of one sentence, read once per distinct sentence.
-
-    ``according`` says whether the "according" gate hit it and the stops where its last
-    speech and naming verbs end (0 for none). What the sentence's neighbours decide (the
-    last speaker, the quotations around it) is left to ``find_quotes``.
-    """
-    reports = list(_according_reports(sentence)) if according else []
-    for pattern, stop, kind in ((_REPORTED, speech_stop, "speech-verb"),
-                                (_NAMING, naming_stop, "naming-verb")):
-        if stop:
-            reports += _verb_reports(sentence, pattern, stop, kind)
-    return tuple(reports)
-
-
-def _according_reports(sentence: str) -> Iterator[_Report]:
-    """ "According to X, ..." and "..., according to X." in one sentence."""
-    for m in _ACCORDING.finditer(sentence):
-        who = m.group("who")
-        if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
-            continue  # "according to plan", "according to various scenarios"
-        speaker = _speaker_at(who, m.start("who"))
-        before = sentence[:m.start()]
-        if before.strip(" \"“”«»'‘’") == "":
-            start, end = m.end(), len(sentence)
-            comma = sentence.find(",", m.end())
-            if 0 <= comma - m.end() <= 2:
-                start = comma + 1
-            apposition = _APPOSITION_AFTER.match(sentence[m.end():])
-            if apposition:
-                start = m.end() + apposition.end()
-        else:
-            clause = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
-            start, end = clause + 1, m.start()
-        start, end = _trim(sentence, start, end)
-        if end > start:
-            yield _Report("according-to", start, end, speaker)
-
-
-def _verb_reports(sentence: str, pattern: re.Pattern[str], stop: int, kind: str) -> Iterator[_Report]:
-    """A subject and a speech (or naming) verb, and what they say, in one sentence."""
-    for m, match_end, has_that in _subject_verb_matches(pattern, sentence, stop):
-        subj, verb = m.group("subj"), m.group("verb")
-        if verb in _BARE_VERBS and not _PLURAL_SUBJECT.fullmatch(subj):
-            continue
-        if verb in _NOUN_LIKE_VERBS and kind == "speech-verb" and not has_that:
-            continue
-        if verb in _OBJECT_VERBS and kind == "speech-verb" and not has_that:
-            continue  # "The EU condemned the arrests": the outlet describing an act
-        start = match_end
-        if verb in {"told", "tells"} and not has_that:
-            addressee = _ADDRESSEE.match(sentence, start)
-            if addressee:
-                start = addressee.end()
-            if len(_WORDS.findall(sentence, start)) < 2:
-                continue  # "..., Vaishali Krishna tells ILNA.": nothing said here
-        if kind == "naming-verb":
-            rest = sentence[match_end:]
-            as_match = _AS.search(rest)
-            obj = _OBJECT_THEN_COMPLEMENT.match(rest)
-            if as_match and (verb.startswith(("descri", "character", "referred"))
-                             or as_match.start() < 60):
-                start = match_end + as_match.end()
-            elif obj:
-                start = match_end + obj.end()
-            else:
-                continue  # "called an election": not naming anything
-        if subj.strip() in _TITLES:
-            continue  # "Often described as ...": no speaker, not speech
-        appos = m.group("appos")
-        appos_name = pick_name(appos, m.start("appos")) if appos else None
-        if appos_name is not None and len(appos_name.name.split()) >= 2:
-            speaker: Speaker | None = appos_name  # "The director of X, Andrei Kazantsev, reminds that"
-        elif _ROLE_ONLY.fullmatch(subj) and not _RESOLVABLE.fullmatch(subj):
-            lead = _LEADING_CONJUNCTION.match(subj)
-            skip = lead.end() if lead else 0
-            speaker = Speaker(subj[skip:], m.start("subj") + skip, m.end("subj"))
-        else:
-            speaker = _speaker_at(subj, m.start("subj"))
-        end = len(sentence)
-        contrast = _CONTRAST.search(sentence, start, end)
-        if contrast:
-            end = contrast.start()
-        start, end = _trim(sentence, start, end)
-        if kind == "speech-verb" and not has_that \
-                and _ADVERBIAL_TAIL.fullmatch(sentence, start, max(start, end)):
-            # "Protests spread, the ministry said on Friday.": what was said came before.
-            comma = _COMMA_BEFORE_SUBJECT.search(sentence, 0, m.start("subj"))
-            start, end = _trim(sentence, _clause_start(sentence, 0, comma.start()),
-                               comma.start()) if comma else (start, start)
-        if end > start:
-            yield _Report(kind, start, end, speaker, m.start(), m.start("verb"))
-
-
-def _shifted(speaker: Speaker, offset: int) -> Speaker:
-    """``speaker`` with its offsets ``offset`` characters further on."""
-    if speaker.start is None or speaker.end is None:
-        return speaker
-    return Speaker(speaker.name, speaker.start + offset, speaker.end + offset)
 
 
 def _named_after_speakers(quotations: list[Quotation],
