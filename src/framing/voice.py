@@ -20,7 +20,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator, NamedTuple
 
 from .document import Document, Span
 from .gates import NAMING_VERBS as _NAMING_VERBS
@@ -170,8 +170,9 @@ _INSERTED_NOTE = re.compile(
     r"(?P<by>[^\s()][^()]{0,40}?)?\s*\)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Speaker:
+class Speaker(NamedTuple):
+    """Who speaks, with offsets where the text names them (a tuple: made for every attribution)."""
+
     name: str | None
     start: int | None = None
     end: int | None = None
@@ -230,8 +231,9 @@ def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
         phrase_stripped) else Speaker(None)
 
 
-@dataclass(frozen=True)
-class Quotation:
+class Quotation(NamedTuple):
+    """A paired quotation, quote marks included; ``depth`` 0 at the top level."""
+
     start: int
     end: int
     depth: int
