@@ -122,3 +122,12 @@ def test_verb_gates_find_what_a_scan_of_each_list_alone_finds(text):
                                      re.IGNORECASE)], text)
     assert (hits(gates.speech), hits(gates.naming), hits(gates.sourcing)) == \
         (hits(speech), hits(naming), hits(sourcing))
+
+
+@pytest.mark.parametrize("text", ["Named, unnamed and NAMES", "an anonymous source", "İdentified namename", "none"])
+def test_caseless_words_gate_finds_what_a_scan_per_word_finds(text):
+    words = CaselessWords("name", "identified", "anonym")
+    def hits(gate: Gate) -> list[tuple[int, int]]:
+        return list(zip(gate._hits, gate._last_ends))
+    assert hits(words.gate(text)) == hits(Gate.caseless(words, text))
+    assert hits(Gate.of_literals(["name"], text.lower())) == hits(Gate.scan([re.compile("name")], text.lower()))

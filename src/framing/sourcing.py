@@ -389,7 +389,7 @@ _GATE_ACCORDING = CaselessWords("according")
 @functools.lru_cache(maxsize=2)
 def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
     """The verb and "according" gates of ``text``, cached for the sourcing measure."""
-    return verb_gates(text).sourcing, Gate.caseless(_GATE_ACCORDING, text)
+    return verb_gates(text).sourcing, _GATE_ACCORDING.gate(text)
 
 
 def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> Iterator[Attribution]:
@@ -401,7 +401,7 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
     text = doc.text
     split = split or memoised_split(text)
     verb, according = _verb_and_according_gates(text)
-    anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
+    anonymity, source = _GATE_ANONYMITY.gate(text), _GATE_SOURCE.gate(text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
     source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
     sentences = doc.sentences

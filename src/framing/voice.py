@@ -105,7 +105,7 @@ _REPORTED = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_S
 _THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 # Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
 # have whitespace before the verb and a word boundary after it (gates.verb_gates).
-_GATE_ACCORDING = (re.compile("ccording"),)
+_GATE_ACCORDING = ("ccording",)
 # The same words as prefix tries (gates.py), anywhere: a cheap first test on the text before a
 # quotation, and the verb lists of _BEFORE_QUOTE, _AFTER_QUOTE and _BEFORE_NAMING, which try
 # them at every position. A verb there is followed by a non-word character or the end, so a
@@ -324,7 +324,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     quote_starts = [q.start for q in quotations]
     gates = verb_gates(text)
     speech_gate, naming_gate = gates.speech, gates.naming
-    according_gate = Gate.scan(_GATE_ACCORDING, text)
+    according_gate = Gate.of_literals(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
