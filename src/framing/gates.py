@@ -94,7 +94,6 @@ class CaselessWords(CaselessPatterns):
                              else (self._any_lowercase, lowered))
         return lambda start, end: pattern.search(haystack, start, end) is not None
 
-
     def gate(self, text: str) -> "Gate":
         """Where the words occur in ``text`` regardless of case (``Gate.caseless``, found with
         ``str.find`` on the lowercased text, which jumps to a literal faster than ``re``)."""
