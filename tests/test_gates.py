@@ -4,7 +4,8 @@ import re
 import pytest
 
 from framing import sourcing, voice
-from framing.gates import CaselessPatterns, CaselessWords, Gate, folded, literal_forms, trie
+from framing.gates import (NAMING_VERBS, SOURCING_VERBS, SPEECH_VERBS, CaselessPatterns, CaselessWords, Gate,
+                           folded, literal_forms, trie, verb_gates)
 
 
 @pytest.mark.parametrize("text", [
@@ -98,3 +99,35 @@ def test_verb_gate_hits_are_the_verbs_the_patterns_match(module, name, extra, be
     """Patterns ending in a verb stop at the last gate hit (Gate.last_end): sound only if
     every verb a pattern can match is a gate hit ending where the pattern's verb ends."""
     assert _clashes(literal_forms(getattr(module, name)) + extra, before) == []
+
+
+def test_no_verb_of_one_list_ends_where_a_longer_verb_of_another_goes_on():
+    """verb_gates finds the longest verb of all lists at a place: it must be each list's own."""
+    every = literal_forms(SPEECH_VERBS) + literal_forms(NAMING_VERBS) + literal_forms(SOURCING_VERBS) + ["asked"]
+    assert _clashes(sorted(set(every)), before="") == []
+
+
+@pytest.mark.parametrize("text", [
+    "He does not think so, she think.", "they SAID, 'Said' \"said ſaid", "İ said. He doesn't think; ,asked",
+    "Points Out the is sure is Sure pointed out x", "Said. said\u00a0said\tsays, described as",
+    "She has been called a hero, he is convinced, they referred to it.", "no verbs here",
+])
+def test_verb_gates_find_what_a_scan_of_each_list_alone_finds(text):
+    def hits(gate: Gate) -> list[tuple[int, int]]:
+        return list(zip(gate._hits, gate._last_ends))
+    gates = verb_gates(text)
+    speech = Gate.scan([re.compile(rf"\s(?:{trie(literal_forms(SPEECH_VERBS))})\b")], text)
+    naming = Gate.scan([re.compile(rf"\s(?:{trie(literal_forms(NAMING_VERBS))})\b")], text)
+    sourcing = Gate.scan([re.compile(rf"[\s,\"”’'](?:{trie(literal_forms(SOURCING_VERBS) + ['asked'])})\b",
+                                     re.IGNORECASE)], text)
+    assert (hits(gates.speech), hits(gates.naming), hits(gates.sourcing)) == \
+        (hits(speech), hits(naming), hits(sourcing))
+
+
+@pytest.mark.parametrize("text", ["Named, unnamed and NAMES", "an anonymous source", "İdentified namename", "none"])
+def test_caseless_words_gate_finds_what_a_scan_per_word_finds(text):
+    words = CaselessWords("name", "identified", "anonym")
+    def hits(gate: Gate) -> list[tuple[int, int]]:
+        return list(zip(gate._hits, gate._last_ends))
+    assert hits(words.gate(text)) == hits(Gate.caseless(words, text))
+    assert hits(Gate.of_literals(["name"], text.lower())) == hits(Gate.scan([re.compile("name")], text.lower()))

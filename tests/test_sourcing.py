@@ -288,3 +288,18 @@ def test_the_expert_refers_back_to_a_person_not_an_organisation() -> None:
                    "that 12 people were injured. The expert believes the talks will fail.\n")
     found = {doc.text_of(s): s.attrs["speaker"] for s in doc.get("sourcing")}
     assert found["The expert"] == "Aliya Nurova"
+
+
+def test_sentences_overlapping_are_those_a_span_overlaps() -> None:
+    """The measure finds the sentences with evidence span by span; each must be one a span overlaps."""
+    import random
+
+    from framing.sourcing import _sentences_overlapping
+    rng = random.Random(7)
+    for _ in range(200):
+        bounds = sorted(rng.sample(range(100), 12))
+        sentences = [(a, b) for a, b in zip(bounds[::2], bounds[1::2])] + [(bounds[-1], bounds[-1])]
+        spans = [Span(a, a + rng.randrange(0, 15), "x") for a in rng.sample(range(100), 4)]
+        expected = {i for i, (start, end) in enumerate(sentences)
+                    if any(span.start < end and start < span.end for span in spans)}
+        assert _sentences_overlapping([s for s, _ in sentences], [e for _, e in sentences], spans) == expected

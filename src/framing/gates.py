@@ -21,7 +21,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 #: Letters that ``re.IGNORECASE`` folds to an ASCII letter but ``str.lower`` does not (or not
 #: to one character): in a text with one of them, the lowercased text cannot stand in.
@@ -73,13 +73,14 @@ class CaselessPatterns:
 class CaselessWords(CaselessPatterns):
     """Literal ASCII words found regardless of case."""
 
-    __slots__ = ("_any_lowercase", "_any_ignorecase")
+    __slots__ = ("_words", "_any_lowercase", "_any_ignorecase")
 
     def __init__(self, *words: str) -> None:
         if not all(word.isascii() for word in words):
             raise ValueError(f"caseless gate words must be ASCII: {words!r}")
         lowered = [word.lower() for word in words]
         super().__init__(*(re.escape(word) for word in lowered))
+        self._words = tuple(lowered)
         self._any_lowercase = re.compile(trie(lowered))
         self._any_ignorecase = re.compile(trie(lowered), re.IGNORECASE)
 
@@ -92,6 +93,12 @@ class CaselessWords(CaselessPatterns):
         pattern, haystack = ((self._any_ignorecase, text) if lowered is None
                              else (self._any_lowercase, lowered))
         return lambda start, end: pattern.search(haystack, start, end) is not None
+
+    def gate(self, text: str) -> "Gate":
+        """Where the words occur in ``text`` regardless of case (``Gate.caseless``, found with
+        ``str.find`` on the lowercased text, which jumps to a literal faster than ``re``)."""
+        lowered = folded(text)
+        return Gate.caseless(self, text) if lowered is None else Gate.of_literals(self._words, lowered)
 
 
 def literal_forms(alternation: str) -> list[str]:
@@ -140,6 +147,17 @@ class Gate:
         return cls(m.span() for pattern in patterns for m in pattern.finditer(text))
 
     @classmethod
+    def of_literals(cls, words: Iterable[str], text: str) -> "Gate":
+        """Where any of ``words`` occurs in ``text``, as a scan for each would find them."""
+        spans = []
+        for word in words:
+            at = text.find(word)
+            while at >= 0:
+                spans.append((at, at + len(word)))
+                at = text.find(word, at + len(word))
+        return cls(spans)
+
+    @classmethod
     def caseless(cls, patterns: CaselessPatterns, text: str) -> "Gate":
         """Where ``patterns`` match in ``text`` regardless of case."""
         return cls.scan(*patterns.patterns_for(text))
@@ -163,3 +181,80 @@ class Gate:
         if i == 0 or self._hits[i - 1] < start:
             return end
         return min(self._last_ends[i - 1], end)
+
+
+#: Verbs of speech and belief that attribute what follows or precedes to a speaker (voice.py).
+SPEECH_VERBS = (
+    r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
+    r"emphasi[sz]ed|emphasi[sz]es|explained|explains|believes|believed|believe|thinks|think|"
+    r"argued|argues|argue|claimed|claims|claim|warned|warns|warn|reminds|reminded|insisted|insists|"
+    r"concluded|concludes|declared|declares|announced|announces|wrote|writes|agreed|agrees|agree|"
+    r"pointed out|points out|point out|assured|assures|recalled|recalls|admitted|admits|"
+    r"acknowledged|acknowledges|suggested|suggests|asserted|asserts|replied|replies|commented|"
+    r"comments|observed|observes|continued|continues|is convinced|is sure|is certain|considers|"
+    r"predicted|predicts|expects|hopes|fears|urged|urges|promised|promises|vowed|vows|"
+    r"accused|accuses|condemned|condemns|denied|denies|confirmed|confirms|asked|asks|"
+    r"complained|complains|reported|reports|put it")
+#: Verbs that name what something is ("described X as", "called it") (voice.py).
+NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
+               r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
+#: Verbs that attribute speech or belief to a cited source (sourcing.py).
+SOURCING_VERBS = (
+    r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|believed|thinks|"
+    r"thought|reminds|reminded|concluded|concludes|explained|explains|argued|argues|warned|"
+    r"warns|claimed|claims|stressed|stresses|emphasi[sz]ed|insisted|insists|pointed out|"
+    r"points out|declared|announced|recalled|recalls|commented|suggested|admitted|confirmed|"
+    r"confirms|is sure|was sure|is convinced|was convinced|does not think|did not think|"
+    r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
+
+_SPEECH_FORMS = frozenset(literal_forms(SPEECH_VERBS))
+_NAMING_FORMS = frozenset(literal_forms(NAMING_VERBS))
+#: Sourcing's gate takes "asked" too: its measure asks for the verbs again.
+_SOURCING_FORMS = frozenset(literal_forms(SOURCING_VERBS) + ["asked"])
+_SOURCING_FORM = re.compile(trie(_SOURCING_FORMS), re.IGNORECASE)
+#: Characters one of which stands right before a verb the patterns match: whitespace for
+#: voice.py, whitespace, a comma or a quote for sourcing.py.
+_BEFORE_VERB = "\\s,\"”’'"
+# Only the character before is consumed and the verb is looked ahead at, so that a verb
+# inside a longer one of another list ("think" in "does not think") is found too.
+_ANY_VERB_SOURCE = (rf"[{_BEFORE_VERB}](?=(?P<verb>"
+                    rf"{trie(_SPEECH_FORMS | _NAMING_FORMS | _SOURCING_FORMS)})\b)")
+_ANY_VERB = re.compile(_ANY_VERB_SOURCE)
+_ANY_VERB_IGNORECASE = re.compile(_ANY_VERB_SOURCE, re.IGNORECASE)
+
+
+class VerbGates(NamedTuple):
+    """Where the verb lists occur in one text: a hit runs from the character before the verb
+    to the verb's end."""
+
+    speech: Gate  # SPEECH_VERBS after whitespace, in lower case as written (voice.py)
+    naming: Gate  # NAMING_VERBS after whitespace, in lower case as written (voice.py)
+    sourcing: Gate  # SOURCING_VERBS and "asked" after _BEFORE_VERB, in any case (sourcing.py)
+
+
+@functools.lru_cache(maxsize=2)
+def verb_gates(text: str) -> VerbGates:
+    """The verb gates of ``text`` from one scan, for the quote and sourcing extractors and the
+    sourcing measure, which ask in turn.
+
+    Each list's hits are those of a scan for that list alone: the scan finds, at each
+    position, the longest verb of all lists, and no verb of one list ends where a longer
+    verb of another goes on (tests/test_gates.py), so the longest is each list's own.
+    """
+    lowered = folded(text)
+    pattern, haystack = (_ANY_VERB_IGNORECASE, text) if lowered is None else (_ANY_VERB, lowered)
+    speech: list[tuple[int, int]] = []
+    naming: list[tuple[int, int]] = []
+    sourcing: list[tuple[int, int]] = []
+    for m in pattern.finditer(haystack):
+        start, verb_start, end = m.start(), m.start("verb"), m.end("verb")
+        if text[start].isspace():
+            as_written = text[verb_start:end]
+            if as_written in _SPEECH_FORMS:
+                speech.append((start, end))
+            elif as_written in _NAMING_FORMS:
+                naming.append((start, end))
+        verb = m["verb"]
+        if (verb in _SOURCING_FORMS) if lowered is not None else _SOURCING_FORM.fullmatch(verb):
+            sourcing.append((start, end))
+    return VerbGates(Gate(speech), Gate(naming), Gate(sourcing))

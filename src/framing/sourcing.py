@@ -23,22 +23,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, NamedTuple
 
 from .document import Document, Span
-from .gates import CaselessPatterns, CaselessWords, Gate, literal_forms, trie
+from .gates import SOURCING_VERBS as _VERBS
+from .gates import CaselessPatterns, CaselessWords, Gate, verb_gates
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
-# Verbs that attribute speech or belief to a source.
-_VERBS = (r"said|says|say|stated|told|tells|noted|notes|added|adds|believes|believed|thinks|"
-          r"thought|reminds|reminded|concluded|concludes|explained|explains|argued|argues|warned|"
-          r"warns|claimed|claims|stressed|stresses|emphasi[sz]ed|insisted|insists|pointed out|"
-          r"points out|declared|announced|recalled|recalls|commented|suggested|admitted|confirmed|"
-          r"confirms|is sure|was sure|is convinced|was convinced|does not think|did not think|"
-          r"doesn't think|expects|expected|predicts|predicted|assured|replied|answered")
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
 # Words taken whole ("*+"): a name run is followed by a space or a comma, so giving letters
@@ -201,9 +193,8 @@ _REPRINT_LINE = re.compile(
     r"(?:this is )?a translation of\b.*)")
 
 
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """One cited source found in a sentence, before spans are made."""
+class Attribution(NamedTuple):
+    """One cited source found in a sentence, before spans are made (a tuple: cheap to make)."""
 
     start: int
     end: int
@@ -387,7 +378,6 @@ _PUNCTUATION_THEN_VERB = re.compile(rf"[,\"”’']\s*(?:{_VERBS_BEFORE_WHO})")
 # Every verb pattern has whitespace, a comma or a quote right before its verb. The verb and
 # "according" gates ignore case: the same gates serve the case-sensitive patterns here and
 # the caseless _ATTRIBUTED_PRONOUN of the sourcing measure, which asks for them again.
-_GATE_VERB = CaselessPatterns(rf"[\s,\"”’'](?:{trie(literal_forms(_VERBS) + ['asked'])})\b")
 _GATE_ANONYMITY = CaselessWords("name", "identified", "anonym", "publicly")
 _GATE_SOURCE = CaselessWords("source")
 _GATE_SOURCE_NOUN = CaselessWords("source", "official", "diplomat", "insider", "aide", "officer",
@@ -399,7 +389,7 @@ _GATE_ACCORDING = CaselessWords("according")
 @functools.lru_cache(maxsize=2)
 def _verb_and_according_gates(text: str) -> tuple[Gate, Gate]:
     """The verb and "according" gates of ``text``, cached for the sourcing measure."""
-    return Gate.caseless(_GATE_VERB, text), Gate.caseless(_GATE_ACCORDING, text)
+    return verb_gates(text).sourcing, _GATE_ACCORDING.gate(text)
 
 
 def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> Iterator[Attribution]:
@@ -411,7 +401,7 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
     text = doc.text
     split = split or memoised_split(text)
     verb, according = _verb_and_according_gates(text)
-    anonymity, source = Gate.caseless(_GATE_ANONYMITY, text), Gate.caseless(_GATE_SOURCE, text)
+    anonymity, source = _GATE_ANONYMITY.gate(text), _GATE_SOURCE.gate(text)
     # Asked only of sentences with a verb: looked up then, not scanned for up front.
     source_noun, single_role = _GATE_SOURCE_NOUN.finder(text), _GATE_SINGLE_ROLE.finder(text)
     sentences = doc.sentences
@@ -644,19 +634,17 @@ _ATTRIBUTED_PRONOUN = re.compile(
 _SOURCE_LABELS = {"named-source", "anonymous-source"}
 
 
-def _overlap_test(spans: list[Span]) -> Callable[[int, int], bool]:
-    """A test "does any of ``spans`` overlap ``[start, end)``?" in O(log n) per call.
+def _sentences_overlapping(starts: list[int], ends: list[int], spans: list[Span]) -> set[int]:
+    """Indices of the sentences (sorted, not overlapping, from ``starts`` to ``ends``) that one
+    of ``spans`` overlaps.
 
-    Among the spans starting before ``end``, the one ending last decides.
+    Found span by span, each a run of sentences found by bisection: an article has far
+    fewer sources and quotations than sentences.
     """
-    ordered = sorted(spans, key=lambda s: s.start)
-    starts = [s.start for s in ordered]
-    last_ends = list(itertools.accumulate((s.end for s in ordered), max))
-
-    def overlaps(start: int, end: int) -> bool:
-        i = bisect.bisect_left(starts, end)
-        return i > 0 and last_ends[i - 1] > start
-    return overlaps
+    overlapped: set[int] = set()
+    for span in spans:
+        overlapped.update(range(bisect.bisect_right(ends, span.start), bisect.bisect_left(starts, span.end)))
+    return overlapped
 
 
 @register_measure("sourcing", requires=("sentences", "sourcing"))
@@ -671,16 +659,14 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
     evidence = [s for s in findings if s.label in _SOURCE_LABELS] + vague + \
         [q for q in quotes if q.attrs.get("speaker")]
     sentences = [s for s in doc.sentences if s.attrs.get("block") not in {"title", "heading"}]
-    overlaps_evidence = _overlap_test(evidence)
+    starts = [s.start for s in sentences]
+    with_evidence = _sentences_overlapping(starts, [s.end for s in sentences], evidence)
     # The pronoun pattern needs a verb or "according": only sentences the gates hit can match.
     verb, according = _verb_and_according_gates(doc.text)
-    starts = [s.start for s in sentences]
     may_have_pronoun = verb.sentences_hit(starts) | according.sentences_hit(starts)
-    attributed = 0
-    for i, sentence in enumerate(sentences):
-        if overlaps_evidence(sentence.start, sentence.end) \
-                or i in may_have_pronoun and _ATTRIBUTED_PRONOUN.search(doc.text_of(sentence)):
-            attributed += 1
+    attributed = len(with_evidence) + sum(
+        1 for i in may_have_pronoun - with_evidence
+        if _ATTRIBUTED_PRONOUN.search(doc.text_of(sentences[i])))
     bylines = [s for s in doc.get("layout") if s.label == "byline"]
     speakers = sorted({str(s.attrs["speaker"]) for s in named})
     return {

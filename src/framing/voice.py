@@ -20,10 +20,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator, NamedTuple
 
 from .document import Document, Span
-from .gates import Gate, literal_forms, trie
+from .gates import NAMING_VERBS as _NAMING_VERBS
+from .gates import SPEECH_VERBS as _SPEECH_VERBS
+from .gates import Gate, literal_forms, trie, verb_gates
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -37,19 +39,6 @@ _QUOTE_CHARS = set(_OPENERS + _CLOSERS + '"')
 _QUOTE_CHAR = re.compile(r'["“”«»„]')
 _CLOSING_QUOTE = re.compile(r'["”»]')
 
-_SPEECH_VERBS = (
-    r"said|says|say|stated|states|told|tells|noted|notes|added|adds|stressed|stresses|"
-    r"emphasi[sz]ed|emphasi[sz]es|explained|explains|believes|believed|believe|thinks|think|"
-    r"argued|argues|argue|claimed|claims|claim|warned|warns|warn|reminds|reminded|insisted|insists|"
-    r"concluded|concludes|declared|declares|announced|announces|wrote|writes|agreed|agrees|agree|"
-    r"pointed out|points out|point out|assured|assures|recalled|recalls|admitted|admits|"
-    r"acknowledged|acknowledges|suggested|suggests|asserted|asserts|replied|replies|commented|"
-    r"comments|observed|observes|continued|continues|is convinced|is sure|is certain|considers|"
-    r"predicted|predicts|expects|hopes|fears|urged|urges|promised|promises|vowed|vows|"
-    r"accused|accuses|condemned|condemns|denied|denies|confirmed|confirms|asked|asks|"
-    r"complained|complains|reported|reports|put it")
-_NAMING_VERBS = r"described|describes|describe|called|calls|call|termed|terms|branded|brands|" \
-                r"labell?ed|labels|dubbed|dubs|characteri[sz]ed|characteri[sz]es|referred to"
 # Words are taken whole ("*+", "++"): what follows one in every pattern is a space, a comma or
 # the end, so giving letters back never helps a match, and ``re`` no longer tries it.
 _NAME_WORD = r"[A-Z][\w’'-]*+\.?"
@@ -115,12 +104,8 @@ _CONJOINED_BEFORE = re.compile(rf"(?P<first>(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+{_NA
 _REPORTED = re.compile(rf"(?<![\w-]){_SUBJECT}{_APPOSITION}{_AUX}\s+(?P<verb>{_SPEECH_VERBS})\b")
 _THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 # Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
-# have whitespace before the verb and a word boundary after it; one scan finds both kinds,
-# told apart by the word: one trie of both lists costs less per space than two groups, and
-# finds the same words (no form ends where another goes on: tests/test_gates.py).
-_SPEECH_FORMS = frozenset(literal_forms(_SPEECH_VERBS))
-_GATE_VERBS = re.compile(rf"\s{trie(_SPEECH_FORMS | set(literal_forms(_NAMING_VERBS)))}\b")
-_GATE_ACCORDING = (re.compile("ccording"),)
+# have whitespace before the verb and a word boundary after it (gates.verb_gates).
+_GATE_ACCORDING = ("ccording",)
 # The same words as prefix tries (gates.py), anywhere: a cheap first test on the text before a
 # quotation, and the verb lists of _BEFORE_QUOTE, _AFTER_QUOTE and _BEFORE_NAMING, which try
 # them at every position. A verb there is followed by a non-word character or the end, so a
@@ -185,8 +170,9 @@ _INSERTED_NOTE = re.compile(
     r"(?P<by>[^\s()][^()]{0,40}?)?\s*\)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Speaker:
+class Speaker(NamedTuple):
+    """Who speaks, with offsets where the text names them (a tuple: made for every attribution)."""
+
     name: str | None
     start: int | None = None
     end: int | None = None
@@ -245,8 +231,9 @@ def _speaker_from(phrase: str, offset: int, last: Speaker | None) -> Speaker:
         phrase_stripped) else Speaker(None)
 
 
-@dataclass(frozen=True)
-class Quotation:
+class Quotation(NamedTuple):
+    """A paired quotation, quote marks included; ``depth`` 0 at the top level."""
+
     start: int
     end: int
     depth: int
@@ -329,23 +316,15 @@ def analyse_voice(doc: Document) -> VoiceAnalysis:
     return VoiceAnalysis(quotes=quotes, scare_quotes=find_scare_quotes(doc, quotes, quotations))
 
 
-def _verb_gates(text: str) -> tuple[Gate, Gate]:
-    """Where ``text`` has a speech verb and where a naming verb, from one scan."""
-    speech: list[tuple[int, int]] = []
-    naming: list[tuple[int, int]] = []
-    for m in _GATE_VERBS.finditer(text):
-        (speech if m[0][1:] in _SPEECH_FORMS else naming).append(m.span())
-    return Gate(speech), Gate(naming)
-
-
 def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> list[Span]:
     """Reported speech and direct quotations with their speakers (the "quotes" spans)."""
     text = doc.text
     if quotations is None:
         quotations = pair_quotes(text, doc.body)
     quote_starts = [q.start for q in quotations]
-    speech_gate, naming_gate = _verb_gates(text)
-    according_gate = Gate.scan(_GATE_ACCORDING, text)
+    gates = verb_gates(text)
+    speech_gate, naming_gate = gates.speech, gates.naming
+    according_gate = Gate.of_literals(_GATE_ACCORDING, text)
     reported: list[Span] = []
     last: Speaker | None = None
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
