@@ -6,7 +6,7 @@ import json
 import pytest
 
 from framing.document import ArticleMeta, Document, Span
-from framing.results import encode_compact, article_json, article_to_dict, ordered_findings
+from framing.results import compact_encoder, encode_compact, article_json, article_to_dict, ordered_findings
 
 KEYS = ("cues", "sourcing")
 
@@ -43,6 +43,15 @@ def test_streamed_analysis_json_parses_to_to_dict(seeds_result) -> None:
 ])
 def test_the_compact_encoder_writes_what_json_dumps_writes(value) -> None:
     assert encode_compact(value) == json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [
+    {"b": 1, "a": {"d": [1.5, None], "c": "\u00e9"}, "when": __import__("datetime").date(2026, 1, 2)},
+    [{"z": 1, "y": object.__name__}], "plain",
+])
+def test_a_sorting_encoder_with_a_default_writes_what_json_dumps_writes(value) -> None:
+    encode = compact_encoder(sort_keys=True, default=str)
+    assert encode(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def test_the_compact_encoder_refuses_what_json_refuses() -> None:

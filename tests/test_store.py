@@ -57,6 +57,22 @@ def test_sentence_rows_point_into_the_original_text(corpus_copy: Path, tmp_path:
         assert result.document(article_id).text[start:end] == text
 
 
+def test_a_store_is_built_with_its_indexes_and_a_plain_journal(corpus_copy: Path, tmp_path: Path) -> None:
+    """The indexes are made after the rows and the build runs without a journal; what is left
+    on disk is an ordinary database with both indexes, readable by any SQLite."""
+    path = save_store(framing.analyze(corpus_copy), tmp_path / "c.sqlite")
+    con = sqlite3.connect(path)
+    indexes = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+    plan = " ".join(str(row) for row in con.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM findings WHERE article_id = 'alpha-1'"))
+    con.close()
+    assert {"findings_by_article", "sentences_by_article"} <= indexes
+    assert mode == "delete"
+    assert "findings_by_article" in plan
+    assert not list(tmp_path.glob(".c.sqlite.*"))
+
+
 def test_reused_when_fresh_and_rebuilt_when_a_file_changes(corpus_copy: Path, tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     assert load_or_analyse(corpus_copy, store=path).status == "created"

@@ -226,20 +226,23 @@ def article_to_dict(doc: Document, findings: list[tuple[str, Span]]) -> dict[str
 encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
 
 
-def _compact_encoder() -> Callable[[Any], str]:
-    """``json.JSONEncoder(ensure_ascii=False).encode``, set up once: that method makes its C
-    encoder (this same ``c_make_encoder`` call) anew on every call, which costs as much as
-    encoding a span's few attributes. Without the check for circular references: what is
-    encoded here (span attributes, article metadata and metrics) holds plain values only."""
+def compact_encoder(sort_keys: bool = False,
+                    default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """``json.JSONEncoder(ensure_ascii=False, sort_keys=..., default=...).encode``, set up once:
+    that method makes its C encoder (this same ``c_make_encoder`` call) anew on every call,
+    which costs as much as encoding a span's few attributes. Without the check for circular
+    references: what is encoded here (span attributes, article metadata and metrics,
+    section rows) holds plain values only."""
     make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
     if make is None:  # no C accelerator: the ordinary encoder
-        return json.JSONEncoder(ensure_ascii=False).encode
-    chunks = make(None, json.JSONEncoder().default, encode_string, None, ": ", ", ", False, False, True)
+        return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, default=default).encode
+    chunks = make(None, default or json.JSONEncoder().default, encode_string, None, ": ", ", ",
+                  sort_keys, False, True)
     return lambda value: "".join(chunks(value, 0))
 
 
 #: ``json.dumps(value, ensure_ascii=False)`` of plain values, without its per-call set-up.
-encode_compact = _compact_encoder()
+encode_compact = compact_encoder()
 _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 
