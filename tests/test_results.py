@@ -57,3 +57,31 @@ def test_a_sorting_encoder_with_a_default_writes_what_json_dumps_writes(value) -
 def test_the_compact_encoder_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
         encode_compact({"when": object()})
+
+
+def test_article_json_is_the_same_when_attribute_tails_are_remembered() -> None:
+    """The second write of an article reads every shared mapping's tail from the table;
+    a mapping that overrides a fixed field is still merged by the encoder."""
+    from framing.document import frozen_attrs
+
+    text = "One two three four."
+    shared, clash = frozen_attrs({"block": "paragraph"}), frozen_attrs({"text": "x", "key": "k"})
+    doc = Document(text=text, meta=ArticleMeta(id="a", outlet="o", source="s"))
+    doc.spans["sentences"] = [Span(0, 3, "sentence", shared), Span(4, 7, "sentence", shared)]
+    doc.spans["cues"] = [Span(0, 3, "c", clash), Span(8, 13, "c", clash), Span(14, 18, "c", shared)]
+    findings = ordered_findings(doc, KEYS)
+    expected = json.dumps(article_to_dict(doc, findings), ensure_ascii=False)
+    assert [article_json(doc, findings) for _ in range(3)] == [expected] * 3
+
+
+def test_attribute_tails_stay_within_their_limit() -> None:
+    from types import MappingProxyType
+
+    from framing.results import AttrsTails
+
+    tails = AttrsTails(limit=2)
+    mappings = [MappingProxyType({"n": i}) for i in range(5)]
+    for attrs in [m for m in mappings for _ in range(2)]:
+        assert tails.learn(attrs) == (f', "n": {attrs["n"]}}}',) * 2
+    assert len(tails.span) == len(tails.finding) == 2
+    assert tails.learn(MappingProxyType({"start": 1}))[0] != ', "start": 1}'

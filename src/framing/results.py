@@ -11,11 +11,12 @@ import gc
 import json
 import platform
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from . import __version__
 from .corpus import Corpus
-from .document import Document, Span, attrs_memo
+from .document import Document, Span
 from .pipeline import AnalysisConfig
 
 SCHEMA = "framing.analysis/1"
@@ -197,7 +198,8 @@ class AnalysisResult:
         encoded = (self.documents.iter_encoded() if getattr(self.documents, "has_encoded", False)
                    else (article_json(doc, self.findings(doc)) for doc in self.documents))
         for i, line in enumerate(encoded):
-            yield ("\n  " if i == 0 else ",\n  ") + line
+            yield "\n  " if i == 0 else ",\n  "  # apart from the line: no copy of it
+            yield line
         yield "\n ]" if self.documents else "]"
         for name, section in self.sections.items():
             if name not in ("schema", "provenance", "corpus", "articles", "skipped"):
@@ -247,61 +249,114 @@ _SPAN_FIELDS = frozenset({"start", "end", "label", "text"})
 _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 
 
-def _encode_attrs(attrs: Mapping[str, Any]) -> tuple[str, bool, bool]:
-    """The attributes as the end of a span's JSON object (``', "block": "title"}'``), and
-    whether they clash with a span's fixed fields, and with a finding's."""
-    encoded = encode_compact(dict(attrs))
-    return ("}" if encoded == "{}" else ", " + encoded[1:],
-            not _SPAN_FIELDS.isdisjoint(attrs), not _FINDING_FIELDS.isdisjoint(attrs))
+#: The tail of attributes that override a fixed field: such a row is built as a dict instead.
+_CLASH = "\0clash"
 
 
-#: Encoded once per shared attribute mapping, for every analysis.json this process writes.
-_attrs_json = attrs_memo(_encode_attrs)
+class AttrsTails:
+    """Span attributes as the end of a span's JSON object (``', "block": "title"}'``), or
+    ``_CLASH`` when they override a fixed field, per attribute mapping.
+
+    ``span`` and ``finding`` are plain dicts keyed by the mapping's identity, so the loop
+    over an article's ~120 spans looks a tail up without a Python call. Spans share a few
+    mappings, so each shared one is encoded once; a mapping is remembered the second time
+    it comes (the many that one span has alone would fill the bounded table first), and
+    kept, so that its id is not reused while it is remembered.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.span: dict[int, str] = {}
+        self.finding: dict[int, str] = {}
+        self._kept: list[Mapping[str, Any]] = []
+        self._seen_once: dict[int, Mapping[str, Any]] = {}
+
+    def learn(self, attrs: Mapping[str, Any]) -> tuple[str, str]:
+        """The tails of ``attrs`` as a span's and as a finding's, remembered if seen before."""
+        encoded = encode_compact(_plain_dict(attrs))
+        tail = "}" if encoded == "{}" else ", " + encoded[1:]
+        tails = (tail if _SPAN_FIELDS.isdisjoint(attrs) else _CLASH,
+                 tail if _FINDING_FIELDS.isdisjoint(attrs) else _CLASH)
+        key = id(attrs)
+        if self._seen_once.pop(key, None) is attrs and len(self._kept) < self.limit:
+            self._kept.append(attrs)
+            self.span[key], self.finding[key] = tails
+        else:
+            if len(self._seen_once) >= self.limit:
+                self._seen_once.clear()
+            self._seen_once[key] = attrs
+        return tails
 
 
-def _spans_json(spans: Sequence[Span], text: str) -> str:
-    """``json.dumps([s.to_dict(text) for s in spans], ensure_ascii=False)``, built from pieces."""
-    pieces = []
+def _plain_dict(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """A dict the C encoder takes: a span's read-only mapping copies its dict in one call,
+    six times faster than ``dict(attrs)`` reading it key by key."""
+    return attrs.copy() if isinstance(attrs, (dict, MappingProxyType)) else dict(attrs)
+
+
+#: Attribute tails for every analysis.json this process writes.
+_TAILS = AttrsTails()
+
+
+def _add_spans(out: list[str], spans: Sequence[Span], text: str) -> None:
+    """Append ``json.dumps([s.to_dict(text) for s in spans], ensure_ascii=False)`` to ``out``
+    in pieces, each span one f-string: no dict per span, and no join but the article's."""
+    if not spans:
+        out.append("[]")
+        return
+    tails, sep = _TAILS.span, "["
     for span in spans:
-        tail, clashes, _ = _attrs_json(span.attrs)
-        if clashes:  # an attribute overrides a fixed field: let the encoder merge them
-            pieces.append(encode_compact(span.to_dict(text)))
-            continue
-        pieces.append(f'{{"start": {span.start}, "end": {span.end}, "label": {encode_string(span.label)}, '
-                      f'"text": {encode_string(text[span.start:span.end])}{tail}')
-    return "[" + ", ".join(pieces) + "]"
+        attrs = span.attrs
+        tail = tails.get(id(attrs)) or _TAILS.learn(attrs)[0]
+        if tail is _CLASH:  # an attribute overrides a fixed field: let the encoder merge them
+            out.append(sep + encode_compact(span.to_dict(text)))
+        else:
+            out.append(f'{sep}{{"start": {span.start}, "end": {span.end}, "label": '
+                       f'{encode_string(span.label)}, "text": {encode_string(text[span.start:span.end])}{tail}')
+        sep = ", "
+    out.append("]")
 
 
-def _findings_json(findings: list[tuple[str, Span]], text: str) -> str:
-    """``json.dumps([finding_to_dict(...) ...], ensure_ascii=False)``, built from pieces."""
-    pieces = []
+def _add_findings(out: list[str], findings: list[tuple[str, Span]], text: str) -> None:
+    """Append ``json.dumps([finding_to_dict(...) ...], ensure_ascii=False)`` to ``out``."""
+    if not findings:
+        out.append("[]")
+        return
+    tails, sep = _TAILS.finding, "["
     for key, span in findings:
-        tail, _, clashes = _attrs_json(span.attrs)
-        if clashes:
-            pieces.append(encode_compact(finding_to_dict(key, span, text)))
-            continue
-        pieces.append(f'{{"key": {encode_string(key)}, "category": {encode_string(span.label)}, '
-                      f'"text": {encode_string(text[span.start:span.end])}, "start": {span.start}, '
-                      f'"end": {span.end}{tail}')
-    return "[" + ", ".join(pieces) + "]"
+        attrs = span.attrs
+        tail = tails.get(id(attrs)) or _TAILS.learn(attrs)[1]
+        if tail is _CLASH:
+            out.append(sep + encode_compact(finding_to_dict(key, span, text)))
+        else:
+            out.append(f'{sep}{{"key": {encode_string(key)}, "category": {encode_string(span.label)}, '
+                       f'"text": {encode_string(text[span.start:span.end])}, "start": {span.start}, '
+                       f'"end": {span.end}{tail}')
+        sep = ", "
+    out.append("]")
 
 
 def article_json(doc: Document, findings: list[tuple[str, Span]]) -> str:
     """``article_to_dict`` as one line of JSON, exactly as ``json.dumps(..., ensure_ascii=False)``
     writes it, but with each span written from a few pieces: an article has about 120 spans,
-    and building a dict for each was most of the time analysis.json took."""
+    and building a dict for each was most of the time analysis.json took. The pieces are
+    joined once, for the whole line."""
     text = doc.text
     finding_keys = {f for f, _ in findings}
     other_keys = sorted(k for k in doc.spans if k not in ARTICLE_SPAN_KEYS and k not in finding_keys)
     head = encode_compact({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
-    parts = [head[:-1]]
+    out = [head[:-1]]
     for key in ARTICLE_SPAN_KEYS:
-        parts.append(f", {encode_string(key)}: {_spans_json(doc.get(key), text)}")
-    parts.append(f', "findings": {_findings_json(findings, text)}, "spans": ')
-    parts.append("{" + ", ".join(f"{encode_string(k)}: {_spans_json(doc.get(k), text)}"
-                                 for k in other_keys) + "}")
-    parts.append("}")
-    return "".join(parts)
+        out.append(f", {encode_string(key)}: ")
+        _add_spans(out, doc.get(key), text)
+    out.append(', "findings": ')
+    _add_findings(out, findings, text)
+    out.append(', "spans": {')
+    for i, key in enumerate(other_keys):
+        out.append(f"{', ' if i else ''}{encode_string(key)}: ")
+        _add_spans(out, doc.get(key), text)
+    out.append("}}")
+    return "".join(out)
 
 
 def base_provenance(config: AnalysisConfig) -> dict[str, Any]:
