@@ -74,14 +74,14 @@ def test_article_json_is_the_same_when_attribute_tails_are_remembered() -> None:
     assert [article_json(doc, findings) for _ in range(3)] == [expected] * 3
 
 
-def test_attribute_tails_stay_within_their_limit() -> None:
+def test_an_attribute_memo_computes_once_per_mapping_and_stays_within_its_limit() -> None:
     from types import MappingProxyType
 
-    from framing.results import AttrsTails
+    from framing.results import AttrsMemo
 
-    tails = AttrsTails(limit=2)
+    calls: list[int] = []
+    memo = AttrsMemo(lambda attrs: calls.append(attrs["n"]) or f"n={attrs['n']}", limit=2)
     mappings = [MappingProxyType({"n": i}) for i in range(5)]
-    for attrs in [m for m in mappings for _ in range(2)]:
-        assert tails.learn(attrs) == (f', "n": {attrs["n"]}}}',) * 2
-    assert len(tails.span) == len(tails.finding) == 2
-    assert tails.learn(MappingProxyType({"start": 1}))[0] != ', "start": 1}'
+    assert [memo(m) for m in mappings for _ in range(3)] == [f"n={m['n']}" for m in mappings for _ in range(3)]
+    assert calls == [0, 1, 2, 3, 4]  # the second sighting reuses the first one's value
+    assert len(memo.table) == 2

@@ -12,7 +12,7 @@ import json
 import platform
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from . import __version__
 from .corpus import Corpus
@@ -20,6 +20,7 @@ from .document import Document, Span
 from .pipeline import AnalysisConfig
 
 SCHEMA = "framing.analysis/1"
+_T = TypeVar("_T")
 #: Span keys written per article besides findings (findings are listed once, flattened).
 ARTICLE_SPAN_KEYS = ("junk", "layout", "body", "sentences")
 
@@ -253,49 +254,64 @@ _FINDING_FIELDS = frozenset({"key", "category", "text", "start", "end"})
 _CLASH = "\0clash"
 
 
-class AttrsTails:
-    """Span attributes as the end of a span's JSON object (``', "block": "title"}'``), or
-    ``_CLASH`` when they override a fixed field, per attribute mapping.
+class AttrsMemo(Generic[_T]):
+    """``compute(attrs)``, done once per attribute mapping, keyed by the mapping's identity.
 
-    ``span`` and ``finding`` are plain dicts keyed by the mapping's identity, so the loop
-    over an article's ~120 spans looks a tail up without a Python call. Spans share a few
-    mappings, so each shared one is encoded once; a mapping is remembered the second time
-    it comes (the many that one span has alone would fill the bounded table first), and
-    kept, so that its id is not reused while it is remembered.
+    Spans share a few attribute mappings (see :func:`framing.document.frozen_attrs`), so
+    writers that turn attributes into text (analysis.json, the store) encode each shared
+    one once. ``table`` is a plain dict, so a loop over spans looks a value up without a
+    Python call (``table.get(id(attrs))``) and calls :meth:`learn` only on a miss. A
+    mapping is remembered the second time it comes (the many that one span has alone
+    would fill the bounded table first), with the value made the first time, and kept,
+    so that its id is not reused while it is remembered.
     """
 
-    def __init__(self, limit: int = 20_000) -> None:
-        self.limit = limit
-        self.span: dict[int, str] = {}
-        self.finding: dict[int, str] = {}
+    def __init__(self, compute: Callable[[Mapping[str, Any]], _T], limit: int = 20_000) -> None:
+        self.table: dict[int, _T] = {}
+        self._compute = compute
+        self._limit = limit
         self._kept: list[Mapping[str, Any]] = []
-        self._seen_once: dict[int, Mapping[str, Any]] = {}
+        self._seen_once: dict[int, tuple[Mapping[str, Any], _T]] = {}
 
-    def learn(self, attrs: Mapping[str, Any]) -> tuple[str, str]:
-        """The tails of ``attrs`` as a span's and as a finding's, remembered if seen before."""
-        encoded = encode_compact(_plain_dict(attrs))
-        tail = "}" if encoded == "{}" else ", " + encoded[1:]
-        tails = (tail if _SPAN_FIELDS.isdisjoint(attrs) else _CLASH,
-                 tail if _FINDING_FIELDS.isdisjoint(attrs) else _CLASH)
+    def __call__(self, attrs: Mapping[str, Any]) -> _T:
+        value = self.table.get(id(attrs))
+        return self.learn(attrs) if value is None else value
+
+    def learn(self, attrs: Mapping[str, Any]) -> _T:
+        """The value for ``attrs``, which is not in ``table``."""
         key = id(attrs)
-        if self._seen_once.pop(key, None) is attrs and len(self._kept) < self.limit:
-            self._kept.append(attrs)
-            self.span[key], self.finding[key] = tails
+        seen = self._seen_once.pop(key, None)
+        if seen is not None and seen[0] is attrs:
+            value = seen[1]
+            if len(self._kept) < self._limit:
+                self._kept.append(attrs)
+                self.table[key] = value
+                return value
         else:
-            if len(self._seen_once) >= self.limit:
-                self._seen_once.clear()
-            self._seen_once[key] = attrs
-        return tails
+            value = self._compute(attrs)
+        if len(self._seen_once) >= self._limit:
+            self._seen_once.clear()
+        self._seen_once[key] = (attrs, value)
+        return value
 
 
-def _plain_dict(attrs: Mapping[str, Any]) -> dict[str, Any]:
+def _attrs_tails(attrs: Mapping[str, Any]) -> tuple[str, str]:
+    """The attributes as the end of a span's JSON object (``', "block": "title"}'``), as a
+    span's and as a finding's: ``_CLASH`` where they override one of its fixed fields."""
+    encoded = encode_compact(plain_dict(attrs))
+    tail = "}" if encoded == "{}" else ", " + encoded[1:]
+    return (tail if _SPAN_FIELDS.isdisjoint(attrs) else _CLASH,
+            tail if _FINDING_FIELDS.isdisjoint(attrs) else _CLASH)
+
+
+def plain_dict(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """A dict the C encoder takes: a span's read-only mapping copies its dict in one call,
     six times faster than ``dict(attrs)`` reading it key by key."""
     return attrs.copy() if isinstance(attrs, (dict, MappingProxyType)) else dict(attrs)
 
 
 #: Attribute tails for every analysis.json this process writes.
-_TAILS = AttrsTails()
+_TAILS = AttrsMemo(_attrs_tails)
 
 
 def _add_spans(out: list[str], spans: Sequence[Span], text: str) -> None:
@@ -304,10 +320,10 @@ def _add_spans(out: list[str], spans: Sequence[Span], text: str) -> None:
     if not spans:
         out.append("[]")
         return
-    tails, sep = _TAILS.span, "["
+    tails, sep = _TAILS.table, "["
     for span in spans:
         attrs = span.attrs
-        tail = tails.get(id(attrs)) or _TAILS.learn(attrs)[0]
+        tail = (tails.get(id(attrs)) or _TAILS.learn(attrs))[0]
         if tail is _CLASH:  # an attribute overrides a fixed field: let the encoder merge them
             out.append(sep + encode_compact(span.to_dict(text)))
         else:
@@ -322,10 +338,10 @@ def _add_findings(out: list[str], findings: list[tuple[str, Span]], text: str) -
     if not findings:
         out.append("[]")
         return
-    tails, sep = _TAILS.finding, "["
+    tails, sep = _TAILS.table, "["
     for key, span in findings:
         attrs = span.attrs
-        tail = tails.get(id(attrs)) or _TAILS.learn(attrs)[1]
+        tail = (tails.get(id(attrs)) or _TAILS.learn(attrs))[1]
         if tail is _CLASH:
             out.append(sep + encode_compact(finding_to_dict(key, span, text)))
         else:

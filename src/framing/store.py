@@ -27,11 +27,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
 from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
-from .document import ArticleMeta, Document, Span, attrs_memo
+from .document import ArticleMeta, Document, Span
 from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
-from .results import (AnalysisResult, EncodedRow, EncodedRowPieces, Section, SkippedArticle,
-                      compact_encoder)
+from .results import (AnalysisResult, AttrsMemo, EncodedRow, EncodedRowPieces, Section,
+                      SkippedArticle, compact_encoder, encode_string, plain_dict)
 
 STORE_SCHEMA = "framing.store/2"
 DEFAULT_STORE = Path("reports") / "corpus.sqlite"
@@ -181,13 +181,21 @@ def _section_json(section: Section) -> str:
     return "".join(pieces)
 
 
-def _spans_json(doc: Document, attrs_json: Callable[[Mapping[str, Any]], str]) -> str:
-    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
-    encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
-    return "{" + ", ".join(
-        encode(key) + ": [" + ", ".join(
-            f"[{s.start}, {s.end}, {encode(s.label)}, {attrs_json(s.attrs)}]" for s in doc.spans[key])
-        + "]" for key in sorted(doc.spans)) + "}"
+def _spans_json(doc: Document, attrs_json: AttrsMemo[str]) -> str:
+    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces
+    joined once, each span's attributes looked up in the memo's table without a call."""
+    table, out = attrs_json.table, ["{"]
+    for i, key in enumerate(sorted(doc.spans)):
+        out.append(f"{', ' if i else ''}{encode_string(key)}: [")
+        sep = ""
+        for span in doc.spans[key]:
+            attrs = span.attrs
+            out.append(f"{sep}[{span.start}, {span.end}, {encode_string(span.label)}, "
+                       f"{table.get(id(attrs)) or attrs_json.learn(attrs)}]")
+            sep = ", "
+        out.append("]")
+    out.append("}")
+    return "".join(out)
 
 
 def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None = None) -> Path:
@@ -279,7 +287,7 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
-    attrs_json = attrs_memo(lambda attrs: _json(dict(attrs)), limit=50_000)  # one per store write
+    attrs_json = AttrsMemo(lambda attrs: _json(plain_dict(attrs)), limit=50_000)  # one per store write
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
