@@ -194,3 +194,28 @@ def test_store_chunks_stream_a_store_that_loads_and_leave_no_temporary(corpus_co
     path = tmp_path / "streamed.sqlite"
     path.write_bytes(b"".join(chunks))
     assert load_store(path).to_dict()["articles"] == result.to_dict()["articles"]
+
+
+def test_a_section_goes_into_its_cell_in_pieces_as_the_text_it_encodes(tmp_path: Path) -> None:
+    """Sections are written through blob I/O in blocks (here 7 bytes, cutting characters of
+    several bytes apart); the cell is TEXT and reads back as the JSON the rows make."""
+    from framing.results import EncodedRow, EncodedRowPieces
+
+    class Streamed:
+        def iter_items(self):
+            yield "unit", "per 1,000 words \u2014 \u00e9"
+            yield "rows", iter([EncodedRow('{"a": "\u041a\u0440\u0435\u043c\u043b\u044c"}'),
+                                EncodedRowPieces(lambda: iter(['{"b": ', '"\U0001F600"}'])), {"c": [1, 2.5]}])
+            yield "empty", []
+
+    con = sqlite3.connect(tmp_path / "s.sqlite")
+    con.execute("CREATE TABLE sections (name TEXT PRIMARY KEY, json TEXT NOT NULL)")
+    store._insert_section(con, "streamed", Streamed(), block=7)
+    store._insert_section(con, "plain", store.StoredSection({"x": "\u00e9"}), block=7)
+    rows = dict(con.execute("SELECT name, json FROM sections"))
+    kinds = {kind for (kind,) in con.execute("SELECT typeof(json) FROM sections")}
+    assert kinds == {"text"}
+    assert json.loads(rows["streamed"]) == {"unit": "per 1,000 words \u2014 \u00e9",
+                                            "rows": [{"a": "\u041a\u0440\u0435\u043c\u043b\u044c"},
+                                                     {"b": "\U0001F600"}, {"c": [1, 2.5]}], "empty": []}
+    assert rows["plain"] == '{"x": "\u00e9"}'

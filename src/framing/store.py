@@ -158,27 +158,50 @@ def count_words(doc: Document) -> int:
 _json = compact_encoder(sort_keys=True, default=str)
 
 
-def _section_json(section: Section) -> str:
-    """A section as JSON text. A section that streams its tables (``iter_items``) is encoded
-    row by row, its already encoded rows as they are: the facts of 10,000 articles built as
-    one tree of dicts first took ~850 MiB."""
+def _section_pieces(section: Section) -> Iterator[str]:
+    """A section as JSON text, in pieces. A section that streams its tables (``iter_items``)
+    is encoded row by row, its already encoded rows as they are: the facts of 10,000
+    articles built as one tree of dicts first took ~850 MiB."""
     iter_items = getattr(section, "iter_items", None)
     if iter_items is None:
-        return _json(section.to_dict())
-    pieces = ["{"]  # joined once at the end: no intermediate copy of a large table
-    for key, value in iter_items():
-        pieces.append(f"{',' if len(pieces) > 1 else ''}{_json(key)}:")
+        yield _json(section.to_dict())
+        return
+    yield "{"
+    for i, (key, value) in enumerate(iter_items()):
+        yield f"{',' if i else ''}{_json(key)}:"
         if isinstance(value, (list, Iterator)):
-            pieces.append("[")
-            for i, row in enumerate(value):
-                pieces.append("," if i else "")
-                pieces.extend(row if type(row) is EncodedRowPieces
-                              else (row if type(row) is EncodedRow else _json(row),))
-            pieces.append("]")
+            yield "["
+            for j, row in enumerate(value):
+                if j:
+                    yield ","
+                if type(row) is EncodedRowPieces:
+                    yield from row
+                else:
+                    yield row if type(row) is EncodedRow else _json(row)
+            yield "]"
         else:
-            pieces.append(_json(value))
-    pieces.append("}")
-    return "".join(pieces)
+            yield _json(value)
+    yield "}"
+
+
+def _insert_section(con: sqlite3.Connection, name: str, section: Section,
+                    block: int = 1 << 20) -> None:
+    """Store a section's JSON without holding it in Python: encoded to a temporary file
+    first, then written into a TEXT cell of that many bytes through SQLite's blob I/O.
+    Joined and bound as one string, a section of 10,000 articles (tens of MB) was held
+    three or four times over (the pieces, the string, its UTF-8, SQLite's copy)."""
+    with tempfile.TemporaryFile(prefix="framing-store-section-") as spill:
+        size = 0
+        for piece in _section_pieces(section):
+            data = piece.encode("utf-8")
+            spill.write(data)
+            size += len(data)
+        row = con.execute("INSERT INTO sections VALUES (?, CAST(zeroblob(?) AS TEXT))",
+                          (name, size)).lastrowid
+        spill.seek(0)
+        with con.blobopen("sections", "json", row) as cell:  # type: ignore[arg-type]
+            while data := spill.read(block):
+                cell.write(data)
 
 
 def _spans_json(doc: Document, attrs_json: AttrsMemo[str]) -> str:
@@ -309,7 +332,7 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
         con.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (position, *_summary_row(summarise_article(doc, result.finding_keys))))
     for name, section in result.sections.items():
-        con.execute("INSERT INTO sections VALUES (?, ?)", (name, _section_json(section)))
+        _insert_section(con, name, section)
     con.executemany("INSERT INTO skipped VALUES (?, ?, ?)",
                     [(s.id, s.source, s.error) for s in result.skipped])
     for index in _INDEXES:
