@@ -310,7 +310,9 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
-    attrs_json = AttrsMemo(lambda attrs: _json(plain_dict(attrs)), limit=50_000)  # one per store write
+    # One per store write, at the default limit: a spooled document's own mappings are new
+    # objects each time it is read, and a table of 50,000 of them held ~60 MiB.
+    attrs_json = AttrsMemo(lambda attrs: _json(plain_dict(attrs)))
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
