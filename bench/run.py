@@ -152,11 +152,10 @@ def measure(corpus_path: Path, jobs: int, out_dir: Path, profile: Path | None,
 
     def hashed_chunks():  # what `framing analyze` writes, hashed on the way through
         nonlocal size
-        for chunk in result.iter_json():
-            data = chunk.encode("utf-8")
+        for data in result.iter_json().iter_bytes():
             digest.update(data)
             size += len(data)
-            yield chunk
+            yield data
     write_files_atomically(out_dir, {"analysis.json": hashed_chunks()})
     t_write = time.perf_counter()
     peak_analysis = _peak_mib(resource.RUSAGE_SELF)  # before the audit adds its own

@@ -137,3 +137,4 @@ def test_with_jobs_the_documents_come_decoded_with_their_analysis_json_lines(see
     assert isinstance(parallel.documents, EncodedDocuments) and parallel.documents.has_encoded
     assert parallel.documents == seeds_result.documents  # a tuple, equal document by document
     assert "".join(parallel.iter_json()) == "".join(seeds_result.iter_json())
+    assert b"".join(parallel.iter_json().iter_bytes()) == "".join(seeds_result.iter_json()).encode()

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from framing.document import ArticleMeta, Document, Span
-from framing.results import encode_compact, article_json, article_to_dict, ordered_findings
+from framing.results import compact_encoder, encode_compact, article_json, article_to_dict, ordered_findings
 
 KEYS = ("cues", "sourcing")
 
@@ -45,6 +45,43 @@ def test_the_compact_encoder_writes_what_json_dumps_writes(value) -> None:
     assert encode_compact(value) == json.dumps(value, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("value", [
+    {"b": 1, "a": {"d": [1.5, None], "c": "\u00e9"}, "when": __import__("datetime").date(2026, 1, 2)},
+    [{"z": 1, "y": object.__name__}], "plain",
+])
+def test_a_sorting_encoder_with_a_default_writes_what_json_dumps_writes(value) -> None:
+    encode = compact_encoder(sort_keys=True, default=str)
+    assert encode(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def test_the_compact_encoder_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
         encode_compact({"when": object()})
+
+
+def test_article_json_is_the_same_when_attribute_tails_are_remembered() -> None:
+    """The second write of an article reads every shared mapping's tail from the table;
+    a mapping that overrides a fixed field is still merged by the encoder."""
+    from framing.document import frozen_attrs
+
+    text = "One two three four."
+    shared, clash = frozen_attrs({"block": "paragraph"}), frozen_attrs({"text": "x", "key": "k"})
+    doc = Document(text=text, meta=ArticleMeta(id="a", outlet="o", source="s"))
+    doc.spans["sentences"] = [Span(0, 3, "sentence", shared), Span(4, 7, "sentence", shared)]
+    doc.spans["cues"] = [Span(0, 3, "c", clash), Span(8, 13, "c", clash), Span(14, 18, "c", shared)]
+    findings = ordered_findings(doc, KEYS)
+    expected = json.dumps(article_to_dict(doc, findings), ensure_ascii=False)
+    assert [article_json(doc, findings) for _ in range(3)] == [expected] * 3
+
+
+def test_an_attribute_memo_computes_once_per_mapping_and_stays_within_its_limit() -> None:
+    from types import MappingProxyType
+
+    from framing.results import AttrsMemo
+
+    calls: list[int] = []
+    memo = AttrsMemo(lambda attrs: calls.append(attrs["n"]) or f"n={attrs['n']}", limit=2)
+    mappings = [MappingProxyType({"n": i}) for i in range(5)]
+    assert [memo(m) for m in mappings for _ in range(3)] == [f"n={m['n']}" for m in mappings for _ in range(3)]
+    assert calls == [0, 1, 2, 3, 4]  # the second sighting reuses the first one's value
+    assert len(memo.table) == 2

@@ -97,6 +97,9 @@ def test_analysis_json_is_identical_with_the_spool_forced_on(seeds_result, jobs:
     assert isinstance(spooled.documents, DocumentSpool)
     assert isinstance(seeds_result.documents, tuple)
     assert "".join(spooled.iter_json()) == "".join(seeds_result.iter_json())
+    expected = "".join(seeds_result.iter_json()).encode("utf-8")
+    assert b"".join(spooled.iter_json().iter_bytes()) == expected  # the lines as spooled bytes
+    assert b"".join(seeds_result.iter_json().iter_bytes()) == expected
     first = seeds_result.documents[0]
     assert _same(spooled.document(first.id), first)
 
@@ -109,6 +112,7 @@ def test_encoded_lines_come_back_in_order_even_when_appending_after_reading() ->
                                                                  '{"id": "d2",']
         spool.append(_small_doc(3))
         assert len(list(spool.iter_encoded())) == 4
+        assert list(spool.iter_encoded_bytes()) == [line.encode() for line in spool.iter_encoded()]
     with DocumentSpool() as plain:
         assert not plain.has_encoded
         with pytest.raises(ValueError):

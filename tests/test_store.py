@@ -57,6 +57,22 @@ def test_sentence_rows_point_into_the_original_text(corpus_copy: Path, tmp_path:
         assert result.document(article_id).text[start:end] == text
 
 
+def test_a_store_is_built_with_its_indexes_and_a_plain_journal(corpus_copy: Path, tmp_path: Path) -> None:
+    """The indexes are made after the rows and the build runs without a journal; what is left
+    on disk is an ordinary database with both indexes, readable by any SQLite."""
+    path = save_store(framing.analyze(corpus_copy), tmp_path / "c.sqlite")
+    con = sqlite3.connect(path)
+    indexes = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+    plan = " ".join(str(row) for row in con.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM findings WHERE article_id = 'alpha-1'"))
+    con.close()
+    assert {"findings_by_article", "sentences_by_article"} <= indexes
+    assert mode == "delete"
+    assert "findings_by_article" in plan
+    assert not list(tmp_path.glob(".c.sqlite.*"))
+
+
 def test_reused_when_fresh_and_rebuilt_when_a_file_changes(corpus_copy: Path, tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     assert load_or_analyse(corpus_copy, store=path).status == "created"
@@ -178,3 +194,28 @@ def test_store_chunks_stream_a_store_that_loads_and_leave_no_temporary(corpus_co
     path = tmp_path / "streamed.sqlite"
     path.write_bytes(b"".join(chunks))
     assert load_store(path).to_dict()["articles"] == result.to_dict()["articles"]
+
+
+def test_a_section_goes_into_its_cell_in_pieces_as_the_text_it_encodes(tmp_path: Path) -> None:
+    """Sections are written through blob I/O in blocks (here 7 bytes, cutting characters of
+    several bytes apart); the cell is TEXT and reads back as the JSON the rows make."""
+    from framing.results import EncodedRow, EncodedRowPieces
+
+    class Streamed:
+        def iter_items(self):
+            yield "unit", "per 1,000 words \u2014 \u00e9"
+            yield "rows", iter([EncodedRow('{"a": "\u041a\u0440\u0435\u043c\u043b\u044c"}'),
+                                EncodedRowPieces(lambda: iter(['{"b": ', '"\U0001F600"}'])), {"c": [1, 2.5]}])
+            yield "empty", []
+
+    con = sqlite3.connect(tmp_path / "s.sqlite")
+    con.execute("CREATE TABLE sections (name TEXT PRIMARY KEY, json TEXT NOT NULL)")
+    store._insert_section(con, "streamed", Streamed(), block=7)
+    store._insert_section(con, "plain", store.StoredSection({"x": "\u00e9"}), block=7)
+    rows = dict(con.execute("SELECT name, json FROM sections"))
+    kinds = {kind for (kind,) in con.execute("SELECT typeof(json) FROM sections")}
+    assert kinds == {"text"}
+    assert json.loads(rows["streamed"]) == {"unit": "per 1,000 words \u2014 \u00e9",
+                                            "rows": [{"a": "\u041a\u0440\u0435\u043c\u043b\u044c"},
+                                                     {"b": "\U0001F600"}, {"c": [1, 2.5]}], "empty": []}
+    assert rows["plain"] == '{"x": "\u00e9"}'

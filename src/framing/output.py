@@ -6,7 +6,8 @@ the temporaries are removed and the previous good files stay untouched. If a
 rename fails part way, the files already renamed are put back from hard-link
 backups, so the folder holds the whole old report or the whole new one.
 A file's content may be a string, bytes, or an iterable of string or byte chunks
-(written as they come, so a large analysis.json is never built in memory).
+(written as they come, so a large analysis.json is never built in memory); an iterable
+with an ``iter_bytes()`` method is written from that.
 """
 from __future__ import annotations
 
@@ -61,7 +62,9 @@ def _chunks(content: Content) -> Iterator[bytes]:
     elif isinstance(content, str):
         yield content.encode("utf-8")
     else:
-        for piece in content:
+        # Text that can give its pieces as UTF-8 (AnalysisResult.iter_json) is written so.
+        iter_bytes = getattr(content, "iter_bytes", None)
+        for piece in content if iter_bytes is None else iter_bytes():
             yield piece if isinstance(piece, bytes) else piece.encode("utf-8")
 
 

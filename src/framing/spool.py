@@ -162,10 +162,16 @@ class LineSpool:
     def __iter__(self) -> Iterator[str]:
         """The lines in order (JSON escapes every newline inside a string, so a line is
         exactly one document's)."""
+        for line in self.iter_bytes():
+            yield line.decode("utf-8")
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """The lines in order as UTF-8, as they are written to a file: not decoded to be
+        encoded again."""
         self._file.flush()
         self._file.seek(0)
         for line in self._file:
-            yield line[:-1].decode("utf-8")
+            yield line[:-1]
 
     def close(self) -> None:
         self._close()
@@ -192,6 +198,9 @@ class EncodedDocuments(tuple):  # type: ignore[type-arg]
 
     def iter_encoded(self) -> Iterator[str]:
         return iter(self._lines)
+
+    def iter_encoded_bytes(self) -> Iterator[bytes]:
+        return self._lines.iter_bytes()
 
 
 class DocumentSpool(Sequence[Document]):
@@ -264,9 +273,16 @@ class DocumentSpool(Sequence[Document]):
 
     def iter_encoded(self) -> Iterator[str]:
         """Each document's analysis.json line, in order."""
+        return iter(self._encoded_lines())
+
+    def iter_encoded_bytes(self) -> Iterator[bytes]:
+        """Each document's analysis.json line, in order, as UTF-8."""
+        return self._encoded_lines().iter_bytes()
+
+    def _encoded_lines(self) -> LineSpool:
         if self._lines is None or not self.has_encoded:
             raise ValueError("this spool's documents were not all given their analysis.json line")
-        return iter(self._lines)
+        return self._lines
 
     @property
     def closed(self) -> bool:

@@ -27,10 +27,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
 from .corpus import ArticleEntry, Corpus, Outlet, load_corpus
-from .document import ArticleMeta, Document, Span, attrs_memo
+from .document import ArticleMeta, Document, Span
 from .errors import FramingError, OutputError
 from .pipeline import AnalysisConfig
-from .results import AnalysisResult, EncodedRow, EncodedRowPieces, Section, SkippedArticle
+from .results import (AnalysisResult, AttrsMemo, EncodedRow, EncodedRowPieces, Section,
+                      SkippedArticle, compact_encoder, encode_string, plain_dict)
 
 STORE_SCHEMA = "framing.store/2"
 DEFAULT_STORE = Path("reports") / "corpus.sqlite"
@@ -128,9 +129,10 @@ CREATE TABLE summaries (
     counts_json TEXT NOT NULL, labels_json TEXT NOT NULL, fact_keys_json TEXT NOT NULL);
 CREATE TABLE sections (name TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE skipped (id TEXT, source TEXT, error TEXT);
-CREATE INDEX findings_by_article ON findings (article_id);
-CREATE INDEX sentences_by_article ON sentences (article_id, idx);
 """
+#: Made after the rows are in: one sort per index instead of a B-tree insert per row.
+_INDEXES = ("CREATE INDEX findings_by_article ON findings (article_id)",
+            "CREATE INDEX sentences_by_article ON sentences (article_id, idx)")
 _FTS_SQL = ("CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "
             "content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')")
 _WORD = re.compile(r"\w+")
@@ -152,39 +154,71 @@ def count_words(doc: Document) -> int:
     return sum(len(_WORD.findall(doc.text_of(block))) for block in doc.body)
 
 
-_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+#: ``json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode``, set up once.
+_json = compact_encoder(sort_keys=True, default=str)
 
 
-def _section_json(section: Section) -> str:
-    """A section as JSON text. A section that streams its tables (``iter_items``) is encoded
-    row by row, its already encoded rows as they are: the facts of 10,000 articles built as
-    one tree of dicts first took ~850 MiB."""
+def _section_pieces(section: Section) -> Iterator[str]:
+    """A section as JSON text, in pieces. A section that streams its tables (``iter_items``)
+    is encoded row by row, its already encoded rows as they are: the facts of 10,000
+    articles built as one tree of dicts first took ~850 MiB."""
     iter_items = getattr(section, "iter_items", None)
     if iter_items is None:
-        return _json(section.to_dict())
-    pieces = ["{"]  # joined once at the end: no intermediate copy of a large table
-    for key, value in iter_items():
-        pieces.append(f"{',' if len(pieces) > 1 else ''}{_json(key)}:")
+        yield _json(section.to_dict())
+        return
+    yield "{"
+    for i, (key, value) in enumerate(iter_items()):
+        yield f"{',' if i else ''}{_json(key)}:"
         if isinstance(value, (list, Iterator)):
-            pieces.append("[")
-            for i, row in enumerate(value):
-                pieces.append("," if i else "")
-                pieces.extend(row if type(row) is EncodedRowPieces
-                              else (row if type(row) is EncodedRow else _json(row),))
-            pieces.append("]")
+            yield "["
+            for j, row in enumerate(value):
+                if j:
+                    yield ","
+                if type(row) is EncodedRowPieces:
+                    yield from row
+                else:
+                    yield row if type(row) is EncodedRow else _json(row)
+            yield "]"
         else:
-            pieces.append(_json(value))
-    pieces.append("}")
-    return "".join(pieces)
+            yield _json(value)
+    yield "}"
 
 
-def _spans_json(doc: Document, attrs_json: Callable[[Mapping[str, Any]], str]) -> str:
-    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces."""
-    encode = json.encoder.encode_basestring  # what ensure_ascii=False uses for a str
-    return "{" + ", ".join(
-        encode(key) + ": [" + ", ".join(
-            f"[{s.start}, {s.end}, {encode(s.label)}, {attrs_json(s.attrs)}]" for s in doc.spans[key])
-        + "]" for key in sorted(doc.spans)) + "}"
+def _insert_section(con: sqlite3.Connection, name: str, section: Section,
+                    block: int = 1 << 20) -> None:
+    """Store a section's JSON without holding it in Python: encoded to a temporary file
+    first, then written into a TEXT cell of that many bytes through SQLite's blob I/O.
+    Joined and bound as one string, a section of 10,000 articles (tens of MB) was held
+    three or four times over (the pieces, the string, its UTF-8, SQLite's copy)."""
+    with tempfile.TemporaryFile(prefix="framing-store-section-") as spill:
+        size = 0
+        for piece in _section_pieces(section):
+            data = piece.encode("utf-8")
+            spill.write(data)
+            size += len(data)
+        row = con.execute("INSERT INTO sections VALUES (?, CAST(zeroblob(?) AS TEXT))",
+                          (name, size)).lastrowid
+        spill.seek(0)
+        with con.blobopen("sections", "json", row) as cell:  # type: ignore[arg-type]
+            while data := spill.read(block):
+                cell.write(data)
+
+
+def _spans_json(doc: Document, attrs_json: AttrsMemo[str]) -> str:
+    """``_json({key: [[start, end, label, attrs], ...]})`` of every span key, from pieces
+    joined once, each span's attributes looked up in the memo's table without a call."""
+    table, out = attrs_json.table, ["{"]
+    for i, key in enumerate(sorted(doc.spans)):
+        out.append(f"{', ' if i else ''}{encode_string(key)}: [")
+        sep = ""
+        for span in doc.spans[key]:
+            attrs = span.attrs
+            out.append(f"{sep}[{span.start}, {span.end}, {encode_string(span.label)}, "
+                       f"{table.get(id(attrs)) or attrs_json.learn(attrs)}]")
+            sep = ", "
+        out.append("]")
+    out.append("}")
+    return "".join(out)
 
 
 def save_store(result: AnalysisResult, path: str | Path, fingerprint: str | None = None) -> Path:
@@ -240,15 +274,25 @@ def store_chunks(result: AnalysisResult, fingerprint: str | None = None,
 
 
 def _build(path: Path, result: AnalysisResult, fingerprint: str | None) -> None:
-    """Write a fresh database at ``path`` (an empty file) holding ``result``."""
+    """Write a fresh database at ``path`` (an empty file) holding ``result``.
+
+    Without a rollback journal and without SQLite's syncs: the file is new and private
+    until it is renamed, so a crash part way leaves only a temporary to delete, and one
+    ``fsync`` at the end makes it durable before the rename (the journal and the syncs
+    per commit were more than half the wall time of writing a store).
+    """
     if fingerprint is None:
         fingerprint = corpus_fingerprint(result.corpus, result.config)
     con = sqlite3.connect(path)
     try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
         _write(con, result, fingerprint)
         con.commit()
     finally:
         con.close()
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) -> None:
@@ -266,7 +310,9 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
     hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
-    attrs_json = attrs_memo(lambda attrs: _json(dict(attrs)), limit=50_000)  # one per store write
+    # One per store write, at the default limit: a spooled document's own mappings are new
+    # objects each time it is read, and a table of 50,000 of them held ~60 MiB.
+    attrs_json = AttrsMemo(lambda attrs: _json(plain_dict(attrs)))
     for position, doc in enumerate(result.documents):
         m = doc.meta
         con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -288,9 +334,11 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
         con.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (position, *_summary_row(summarise_article(doc, result.finding_keys))))
     for name, section in result.sections.items():
-        con.execute("INSERT INTO sections VALUES (?, ?)", (name, _section_json(section)))
+        _insert_section(con, name, section)
     con.executemany("INSERT INTO skipped VALUES (?, ?, ?)",
                     [(s.id, s.source, s.error) for s in result.skipped])
+    for index in _INDEXES:
+        con.execute(index)
     if fts:
         con.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')")
 
