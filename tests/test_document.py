@@ -68,20 +68,3 @@ def test_a_shared_mapping_passed_again_is_reused_as_it_is() -> None:
     attrs = frozen_attrs({"block": "paragraph"})
     assert frozen_attrs(attrs) is attrs
     assert Span(0, 1, "sentence", attrs).attrs is attrs
-
-
-def test_attrs_memo_computes_once_per_shared_mapping_and_stays_bounded() -> None:
-    from framing.document import attrs_memo, frozen_attrs
-
-    calls = []
-    memo = attrs_memo(lambda attrs: calls.append(dict(attrs)) or len(calls), limit=2)
-    shared = frozen_attrs({"block": "title"})
-    assert [memo(shared) for _ in range(4)] == [1, 2, 2, 2]  # remembered the second time it came
-    one_off = [frozen_attrs({"sentence": i}) for i in range(5)]
-    assert [memo(a) for a in one_off] == [3, 4, 5, 6, 7]  # seen once each: never remembered
-    assert memo(shared) == 2  # still remembered: one-offs never pushed it out
-    count = []
-    full = attrs_memo(lambda attrs: count.append(1) or len(count), limit=1)
-    x, y = frozen_attrs({"key": "x"}), frozen_attrs({"key": "y"})
-    assert [full(x), full(x), full(x)] == [1, 2, 2]  # x takes the one place
-    assert [full(y), full(y), full(y)] == [3, 4, 5]  # no room for y: computed every time

@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Mapping
 
 
 # Spans with equal attributes share one read-only mapping: most spans repeat a few
@@ -48,39 +48,6 @@ def frozen_attrs(attrs: Mapping[str, Any]) -> Mapping[str, Any]:
         shared = _SHARED_ATTRS[key] = MappingProxyType(dict(attrs))
         _SHARED_BY_ID[id(shared)] = shared
     return shared
-
-
-_T = TypeVar("_T")
-
-
-def attrs_memo(compute: Callable[[Mapping[str, Any]], _T],
-               limit: int = 20_000) -> Callable[[Mapping[str, Any]], _T]:
-    """``compute``, done once per attribute mapping, keyed by the mapping's identity.
-
-    Spans share a few attribute mappings (see :func:`frozen_attrs`), so writers that turn
-    attributes into text (analysis.json, the store) encode each shared one once. A mapping
-    is remembered the second time it comes, so that the many one span has alone (a fact's
-    sentence number) do not fill the bounded table first; each entry keeps its mapping,
-    so its id cannot be reused while it is remembered. A closure, not a class: it runs
-    once per span written.
-    """
-    memo: dict[int, tuple[Mapping[str, Any], _T]] = {}
-    seen_once: dict[int, Mapping[str, Any]] = {}
-
-    def memoised(attrs: Mapping[str, Any]) -> _T:
-        hit = memo.get(id(attrs))
-        if hit is not None:
-            return hit[1]
-        value = compute(attrs)
-        if seen_once.pop(id(attrs), None) is attrs and len(memo) < limit:
-            memo[id(attrs)] = (attrs, value)
-        else:
-            if len(seen_once) >= limit:
-                seen_once.clear()
-            seen_once[id(attrs)] = attrs
-        return value
-
-    return memoised
 
 
 @dataclass(frozen=True, slots=True, init=False)
