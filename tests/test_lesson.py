@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from framing.corpus import ArticleEntry, Corpus, Outlet
 from framing.document import ArticleMeta, Document, Span
