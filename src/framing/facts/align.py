@@ -47,6 +47,7 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
+from ..corpus import Corpus
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
 from ..results import EncodedRow, EncodedRowPieces, encode_compact
@@ -904,24 +905,47 @@ def _encoded(row: dict[str, Any]) -> bytes:
     return encode_compact(row).encode("utf-8")
 
 
-@register_corpus_stage("facts", order=500, collect=collect_facts)
-def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> SpooledFactsSection:
-    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`.
+class FactsIntake:
+    """The facts stage's records, taken in as they come (while later articles are still
+    being analysed, see ``register_corpus_stage``): the mentions numbered, stored and placed
+    in their event slots, the IDF counted, the inconsistencies written as their rows."""
+
+    def __init__(self, spooled: bool) -> None:
+        """``spooled``: the mentions go to disk (:class:`MentionSpool`). A corpus small enough
+        for its documents to stay in memory keeps its mentions there too: reading them back
+        from disk costs more than they weigh beside the documents."""
+        self.alignment = _Alignment(MentionSpool() if spooled else [])
+        self.inconsistencies = RecordFile("framing-inconsistencies-")
+        self.outlets: set[str] = set()
+
+    def append(self, record: FactsRecord) -> None:
+        self.alignment.add(record.mentions)
+        for item in record.inconsistencies:
+            self.inconsistencies.append(_encoded(item))
+        self.outlets.add(record.outlet)
+
+    def append_pickled(self, data: bytes) -> None:
+        self.append(pickle.loads(data))
+
+
+def take_facts(corpus: Corpus, config: AnalysisConfig) -> FactsIntake:
+    return FactsIntake(spooled=len(corpus) > SPOOL_ABOVE)
+
+
+@register_corpus_stage("facts", order=500, collect=collect_facts, take=take_facts)
+def facts_stage(context: CorpusContext, records: Iterable[FactsRecord] | FactsIntake) -> SpooledFactsSection:
+    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`
+    (taken in already: a :class:`FactsIntake`).
 
     As :func:`align_facts`, with the mentions, the judged facts and the inconsistencies on
     disk: in memory, a few numbers per mention and a sort key per fact.
     """
     gazetteer = gazetteer_for(context.config)
-    # A corpus small enough for its documents to stay in memory keeps its mentions there too:
-    # reading them back from disk costs more than they weigh beside the documents.
-    alignment = _Alignment(MentionSpool() if len(context.corpus) > SPOOL_ABOVE else [])
-    inconsistencies = RecordFile("framing-inconsistencies-")
-    outlets: set[str] = set()
-    for record in records:
-        alignment.add(record.mentions)
-        for item in record.inconsistencies:
-            inconsistencies.append(_encoded(item))
-        outlets.add(record.outlet)
+    intake = records if isinstance(records, FactsIntake) else take_facts(context.corpus, context.config)
+    if intake is not records:
+        for record in records:
+            intake.append(record)
+    alignment, inconsistencies, outlets = intake.alignment, intake.inconsistencies, intake.outlets
     rows = RecordFile("framing-facts-")
     keys: list[FactKey] = []
     # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
