@@ -71,6 +71,9 @@ NUMERIC = {"number", "money", "percent"}
 #: that many articles state grows with the corpus (~9 MB at 30,000 generated articles).
 LARGE_ROW_BYTES = 1 << 20
 #: Span attributes a mention keeps: what the report quotes and what the rules read.
+#: Array type of mention numbers: 4 bytes each (a corpus has fewer than 2**31 mentions), held
+#: per mention by the event slots, the blocks and the union-find.
+NUMBER = "i"
 MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
                  "resolution", "counts")
 
@@ -380,7 +383,7 @@ class _Blocks:
             members = self.members.get(key)
             if members is None:
                 self._number[key] = len(self.members)
-                members = self.members[key] = array("q")
+                members = self.members[key] = array(NUMBER)
             members.append(m.index)
 
     def pairs(self, load: Callable[[int], Mention], low: Callable[[int], float]
@@ -396,8 +399,8 @@ class _Blocks:
             if len(members) > self.window:
                 ordered = sorted(members, key=lambda i: (low(i), i))
                 by_number = sorted(zip(ordered, range(len(ordered))))
-                self._positions[key] = (array("q", (i for i, _ in by_number)),
-                                        array("q", (p for _, p in by_number)))
+                self._positions[key] = (array(NUMBER, (i for i, _ in by_number)),
+                                        array(NUMBER, (p for _, p in by_number)))
                 block_pairs = _window_pairs(ordered, member, self.window)
             else:
                 block_pairs = combinations([member(i) for i in members], 2)
@@ -503,7 +506,7 @@ def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
-        self.parent = array("q", range(n))  # 8 bytes a mention; a list of ints takes 36
+        self.parent = array(NUMBER, range(n))  # 4 bytes a mention; a list of ints takes 36
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -560,7 +563,7 @@ class _Alignment:
             self.lows.append(float(m.low) if m.event is None else 0.0)  # type: ignore[arg-type]
             self.eventless.append(m.event is None)
             if m.event is not None:
-                self.events.setdefault(block_keys(m)[0], array("q")).append(m.index)
+                self.events.setdefault(block_keys(m)[0], array(NUMBER)).append(m.index)
             sentences.setdefault(m.sentence_start, m.sentence)
         for sentence in sentences.values():  # one IDF row per (article, sentence)
             self.tfidf.add(sentence)
@@ -572,7 +575,7 @@ class _Alignment:
         for key in self.events:
             by_slot[(key[2], key[3])].append(key)
         blocks = _Blocks()
-        loose = array("q")
+        loose = array(NUMBER)
         for i in (i for i, flag in enumerate(self.eventless) if flag):
             m = self.store[i]
             home = _article_event_for(m, by_slot)
@@ -603,7 +606,7 @@ class _Alignment:
             yield members, key[1]
         components: dict[int, array[int]] = {}
         for i in loose:
-            components.setdefault(uf.find(i), array("q")).append(i)
+            components.setdefault(uf.find(i), array(NUMBER)).append(i)
         del uf, loose
         for members in components.values():
             yield members, None
