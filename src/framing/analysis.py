@@ -85,8 +85,8 @@ def register_corpus_stage(name: str, order: int, collect: Collector | None = Non
 
     With ``take`` too, each record is handed, as it comes (while later articles are still
     being analysed), to the store ``take(corpus, config)`` made, and the stage is given that
-    store instead of the records: what the store does with them (fact alignment numbers and
-    groups its mentions) is then off the serial tail that follows the analysis.
+    store instead of the records: what the store does with them (fact alignment numbers,
+    stores and places its mentions) is then off the serial tail that follows the analysis.
     """
     if take is not None and collect is None:
         raise ValueError(f"corpus stage {name!r}: a record store needs a collector")

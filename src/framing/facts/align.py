@@ -70,10 +70,10 @@ NUMERIC = {"number", "money", "percent"}
 #: A fact row longer than this is streamed to analysis.json in pieces, not read whole: a fact
 #: that many articles state grows with the corpus (~9 MB at 30,000 generated articles).
 LARGE_ROW_BYTES = 1 << 20
-#: Span attributes a mention keeps: what the report quotes and what the rules read.
 #: Array type of mention numbers: 4 bytes each (a corpus has fewer than 2**31 mentions), held
 #: per mention by the event slots, the blocks and the union-find.
 NUMBER = "i"
+#: Span attributes a mention keeps: what the report quotes and what the rules read.
 MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
                  "resolution", "counts")
 
