@@ -61,15 +61,20 @@ class LabelRow:
     @property
     def forms(self) -> dict[str, int]:
         """Each wording (lowercased) and how often it was used, commonest first."""
-        counts = Counter(" ".join(u.text.lower().split()) for u in self.uses)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return _forms(self.uses)
 
     def to_dict(self) -> dict[str, Any]:
+        uses = tuple(self.uses)  # read once: on a large corpus they are on disk (SpooledUses)
         return {"referent": self.referent, "outlet": self.outlet, "outlet_name": self.outlet_name,
                 "label": self.label, "term": self.term, "lexicon": self.lexicon,
-                "category": self.category, "voice": self.voice, "count": self.count,
-                "forms": self.forms, "articles": sorted({u.article for u in self.uses}),
-                "evidence": [u.to_dict() for u in self.uses]}
+                "category": self.category, "voice": self.voice, "count": len(uses),
+                "forms": _forms(uses), "articles": sorted({u.article for u in uses}),
+                "evidence": [u.to_dict() for u in uses]}
+
+
+def _forms(uses: Iterable[LabelUse]) -> dict[str, int]:
+    counts = Counter(" ".join(u.text.lower().split()) for u in uses)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @dataclass(frozen=True)
