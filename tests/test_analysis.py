@@ -1,6 +1,7 @@
 """The analysis stage: a few chunks of articles in flight with --jobs N; two-phase corpus stages."""
 from __future__ import annotations
 
+import pickle
 import warnings
 from concurrent.futures import Future
 from typing import Any
@@ -109,6 +110,51 @@ def test_a_collecting_stage_gets_one_record_per_analysed_article_in_corpus_order
     assert result.sections["lengths"].records == [(d.id, len(d.text)) for d in result.documents]
     assert len(result.sections["lengths"].records) == 2
     assert isinstance(given[0], list if spool_above else analysis.RecordSpool)
+
+
+class _Taken:
+    """A record store that notes when each record came (before or after the analysis ended)."""
+
+    def __init__(self, corpus: Any, config: AnalysisConfig) -> None:
+        self.records: list[tuple[str, int]] = []
+        self.corpus_size = len(corpus)
+
+    def append(self, record: tuple[str, int]) -> None:
+        self.records.append(record)
+
+    def append_pickled(self, data: bytes) -> None:
+        self.append(pickle.loads(data))
+
+
+@pytest.mark.parametrize("jobs, spool_above", [(1, 2_000), (2, 2_000), (1, 0), (2, 0)])
+def test_a_stage_with_a_record_store_takes_them_as_they_come_in_corpus_order(
+        tmp_path, monkeypatch, jobs: int, spool_above: int) -> None:
+    monkeypatch.setattr(analysis, "_CORPUS_STAGES", dict(analysis._CORPUS_STAGES))
+    monkeypatch.setattr(analysis, "_COLLECTORS", dict(analysis._COLLECTORS))
+    monkeypatch.setattr(analysis, "_TAKERS", dict(analysis._TAKERS))
+    taken_before_stages = []
+    run_stages = analysis.run_corpus_stages
+
+    def noting_run(context: analysis.CorpusContext, records: Any = None) -> Any:
+        taken_before_stages.append(list(records["lengths"].records))
+        return run_stages(context, records)
+
+    monkeypatch.setattr(analysis, "run_corpus_stages", noting_run)
+
+    @analysis.register_corpus_stage("lengths", order=900, collect=_length_record, take=_Taken)
+    def lengths_stage(context: analysis.CorpusContext, records: Any) -> _Lengths:
+        assert isinstance(records, _Taken) and records.corpus_size == 3
+        return _Lengths(records.records)
+
+    _bad_and_good_articles(tmp_path / "corpus")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analysis.analyze(tmp_path / "corpus", AnalysisConfig(jobs=jobs, options={"skip_bad": True}),
+                                  spool_above=spool_above)
+    expected = [(d.id, len(d.text)) for d in result.documents]
+    assert taken_before_stages == [expected] and result.sections["lengths"].records == expected
+    with pytest.raises(ValueError, match="needs a collector"):
+        analysis.register_corpus_stage("nothing", order=901, take=_Taken)
 
 
 def test_a_stage_without_a_collector_is_called_with_the_context_only(tmp_path, monkeypatch) -> None:

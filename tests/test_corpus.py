@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from framing.corpus import CorpusWarning, load_corpus, outlet_from_filename
+from framing.corpus import ArticleEntry, CorpusWarning, TableRows, load_corpus, outlet_from_filename
 from framing.errors import InputError, ManifestError
 
 from conftest import SEEDS
@@ -133,3 +134,30 @@ def test_jsonl_that_is_not_utf8_names_the_byte(tmp_path):
     path.write_bytes(b'{"outlet": "a", "text": "ok."}\n{"outlet": "a", "text": "caf\xe9"}\n')
     with pytest.raises(ManifestError, match="not UTF-8 \\(bad byte at 59\\)"):
         load_corpus(path)
+
+
+def test_a_jsonl_corpus_holds_numbers_per_row_and_reads_metadata_back(tmp_path):
+    rows = [{"id": 7, "outlet": " a ", "title": "T", "published": "2022-01", "text": "One."},
+            {"outlet": "b", "kind": "opinion", "url": "u", "text": "<p>Two.</p>"}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    corpus = load_corpus(path)
+    assert isinstance(corpus.entries, TableRows) and len(corpus.entries) == 2
+    first, second = corpus.entries
+    assert (first.meta.id, first.meta.outlet, first.meta.title, first.meta.date_precision) == ("7", "a", "T", "month")
+    assert (second.meta.id, second.meta.kind, second.meta.url, second.meta.text_format) == \
+        ("c-2", "opinion", "u", "html")
+    assert corpus.entries[-1].meta == second.meta and first.load().meta == first.meta
+    assert [e.meta.id for e in corpus.entries[::-1]] == ["c-2", "7"]
+    with pytest.raises(IndexError):
+        corpus.entries[2]
+
+
+def test_given_metadata_wins_over_the_rows(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"outlet": "a", "text": "One."}\n', encoding="utf-8")
+    entry = load_corpus(path).entries[0]
+    renamed = ArticleEntry(replace(entry.meta, outlet="z"), row=entry.row)
+    assert renamed.meta.outlet == renamed.load().meta.outlet == "z"
+    with pytest.raises(TypeError, match="needs its metadata"):
+        ArticleEntry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from framing.document import ArticleMeta, Document, Span
-from framing.labelmap import build_label_map
+from framing.labelmap import SpooledUses, build_label_map, label_map_from_records, label_record
 from framing.pipeline import AnalysisConfig, Pipeline
 
 JAN = "event:kz-jan-2022"
@@ -32,7 +32,7 @@ A_TEXT = ("The unrest began in Zhanaozen. Tokayev called it \"an attempted coup\
 B_TEXT = "Riots shook Almaty. More riots followed. The special operation in Ukraine continued.\n"
 
 
-def build():
+def documents() -> list[Document]:
     a = doc_with_labels("a1", "alpha", A_TEXT, [
         ("unrest", "kz-unrest", JAN, "label", "outlet"),
         ("attempted coup", "kz-coup", JAN, "loaded-term", "quoted"),
@@ -45,7 +45,11 @@ def build():
         ("riots", "kz-riots", JAN, "loaded-term", "outlet"),
         ("special operation", "ua-special-operation", WAR, "loaded-term", "outlet"),
     ])
-    return build_label_map([a, b], {"alpha": "Alpha", "beta": "Beta"})
+    return [a, b]
+
+
+def build():
+    return build_label_map(documents(), {"alpha": "Alpha", "beta": "Beta"})
 
 
 def test_labels_per_outlet_for_each_referent() -> None:
@@ -110,3 +114,12 @@ def test_analyze_describes_the_referents_from_the_lexicon_packs() -> None:
     jan = next(r for r in data["referents"] if r["referent"] == JAN)
     assert "January 2022" in jan["description"]
     assert set(jan["labels"]) >= {"riots"}
+
+
+def test_uses_kept_on_disk_give_the_same_label_map() -> None:
+    names = {"alpha": "Alpha", "beta": "Beta"}
+    spooled = label_map_from_records(map(label_record, documents()), names, spooled=True)
+    assert all(isinstance(row.uses, SpooledUses) for row in spooled.rows)
+    assert spooled.to_dict() == build().to_dict()
+    row = next(r for r in spooled.rows if r.count == 2)
+    assert list(row.uses) == row.uses[:] == [row.uses[0], row.uses[-1]]

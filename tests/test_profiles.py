@@ -10,7 +10,7 @@ import pytest
 import framing
 from framing.document import ArticleMeta, Document, Span
 from framing.pipeline import AnalysisConfig, Pipeline
-from framing.profiles import build_profiles
+from framing.profiles import ArticleRecords, build_profiles, profile_record, profiles_from_records
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -34,14 +34,19 @@ TEXT_B = "Protests spread to three cities on Monday. The police arrested dozens 
 
 
 @pytest.fixture()
-def profiles():
+def documents():
     a = doc_with_cues("a1", "alpha", TEXT_A, [("regime", "loaded-term", "outlet"),
                                                ("crushed", "emotive-verb", "outlet"),
                                                ("riots", "loaded-term", "quoted"),
                                                ("Subscribe", "loaded-term", "outlet")])  # in junk
     b = doc_with_cues("b1", "beta", TEXT_B, [])
     a2 = doc_with_cues("a2", "alpha", TEXT_B, [("arrested", "emotive-verb", "outlet")])
-    return build_profiles([a, b, a2], ["cues"], {"alpha": "Alpha News"})
+    return [a, b, a2]
+
+
+@pytest.fixture()
+def profiles(documents):
+    return build_profiles(documents, ["cues"], {"alpha": "Alpha News"})
 
 
 def test_words_count_the_kept_body_only(profiles) -> None:
@@ -147,3 +152,14 @@ def test_building_profiles_restores_the_garbage_collector_state(profiles) -> Non
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_article_records_kept_on_disk_give_the_same_profiles(documents) -> None:
+    names = {"alpha": "Alpha News"}
+    profiles = profiles_from_records((profile_record(d, ["cues"]) for d in documents), names)
+    spooled = profiles_from_records((profile_record(d, ["cues"]) for d in documents), names, spooled=True)
+    assert isinstance(spooled.articles, ArticleRecords) and len(spooled.articles) == 3
+    assert list(spooled.articles) == list(profiles.articles) == spooled.articles[0:3]
+    assert spooled.articles[-1] == profiles.articles[2]
+    assert spooled.to_dict() == profiles.to_dict()
+    assert spooled.units == profiles.units and spooled.rates == profiles.rates

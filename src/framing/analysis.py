@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from tqdm import tqdm
 
@@ -52,14 +52,28 @@ class CorpusContext:
 CorpusStage = Callable[..., Section]  # (context) or, with a collector, (context, records)
 #: ``(doc, config) -> record``: what a corpus stage keeps of one analysed document.
 Collector = Callable[[Document, AnalysisConfig], Any]
+
+
+class RecordStore(Protocol):
+    """Takes a corpus stage's records in corpus order, as they come (see ``take`` in
+    :func:`register_corpus_stage`); pickled ones come from a spooled run's workers."""
+
+    def append(self, record: Any) -> None: ...
+
+    def append_pickled(self, data: bytes) -> None: ...
+
+
+#: ``(corpus, config) -> store`` for a stage's records, made before any article is analysed.
+RecordTaker = Callable[[Corpus, AnalysisConfig], RecordStore]
 _CORPUS_STAGES: dict[str, tuple[CorpusStage, int]] = {}
 _COLLECTORS: dict[str, Collector] = {}
+_TAKERS: dict[str, RecordTaker] = {}
 ProvenanceHook = Callable[[AnalysisConfig], dict[str, Any]]
 _PROVENANCE_HOOKS: list[ProvenanceHook] = []
 
 
-def register_corpus_stage(name: str, order: int,
-                          collect: Collector | None = None) -> Callable[[CorpusStage], CorpusStage]:
+def register_corpus_stage(name: str, order: int, collect: Collector | None = None,
+                          take: RecordTaker | None = None) -> Callable[[CorpusStage], CorpusStage]:
     """Register a corpus stage; its result is ``result.sections[name]``.
 
     Without ``collect`` the stage is ``stage(context) -> section``. With it, ``collect(doc,
@@ -68,13 +82,22 @@ def register_corpus_stage(name: str, order: int,
     records) -> section`` with the records of the analysed documents in corpus order, to be
     iterated once (they are on disk on a large corpus): the main process then never reads
     the documents back, and the per-document part of the stage runs in parallel.
+
+    With ``take`` too, each record is handed, as it comes (while later articles are still
+    being analysed), to the store ``take(corpus, config)`` made, and the stage is given that
+    store instead of the records: what the store does with them (fact alignment numbers,
+    stores and places its mentions) is then off the serial tail that follows the analysis.
     """
+    if take is not None and collect is None:
+        raise ValueError(f"corpus stage {name!r}: a record store needs a collector")
+
     def decorate(stage: CorpusStage) -> CorpusStage:
         _CORPUS_STAGES[name] = (stage, order)
-        if collect is None:
-            _COLLECTORS.pop(name, None)
-        else:
-            _COLLECTORS[name] = collect
+        for registry, value in ((_COLLECTORS, collect), (_TAKERS, take)):
+            if value is None:
+                registry.pop(name, None)
+            else:
+                registry[name] = value  # type: ignore[assignment]
         return stage
     return decorate
 
@@ -270,7 +293,8 @@ def analyze(source: str | Path | Corpus, config: AnalysisConfig | None = None, *
     work = ArticleWork(tuple(_COLLECTORS[name] for name in collecting),
                        encoded=spooled or (config.jobs > 1 and len(corpus) > 1), spooled=spooled,
                        finding_keys=finding_keys)
-    kept = _Kept(work, collecting)
+    kept = _Kept(work, {name: _TAKERS[name](corpus, config) for name in collecting if name in _TAKERS},
+                 collecting)
     skipped = []
     # Objects that live for the whole run (modules, lexicons, the articles analysed so far)
     # are frozen out of the garbage collector's reach: every full collection walks all
@@ -301,13 +325,15 @@ class _Kept:
     """What the main process keeps of the analysed articles: their documents (on disk when
     spooled), their analysis.json lines when made in the workers, each corpus stage's records."""
 
-    def __init__(self, work: ArticleWork, collecting: list[str]) -> None:
+    def __init__(self, work: ArticleWork, taken: dict[str, RecordStore], collecting: list[str]) -> None:
+        """``taken``: the stores of the stages that take their records as they come."""
         self._spool = DocumentSpool() if work.spooled else None
         self._documents: list[Document] = []
         self._decoder = DocumentDecoder() if work.encoded and not work.spooled else None
         self._lines = LineSpool() if self._decoder is not None else None
-        self.records: dict[str, list[Any] | RecordSpool] = {
-            name: RecordSpool() if work.spooled else [] for name in collecting}
+        self.records: dict[str, list[Any] | RecordStore] = {
+            name: taken[name] if name in taken else RecordSpool() if work.spooled else []
+            for name in collecting}
 
     def add(self, item: Analysed) -> None:
         stores = self.records.values()

@@ -10,10 +10,11 @@ import json
 import re
 import tomllib
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence, overload
 
 from .document import ArticleMeta, Document
 from .errors import InputError, ManifestError
@@ -46,52 +47,122 @@ class Outlet:
                 "url": self.url, "note": self.note}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
-    """Where one row of a JSONL table is in its file, so its text is read when the article
-    is analysed instead of every article's text being held from loading on."""
+    """Where one row of a JSONL table is in its file, and which row it is: its metadata and
+    text are read again when the article is analysed, so loading holds ~24 bytes a row
+    (:class:`TableRows`) instead of its metadata, ~1 KB."""
 
     path: Path
     offset: int
     length: int
+    number: int  # its line number
+    index: int  # its place among the table's rows, from 1 (the default id counts rows)
 
-    def text(self) -> str:
+    @property
+    def source(self) -> str:
+        return f"{self.path}: line {self.number}"
+
+    def read(self) -> tuple[ArticleMeta, str]:
+        """The row's metadata and text, checked again as when it was loaded."""
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             line = handle.read(self.length)
-        # As the whole file was read when loading: utf-8-sig drops a byte order mark at its start.
-        row = json.loads(line.decode("utf-8-sig" if self.offset == 0 else "utf-8"))
-        text = row_text(row)
-        if text is None:
-            raise InputError("the row's text is gone: the file changed after it was loaded", str(self.path))
-        return text
+        try:
+            # As the whole file was read when loading: utf-8-sig drops a byte order mark at its start.
+            row = json.loads(line.decode("utf-8-sig" if self.offset == 0 else "utf-8"))
+            if not isinstance(row, dict):
+                raise ManifestError("each line must be a JSON object", self.source)
+            return table_article(self.path, self.index, self.source, row)
+        except (ValueError, ManifestError):  # JSON and UTF-8 errors are ValueErrors
+            raise InputError("the row is not the one loaded: the file changed after it was loaded",
+                             self.source) from None
 
 
-@dataclass(frozen=True)
+class TableRows(Sequence["ArticleEntry"]):
+    """A JSONL table's entries as three numbers a row (offset, length, line number), each
+    entry made when asked: a large table's metadata is not held from loading on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offsets, self._lengths, self._numbers = array("q"), array("q"), array("q")
+
+    def append(self, row: TableRow) -> None:
+        if row.path != self.path or row.index != len(self) + 1:
+            raise ValueError("rows are appended in order, from this table")
+        self._offsets.append(row.offset)
+        self._lengths.append(row.length)
+        self._numbers.append(row.number)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleEntry | list[ArticleEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError("entry index out of range")
+        index %= size
+        return ArticleEntry(row=TableRow(self.path, self._offsets[index], self._lengths[index],
+                                         self._numbers[index], index + 1))
+
+    def __iter__(self) -> Iterator[ArticleEntry]:
+        for index, place in enumerate(zip(self._offsets, self._lengths, self._numbers), start=1):
+            yield ArticleEntry(row=TableRow(self.path, *place, index))
+
+
 class ArticleEntry:
-    """Metadata plus where the text lives: a file, inline text, or a row of a table file."""
+    """Metadata plus where the text lives: a file, inline text, or a row of a table file.
 
-    meta: ArticleMeta
-    path: Path | None = None
-    inline_text: str | None = None
-    row: TableRow | None = None
+    An entry of a JSONL row is given no metadata: it reads it from the row when asked (and
+    :meth:`load` reads metadata and text at once), so the corpus need not hold it.
+    """
+
+    __slots__ = ("_meta", "path", "inline_text", "row")
+
+    def __init__(self, meta: ArticleMeta | None = None, path: Path | None = None,
+                 inline_text: str | None = None, row: TableRow | None = None) -> None:
+        if meta is None and row is None:
+            raise TypeError("an article entry needs its metadata, or the table row holding it")
+        self._meta, self.path, self.inline_text, self.row = meta, path, inline_text, row
+
+    @property
+    def meta(self) -> ArticleMeta:
+        if self._meta is not None:
+            return self._meta
+        assert self.row is not None
+        return self.row.read()[0]
+
+    def __repr__(self) -> str:
+        where = self.row or self.path or "inline text"
+        return f"ArticleEntry({self._meta or 'metadata in the row'}, {where})"
 
     def table_text(self) -> str | None:
         """The text given in a table (inline or read from its row); None for an article file."""
-        return self.inline_text if self.row is None else self.row.text()
+        return self.inline_text if self.row is None else self.row.read()[1]
 
     def load(self, max_bytes: int = 20_000_000, encoding: str = "utf-8") -> Document:
-        table_text = self.table_text()
+        meta, table_text = self._meta, self.inline_text
+        if self.row is not None:
+            row_meta, table_text = self.row.read()
+            meta = meta or row_meta  # metadata given (the audit renames outlets) wins
+        assert meta is not None
         if table_text is not None:
-            check_inline_size(table_text, max_bytes, self.meta.source)
-            text = decode_inline(table_text, self.meta)
+            check_inline_size(table_text, max_bytes, meta.source)
+            text = decode_inline(table_text, meta)
         elif self.path is not None and self.path.suffix.lower() in HTML_SUFFIXES:
             text = read_html_file(self.path, max_bytes, encoding)
         elif self.path is not None:
             text = read_text_file(self.path, max_bytes, encoding)
         else:
-            raise InputError("article has neither a file nor text", self.meta.source)
-        return Document(text=text, meta=self.meta)
+            raise InputError("article has neither a file nor text", meta.source)
+        return Document(text=text, meta=meta)
 
 
 def check_inline_size(text: str, max_bytes: int, where: str) -> None:
@@ -116,7 +187,7 @@ class Corpus:
     name: str
     root: Path
     outlets: dict[str, Outlet]
-    entries: tuple[ArticleEntry, ...]
+    entries: Sequence[ArticleEntry]  # a tuple, or a JSONL table's TableRows
     topic: str | None = None
     warnings: tuple[str, ...] = field(default=())
 
@@ -329,26 +400,28 @@ def row_text(row: dict[str, Any]) -> Any:
     return next((row[k] for k in _TABLE_TEXT_KEYS if row.get(k) not in (None, "")), None)
 
 
-TableRows = Iterator[tuple[str, dict[str, Any], TableRow | None]]
+#: ``(row number from 1, where, row, its place in a JSONL file or None)`` per table row.
+Rows = Iterator[tuple[int, str, dict[str, Any], TableRow | None]]
 
 
-def _iter_csv_rows(path: Path) -> TableRows:
+def _iter_csv_rows(path: Path) -> Rows:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames:
                 raise ManifestError("CSV has no header row", str(path))
-            for row in reader:
-                yield f"{path}: row {reader.line_num}", row, None  # text kept: rows may span lines
+            for index, row in enumerate(reader, start=1):
+                # text kept: rows may span lines
+                yield index, f"{path}: row {reader.line_num}", row, None
     except UnicodeDecodeError as exc:
         raise ManifestError(f"CSV is not UTF-8 (bad byte at {exc.start})", str(path)) from None
     except csv.Error as exc:
         raise ManifestError(f"malformed CSV ({exc})", str(path)) from None
 
 
-def _iter_jsonl_rows(path: Path) -> TableRows:
+def _iter_jsonl_rows(path: Path) -> Rows:
     with path.open("rb") as handle:
-        offset, number = 0, 0
+        offset, number, index = 0, 0, 0
         for physical in handle:
             # Lines as text mode splits them: "\r" and "\r\n" end a line too.
             for line in physical.splitlines(keepends=True) if b"\r" in physical else (physical,):
@@ -356,54 +429,67 @@ def _iter_jsonl_rows(path: Path) -> TableRows:
                 start, offset = offset, offset + len(line)
                 if not line.strip():
                     continue
-                at = f"{path}: line {number}"
+                index += 1
+                place = TableRow(path, start, len(line), number, index)
                 try:
                     row = json.loads(line.decode("utf-8-sig" if start == 0 else "utf-8"))
                 except UnicodeDecodeError as exc:
                     raise ManifestError(f"JSONL is not UTF-8 (bad byte at {start + exc.start})",
                                         str(path)) from None
                 except json.JSONDecodeError as exc:
-                    raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})", at) from None
+                    raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})",
+                                        place.source) from None
                 if not isinstance(row, dict):
-                    raise ManifestError("each line must be a JSON object", at)
-                yield at, row, TableRow(path, start, len(line))
+                    raise ManifestError("each line must be a JSON object", place.source)
+                yield index, place.source, row, place
 
 
-def load_table(path: Path, rows: TableRows) -> Corpus:
+def table_article(path: Path, index: int, at: str, row: dict[str, Any]) -> tuple[ArticleMeta, str]:
+    """The metadata and text of table ``path``'s row number ``index`` (from 1), checked."""
+    text = row_text(row)
+    if not isinstance(text, str):
+        raise ManifestError("missing text (a 'text' column with the article)", at)
+    outlet = row.get("outlet")
+    if not isinstance(outlet, str) or not outlet.strip():
+        raise ManifestError("missing outlet (an 'outlet' column naming the source)", at)
+    clean = {k: (str(v) if isinstance(v, (int, float)) and k == "id" else v)
+             for k, v in row.items() if v not in (None, "")}
+    published, precision = parse_published(clean.get("published", clean.get("date")), at)
+    kind = _optional_str(clean, "kind", at) or "news"
+    if kind not in KINDS:
+        raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+    text_format = "html" if re.match(r"\s*<", text) and "</" in text else "text"
+    meta = ArticleMeta(
+        id=_optional_str(clean, "id", at) or f"{path.stem}-{index}", outlet=outlet.strip(),
+        source=at, title=_optional_str(clean, "title", at),
+        author=_optional_str(clean, "author", at), published=published, date_precision=precision,
+        language=_optional_str(clean, "language", at) or "en", kind=kind,
+        url=_optional_str(clean, "url", at), text_format=text_format)
+    return meta, text
+
+
+def load_table(path: Path, rows: Rows) -> Corpus:
     """Rows with a text column and an outlet column; title, date, url, author optional.
 
-    A JSONL row's text is not kept: the entry records where the row is and reads it again
-    when the article is analysed, so loading a large table holds only metadata.
+    A JSONL row's metadata and text are not kept: its entry records where the row is and
+    reads it again when the article is analysed, so loading a large table holds a few
+    numbers a row (:class:`TableRows`).
     """
-    entries, outlets, seen = [], {}, set()
-    for index, (at, row, table_row) in enumerate(rows, start=1):
-        text = row_text(row)
-        if not isinstance(text, str):
-            raise ManifestError("missing text (a 'text' column with the article)", at)
-        outlet = row.get("outlet")
-        if not isinstance(outlet, str) or not outlet.strip():
-            raise ManifestError("missing outlet (an 'outlet' column naming the source)", at)
-        clean = {k: (str(v) if isinstance(v, (int, float)) and k == "id" else v)
-                 for k, v in row.items() if v not in (None, "")}
-        published, precision = parse_published(clean.get("published", clean.get("date")), at)
-        article_id = _optional_str(clean, "id", at) or f"{path.stem}-{index}"
-        if article_id in seen:
-            raise ManifestError(f"duplicate article id {article_id!r}", at)
-        seen.add(article_id)
-        kind = _optional_str(clean, "kind", at) or "news"
-        if kind not in KINDS:
-            raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
-        text_format = "html" if re.match(r"\s*<", text) and "</" in text else "text"
-        meta = ArticleMeta(
-            id=article_id, outlet=outlet.strip(), source=at,
-            title=_optional_str(clean, "title", at), author=_optional_str(clean, "author", at),
-            published=published, date_precision=precision,
-            language=_optional_str(clean, "language", at) or "en", kind=kind,
-            url=_optional_str(clean, "url", at), text_format=text_format)
+    entries: list[ArticleEntry] = []
+    table = TableRows(path)
+    outlets: dict[str, Outlet] = {}
+    seen: set[str] = set()
+    for index, at, row, place in rows:
+        meta, text = table_article(path, index, at, row)
+        if meta.id in seen:
+            raise ManifestError(f"duplicate article id {meta.id!r}", at)
+        seen.add(meta.id)
         outlets.setdefault(meta.outlet, Outlet(id=meta.outlet, name=meta.outlet))
-        entries.append(ArticleEntry(meta=meta, row=table_row) if table_row else
-                       ArticleEntry(meta=meta, inline_text=text))
-    if not entries:
+        if place is None:
+            entries.append(ArticleEntry(meta=meta, inline_text=text))
+        else:
+            table.append(place)
+    if not entries and not table:
         raise ManifestError("table has no article rows", str(path))
-    return Corpus(name=path.stem, root=path.parent, outlets=outlets, entries=tuple(entries))
-
+    return Corpus(name=path.stem, root=path.parent, outlets=outlets,
+                  entries=table if table else tuple(entries))

@@ -10,14 +10,18 @@ says "riots" is not the same as saying it.
 """
 from __future__ import annotations
 
+import pickle
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
-from .analysis import CorpusContext, register_corpus_stage
+from .analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage
+from .corpus import Corpus
 from .document import Document, Span
 from .pipeline import AnalysisConfig
 from .profiles import counted_findings
+from .spool import RecordFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,7 @@ class LabelRow:
     lexicon: str | None
     category: str
     voice: str
-    uses: tuple[LabelUse, ...]
+    uses: Sequence[LabelUse]  # a tuple, or SpooledUses on a large corpus
 
     @property
     def count(self) -> int:
@@ -57,15 +61,20 @@ class LabelRow:
     @property
     def forms(self) -> dict[str, int]:
         """Each wording (lowercased) and how often it was used, commonest first."""
-        counts = Counter(" ".join(u.text.lower().split()) for u in self.uses)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return _forms(self.uses)
 
     def to_dict(self) -> dict[str, Any]:
+        uses = tuple(self.uses)  # read once: on a large corpus they are on disk (SpooledUses)
         return {"referent": self.referent, "outlet": self.outlet, "outlet_name": self.outlet_name,
                 "label": self.label, "term": self.term, "lexicon": self.lexicon,
-                "category": self.category, "voice": self.voice, "count": self.count,
-                "forms": self.forms, "articles": sorted({u.article for u in self.uses}),
-                "evidence": [u.to_dict() for u in self.uses]}
+                "category": self.category, "voice": self.voice, "count": len(uses),
+                "forms": _forms(uses), "articles": sorted({u.article for u in uses}),
+                "evidence": [u.to_dict() for u in uses]}
+
+
+def _forms(uses: Iterable[LabelUse]) -> dict[str, int]:
+    counts = Counter(" ".join(u.text.lower().split()) for u in uses)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,45 @@ class LabelMap:
         return {key: list(value) for key, value in self.iter_items()}
 
 
+class UseSpool:
+    """Label uses pickled to a temporary file as they come: about 250 bytes each in memory
+    (the use, its text and speaker), 16 here (its offset, and its number in a row's list)."""
+
+    def __init__(self) -> None:
+        self._records = RecordFile("framing-label-uses-")
+
+    def append(self, use: tuple[Any, ...]) -> int:
+        """Store a use given as its :class:`LabelUse` fields; its number."""
+        self._records.append(pickle.dumps(use, protocol=pickle.HIGHEST_PROTOCOL))
+        return len(self._records) - 1
+
+    def __getitem__(self, number: int) -> LabelUse:
+        return LabelUse(*pickle.loads(self._records[number]))
+
+
+class SpooledUses(Sequence[LabelUse]):
+    """One label row's uses, as numbers into a :class:`UseSpool`, read back when asked."""
+
+    def __init__(self, spool: UseSpool, numbers: array[int]) -> None:
+        self._spool, self._numbers = spool, numbers
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> LabelUse: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LabelUse]: ...
+
+    def __getitem__(self, index: int | slice) -> LabelUse | list[LabelUse]:
+        if isinstance(index, slice):
+            return [self._spool[n] for n in self._numbers[index]]
+        return self._spool[self._numbers[index]]
+
+    def __iter__(self) -> Iterator[LabelUse]:
+        return map(self._spool.__getitem__, self._numbers)
+
+
 def referent_spans(doc: Document) -> list[tuple[str, Span]]:
     """Spans in the kept body (any key) that name a referent."""
     keys = [k for k, spans in doc.spans.items() if any(s.attrs.get("referent") for s in spans)]
@@ -138,27 +186,52 @@ def collect_labels(doc: Document, config: AnalysisConfig) -> LabelRecord:
     return label_record(doc)
 
 
-def label_map_from_records(records: Iterable[LabelRecord], outlet_names: Mapping[str, str] | None = None,
-                           descriptions: Mapping[str, str] | None = None) -> LabelMap:
-    """Group every use by referent, outlet, term and voice (records in corpus order, read once);
-    a row's lexicon and category are its first use's."""
-    outlet_names = outlet_names or {}
-    grouped: dict[tuple[str, str, str, str], tuple[str | None, str, list[LabelUse]]] = {}
-    outlet_order: dict[str, int] = {}
-    for record in records:
-        outlet_order.setdefault(record.outlet, len(outlet_order))
+class LabelIntake:
+    """The label map's records taken in one at a time, in corpus order (as they come, see
+    ``register_corpus_stage``): each use grouped by referent, outlet, term and voice."""
+
+    def __init__(self, outlet_names: Mapping[str, str] | None = None, spooled: bool = False) -> None:
+        """``spooled``: the uses are kept on disk (:class:`UseSpool`), each row holding their numbers."""
+        self.outlet_names = dict(outlet_names or {})
+        self._spool = UseSpool() if spooled else None
+        self._grouped: dict[tuple[str, str, str, str], tuple[str | None, str, list[LabelUse] | array[int]]] = {}
+        self._outlet_order: dict[str, int] = {}
+
+    def append(self, record: LabelRecord) -> None:
+        spool, grouped = self._spool, self._grouped
+        self._outlet_order.setdefault(record.outlet, len(self._outlet_order))
         for referent, term, voice, lexicon, category, start, end, text, speaker, inserted_by in record.uses:
             group = grouped.get((referent, record.outlet, term, voice))
             if group is None:
-                group = grouped[(referent, record.outlet, term, voice)] = (lexicon, category, [])
-            group[2].append(LabelUse(record.id, start, end, text, speaker, inserted_by))
-    rows = []
-    for (referent, outlet, term, voice), (lexicon, category, uses) in grouped.items():
-        row = LabelRow(referent, outlet, outlet_names.get(outlet, outlet), term, "", lexicon, category, voice,
-                       tuple(uses))
-        rows.append(replace(row, label=next(iter(row.forms))))
-    rows.sort(key=lambda r: (r.referent, outlet_order[r.outlet], -r.count, r.label, r.voice))
-    return LabelMap(tuple(rows), dict(descriptions or {}))
+                group = grouped[(referent, record.outlet, term, voice)] = (
+                    lexicon, category, [] if spool is None else array("q"))
+            use = (record.id, start, end, text, speaker, inserted_by)
+            group[2].append(LabelUse(*use) if spool is None else spool.append(use))  # type: ignore[arg-type]
+
+    def append_pickled(self, data: bytes) -> None:
+        self.append(pickle.loads(data))
+
+    def label_map(self, descriptions: Mapping[str, str] | None = None) -> LabelMap:
+        """The rows, a row's lexicon and category its first use's."""
+        rows = []
+        for (referent, outlet, term, voice), (lexicon, category, uses) in self._grouped.items():
+            row = LabelRow(referent, outlet, self.outlet_names.get(outlet, outlet), term, "", lexicon, category,
+                           voice, tuple(uses) if self._spool is None else SpooledUses(self._spool, uses))  # type: ignore[arg-type]
+            rows.append(replace(row, label=next(iter(row.forms))))
+        order = self._outlet_order
+        rows.sort(key=lambda r: (r.referent, order[r.outlet], -r.count, r.label, r.voice))
+        return LabelMap(tuple(rows), dict(descriptions or {}))
+
+
+def label_map_from_records(records: Iterable[LabelRecord], outlet_names: Mapping[str, str] | None = None,
+                           descriptions: Mapping[str, str] | None = None,
+                           spooled: bool = False) -> LabelMap:
+    """Group every use by referent, outlet, term and voice (records in corpus order, read once);
+    ``spooled``: the uses are kept on disk (see :class:`LabelIntake`)."""
+    intake = LabelIntake(outlet_names, spooled)
+    for record in records:
+        intake.append(record)
+    return intake.label_map(descriptions)
 
 
 def build_label_map(documents: Iterable[Document], outlet_names: Mapping[str, str] | None = None,
@@ -167,10 +240,17 @@ def build_label_map(documents: Iterable[Document], outlet_names: Mapping[str, st
     return label_map_from_records((label_record(doc) for doc in documents), outlet_names, descriptions)
 
 
-@register_corpus_stage("label_map", order=110, collect=collect_labels)
-def label_map_stage(context: CorpusContext, records: Iterable[LabelRecord]) -> LabelMap:
-    names = {o.id: o.name for o in context.corpus.outlets.values()}
-    return label_map_from_records(records, names, referent_descriptions(context))
+def take_labels(corpus: Corpus, config: AnalysisConfig) -> LabelIntake:
+    return LabelIntake({o.id: o.name for o in corpus.outlets.values()}, spooled=len(corpus) > SPOOL_ABOVE)
+
+
+@register_corpus_stage("label_map", order=110, collect=collect_labels, take=take_labels)
+def label_map_stage(context: CorpusContext, records: Iterable[LabelRecord] | LabelIntake) -> LabelMap:
+    intake = records if isinstance(records, LabelIntake) else take_labels(context.corpus, context.config)
+    if intake is not records:
+        for record in records:
+            intake.append(record)
+    return intake.label_map(referent_descriptions(context))
 
 
 def referent_descriptions(context: CorpusContext) -> dict[str, str]:

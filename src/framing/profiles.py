@@ -19,17 +19,21 @@ import bisect
 import functools
 import gc
 import json
+import pickle
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, ParamSpec, Sequence, TypeVar
+from typing import (Any, Callable, Iterable, Iterator, Mapping, NamedTuple, ParamSpec, Sequence, TypeVar,
+                    overload)
 
-from .analysis import CorpusContext, finding_keys_of, register_corpus_stage
+from .analysis import SPOOL_ABOVE, CorpusContext, finding_keys_of, register_corpus_stage
+from .corpus import Corpus
 from .document import Document, Span
 from .pipeline import AnalysisConfig
 from .readability import count_words
 from .results import EncodedRow, encode_string, ordered_findings
+from .spool import RecordFile
 
 PER_WORDS = 1000
 P = ParamSpec("P")
@@ -178,6 +182,41 @@ class ArticleRecord:
         return zip(items[0::4], items[1::4], items[2::4], items[3::4])
 
 
+_ARTICLE_FIELDS = tuple(f.name for f in fields(ArticleRecord))
+
+
+class ArticleRecords(Sequence[ArticleRecord]):
+    """Article records pickled to a temporary file as they come, read back by number or in
+    order: about 1.3 KB each in memory (findings, scores, sourcing), 8 bytes here. For a
+    corpus whose documents are spooled too (see ``framing.analysis.SPOOL_ABOVE``)."""
+
+    def __init__(self) -> None:
+        self._records = RecordFile("framing-profiles-")
+
+    def append(self, record: ArticleRecord) -> None:
+        fields = tuple(getattr(record, name) for name in _ARTICLE_FIELDS)
+        self._records.append(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleRecord | list[ArticleRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError("article record index out of range")
+        return ArticleRecord(*pickle.loads(self._records[index % len(self)]))
+
+    def __iter__(self) -> Iterator[ArticleRecord]:
+        for data in self._records:
+            yield ArticleRecord(*pickle.loads(data))
+
+
 @dataclass(frozen=True)
 class Profiles:
     """The ``profiles`` section: unit totals and rate rows (long format, one figure per row).
@@ -187,9 +226,9 @@ class Profiles:
     """
 
     outlet_units: tuple[UnitProfile, ...]
-    articles: tuple[ArticleRecord, ...]
+    articles: Sequence[ArticleRecord]  # a tuple, or ArticleRecords on a large corpus
     values: tuple[FindingValues, ...]
-    outlet_articles: Mapping[str, tuple[int, ...]]  # outlet -> positions in ``articles``
+    outlet_articles: Mapping[str, Sequence[int]]  # outlet -> positions in ``articles``
     outlet_names: Mapping[str, str]
 
     @functools.cached_property
@@ -320,7 +359,11 @@ _READABILITY = ("flesch_reading_ease", "flesch_kincaid_grade", "mean_sentence_le
 
 
 def _mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+    return _mean_of(sum(values), len(values))
+
+
+def _mean_of(total: float, count: int) -> float | None:
+    return round(total / count, 2) if count else None
 
 
 def _sourcing_totals(summaries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -338,9 +381,10 @@ class _OutletTotals:
     """An outlet's running totals, added to one article at a time (articles are not kept)."""
 
     def __init__(self) -> None:
-        self.positions: list[int] = []
+        self.positions = array("q")
         self.words = self.findings = self.cues = self.own_voice_cues = 0
-        self.readability: dict[str, list[float]] = {name: [] for name in _READABILITY}
+        #: Per score: the sum (added in article order, as ``sum`` adds) and count of its values.
+        self.readability: dict[str, list[float]] = {name: [0, 0] for name in _READABILITY}
         self.summed: dict[str, Any] = dict.fromkeys(_SUMMED_SOURCING, 0)
         self.named: set[str] = set()
         self.summaries = self.bylined = 0
@@ -353,7 +397,8 @@ class _OutletTotals:
         self.own_voice_cues += record.own_voice_cues
         for kept, value in zip(self.readability.values(), collected.readability):
             if value is not None:
-                kept.append(value)
+                kept[0] += value
+                kept[1] += 1
         if collected.sourcing:
             self.summaries += 1
             for key, value in zip(_SUMMED_SOURCING, collected.sourcing):
@@ -375,7 +420,7 @@ class _OutletTotals:
     def unit(self, outlet: str, name: str) -> UnitProfile:
         return UnitProfile("outlet", outlet, name, None, len(self.positions), self.words, self.findings,
                            self.cues, self.own_voice_cues,
-                           {n: _mean(v) for n, v in self.readability.items()}, self.sourcing())
+                           {n: _mean_of(*v) for n, v in self.readability.items()}, self.sourcing())
 
 
 class ProfileRecord(NamedTuple):
@@ -444,22 +489,46 @@ def _article_record(index: int, collected: ProfileRecord,
                          collected.own_voice_cues, scores, collected.sourcing)
 
 
+class ProfilesIntake:
+    """The profiles' records taken in one at a time, in corpus order (as they come, see
+    ``register_corpus_stage``): each article's record kept, its outlet's totals added up."""
+
+    def __init__(self, outlet_names: Mapping[str, str] | None = None, spooled: bool = False) -> None:
+        """``spooled``: the article records are kept on disk (:class:`ArticleRecords`)."""
+        self.outlet_names = dict(outlet_names or {})
+        self.articles: list[ArticleRecord] | ArticleRecords = ArticleRecords() if spooled else []
+        self.outlets: dict[str, _OutletTotals] = {}
+        self.values_index: dict[tuple[str, str, str, str], int] = {}
+        self.values: list[FindingValues] = []
+
+    def append(self, collected: ProfileRecord) -> None:
+        position = len(self.articles)
+        record = _article_record(position, collected, self.values_index, self.values)
+        self.outlets.setdefault(record.outlet, _OutletTotals()).add(record, position, collected)
+        self.articles.append(record)
+
+    def append_pickled(self, data: bytes) -> None:
+        self.append(pickle.loads(data))
+
+    def profiles(self) -> Profiles:
+        names = self.outlet_names
+        units = tuple(totals.unit(outlet, names.get(outlet, outlet)) for outlet, totals in self.outlets.items())
+        articles = self.articles
+        return Profiles(units, articles if isinstance(articles, ArticleRecords) else tuple(articles),
+                        tuple(self.values), {outlet: totals.positions for outlet, totals in self.outlets.items()},
+                        names)
+
+
 @without_cycle_collection
 def profiles_from_records(records: Iterable[ProfileRecord],
-                          outlet_names: Mapping[str, str] | None = None) -> Profiles:
-    """Profiles of every outlet and article from their records, in corpus order (read once)."""
-    outlet_names = dict(outlet_names or {})
-    articles: list[ArticleRecord] = []
-    outlets: dict[str, _OutletTotals] = {}
-    values_index: dict[tuple[str, str, str, str], int] = {}
-    values: list[FindingValues] = []
-    for index, collected in enumerate(records):
-        record = _article_record(index, collected, values_index, values)
-        outlets.setdefault(record.outlet, _OutletTotals()).add(record, len(articles), collected)
-        articles.append(record)
-    units = tuple(totals.unit(outlet, outlet_names.get(outlet, outlet)) for outlet, totals in outlets.items())
-    return Profiles(units, tuple(articles), tuple(values),
-                    {outlet: tuple(totals.positions) for outlet, totals in outlets.items()}, outlet_names)
+                          outlet_names: Mapping[str, str] | None = None,
+                          spooled: bool = False) -> Profiles:
+    """Profiles of every outlet and article from their records, in corpus order (read once);
+    ``spooled``: the article records are kept on disk (:class:`ArticleRecords`)."""
+    intake = ProfilesIntake(outlet_names, spooled)
+    for collected in records:
+        intake.append(collected)
+    return intake.profiles()
 
 
 def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
@@ -468,7 +537,17 @@ def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
     return profiles_from_records((profile_record(doc, finding_keys) for doc in documents), outlet_names)
 
 
-@register_corpus_stage("profiles", order=100, collect=collect_profile)
-def profiles_stage(context: CorpusContext, records: Iterable[ProfileRecord]) -> Profiles:
-    names = {o.id: o.name for o in context.corpus.outlets.values()}
-    return profiles_from_records(records, names)
+def take_profiles(corpus: Corpus, config: AnalysisConfig) -> ProfilesIntake:
+    return ProfilesIntake(_outlet_names(corpus), spooled=len(corpus) > SPOOL_ABOVE)
+
+
+def _outlet_names(corpus: Corpus) -> dict[str, str]:
+    return {o.id: o.name for o in corpus.outlets.values()}
+
+
+@register_corpus_stage("profiles", order=100, collect=collect_profile, take=take_profiles)
+def profiles_stage(context: CorpusContext, records: Iterable[ProfileRecord] | ProfilesIntake) -> Profiles:
+    if isinstance(records, ProfilesIntake):
+        return records.profiles()
+    return profiles_from_records(records, _outlet_names(context.corpus),
+                                 spooled=len(context.corpus) > SPOOL_ABOVE)

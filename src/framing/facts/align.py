@@ -47,6 +47,7 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
+from ..corpus import Corpus
 from ..document import Document, Span
 from ..pipeline import AnalysisConfig
 from ..results import EncodedRow, EncodedRowPieces, encode_compact
@@ -69,6 +70,9 @@ NUMERIC = {"number", "money", "percent"}
 #: A fact row longer than this is streamed to analysis.json in pieces, not read whole: a fact
 #: that many articles state grows with the corpus (~9 MB at 30,000 generated articles).
 LARGE_ROW_BYTES = 1 << 20
+#: Array type of mention numbers: 4 bytes each (a corpus has fewer than 2**31 mentions), held
+#: per mention by the event slots, the blocks and the union-find.
+NUMBER = "i"
 #: Span attributes a mention keeps: what the report quotes and what the rules read.
 MENTION_ATTRS = ("voice", "speaker", "note", "explanation", "inserted_by", "aspect", "granularity",
                  "resolution", "counts")
@@ -379,7 +383,7 @@ class _Blocks:
             members = self.members.get(key)
             if members is None:
                 self._number[key] = len(self.members)
-                members = self.members[key] = array("q")
+                members = self.members[key] = array(NUMBER)
             members.append(m.index)
 
     def pairs(self, load: Callable[[int], Mention], low: Callable[[int], float]
@@ -395,8 +399,8 @@ class _Blocks:
             if len(members) > self.window:
                 ordered = sorted(members, key=lambda i: (low(i), i))
                 by_number = sorted(zip(ordered, range(len(ordered))))
-                self._positions[key] = (array("q", (i for i, _ in by_number)),
-                                        array("q", (p for _, p in by_number)))
+                self._positions[key] = (array(NUMBER, (i for i, _ in by_number)),
+                                        array(NUMBER, (p for _, p in by_number)))
                 block_pairs = _window_pairs(ordered, member, self.window)
             else:
                 block_pairs = combinations([member(i) for i in members], 2)
@@ -502,7 +506,7 @@ def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
-        self.parent = array("q", range(n))  # 8 bytes a mention; a list of ints takes 36
+        self.parent = array(NUMBER, range(n))  # 4 bytes a mention; a list of ints takes 36
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -559,7 +563,7 @@ class _Alignment:
             self.lows.append(float(m.low) if m.event is None else 0.0)  # type: ignore[arg-type]
             self.eventless.append(m.event is None)
             if m.event is not None:
-                self.events.setdefault(block_keys(m)[0], array("q")).append(m.index)
+                self.events.setdefault(block_keys(m)[0], array(NUMBER)).append(m.index)
             sentences.setdefault(m.sentence_start, m.sentence)
         for sentence in sentences.values():  # one IDF row per (article, sentence)
             self.tfidf.add(sentence)
@@ -571,7 +575,7 @@ class _Alignment:
         for key in self.events:
             by_slot[(key[2], key[3])].append(key)
         blocks = _Blocks()
-        loose = array("q")
+        loose = array(NUMBER)
         for i in (i for i, flag in enumerate(self.eventless) if flag):
             m = self.store[i]
             home = _article_event_for(m, by_slot)
@@ -602,7 +606,7 @@ class _Alignment:
             yield members, key[1]
         components: dict[int, array[int]] = {}
         for i in loose:
-            components.setdefault(uf.find(i), array("q")).append(i)
+            components.setdefault(uf.find(i), array(NUMBER)).append(i)
         del uf, loose
         for members in components.values():
             yield members, None
@@ -904,24 +908,47 @@ def _encoded(row: dict[str, Any]) -> bytes:
     return encode_compact(row).encode("utf-8")
 
 
-@register_corpus_stage("facts", order=500, collect=collect_facts)
-def facts_stage(context: CorpusContext, records: Iterable[FactsRecord]) -> SpooledFactsSection:
-    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`.
+class FactsIntake:
+    """The facts stage's records, taken in as they come (while later articles are still
+    being analysed, see ``register_corpus_stage``): the mentions numbered, stored and placed
+    in their event slots, the IDF counted, the inconsistencies written as their rows."""
+
+    def __init__(self, spooled: bool) -> None:
+        """``spooled``: the mentions go to disk (:class:`MentionSpool`). A corpus small enough
+        for its documents to stay in memory keeps its mentions there too: reading them back
+        from disk costs more than they weigh beside the documents."""
+        self.alignment = _Alignment(MentionSpool() if spooled else [])
+        self.inconsistencies = RecordFile("framing-inconsistencies-")
+        self.outlets: set[str] = set()
+
+    def append(self, record: FactsRecord) -> None:
+        self.alignment.add(record.mentions)
+        for item in record.inconsistencies:
+            self.inconsistencies.append(_encoded(item))
+        self.outlets.add(record.outlet)
+
+    def append_pickled(self, data: bytes) -> None:
+        self.append(pickle.loads(data))
+
+
+def take_facts(corpus: Corpus, config: AnalysisConfig) -> FactsIntake:
+    return FactsIntake(spooled=len(corpus) > SPOOL_ABOVE)
+
+
+@register_corpus_stage("facts", order=500, collect=collect_facts, take=take_facts)
+def facts_stage(context: CorpusContext, records: Iterable[FactsRecord] | FactsIntake) -> SpooledFactsSection:
+    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`
+    (taken in already: a :class:`FactsIntake`).
 
     As :func:`align_facts`, with the mentions, the judged facts and the inconsistencies on
     disk: in memory, a few numbers per mention and a sort key per fact.
     """
     gazetteer = gazetteer_for(context.config)
-    # A corpus small enough for its documents to stay in memory keeps its mentions there too:
-    # reading them back from disk costs more than they weigh beside the documents.
-    alignment = _Alignment(MentionSpool() if len(context.corpus) > SPOOL_ABOVE else [])
-    inconsistencies = RecordFile("framing-inconsistencies-")
-    outlets: set[str] = set()
-    for record in records:
-        alignment.add(record.mentions)
-        for item in record.inconsistencies:
-            inconsistencies.append(_encoded(item))
-        outlets.add(record.outlet)
+    intake = records if isinstance(records, FactsIntake) else take_facts(context.corpus, context.config)
+    if intake is not records:
+        for record in records:
+            intake.append(record)
+    alignment, inconsistencies, outlets = intake.alignment, intake.inconsistencies, intake.outlets
     rows = RecordFile("framing-facts-")
     keys: list[FactKey] = []
     # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
