@@ -45,7 +45,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     pool = generate.build_pool()
     a = generate.write_corpus(tmp_path / "a.jsonl", 30, seed=3, pool=pool)
     b = generate.write_corpus(tmp_path / "b.jsonl", 30, seed=3, pool=pool)
-    c = generate.write_corpus(tmp_path / "c.jsonl", 30, seed=4, pool=pool)
+    generate.write_corpus(tmp_path / "c.jsonl", 30, seed=4, pool=pool)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert (tmp_path / "a.jsonl").read_bytes() != (tmp_path / "c.jsonl").read_bytes()
     assert a["articles"] == 30 and a["pool_digest"] == b["pool_digest"]
