@@ -8,6 +8,13 @@ little page furniture, so every stage of the pipeline has work to do. The same
 ``--seed`` and the same sentence pool give byte-identical files; the pool's hash
 is printed and recorded so a figure can be tied to its input.
 
+Each sentence is *varied* as it is placed (two of its lowercase words swapped for
+words drawn from the pool's own words), so that, as in a real corpus, almost no
+sentence repeats: a pool of a few hundred sentences placed verbatim would repeat
+every sentence dozens of times, and any per-sentence cache would look far better
+than it is on real news. ``--verbatim`` places them unchanged (the corpora of
+earlier benchmark runs).
+
     python bench/generate.py --articles 1000 --out bench/out/corpus-1000.jsonl
 """
 from __future__ import annotations
@@ -17,6 +24,7 @@ import functools
 import hashlib
 import json
 import random
+import re
 import sys
 import warnings
 from dataclasses import dataclass
@@ -41,6 +49,10 @@ _KINDS = ("news",) * 6 + ("analysis", "opinion", "interview", "reprint")
 _FURNITURE_TOP = ("Home", "Menu", "Search", "Subscribe", "Log in")
 _FURNITURE_BOTTOM = ("Share", "Tweet", "Print", "Comments (3)", "Leave a comment",
                      "All rights reserved.", "Related articles", "Back to top", "12 comments")
+#: A lowercase word a variation may swap (not part of a hyphenated or quoted compound).
+_SWAPPABLE = re.compile(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])")
+#: Words swapped per sentence: with ~4,000 distinct words, two make a repeat rare.
+SWAPS = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,11 @@ class SentencePool:
     sentences: tuple[str, ...]
     titles: tuple[str, ...]
     sources: tuple[str, ...]
+
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every swappable word of the body sentences, repeats kept: drawn by frequency."""
+        return tuple(m.group() for s in self.sentences for m in _SWAPPABLE.finditer(s))
 
     @property
     def digest(self) -> str:
@@ -103,8 +120,21 @@ def make_outlets(rng: random.Random, count: int) -> list[str]:
     return rng.sample(names, min(count, len(names)))
 
 
+def vary(rng: random.Random, sentence: str, words: tuple[str, ...]) -> str:
+    """``sentence`` with :data:`SWAPS` of its lowercase words replaced by words of the pool."""
+    found = list(_SWAPPABLE.finditer(sentence))
+    if not found or not words:
+        return sentence
+    picked = sorted(rng.sample(found, min(SWAPS, len(found))), key=lambda m: m.start())
+    pieces, at = [], 0
+    for m in picked:
+        pieces += [sentence[at:m.start()], rng.choice(words)]
+        at = m.end()
+    return "".join(pieces) + sentence[at:]
+
+
 def make_article(rng: random.Random, pool: SentencePool, index: int,
-                 outlets: list[str]) -> dict[str, str]:
+                 outlets: list[str], verbatim: bool = False) -> dict[str, str]:
     """One article: headline, optional byline, 4-12 paragraphs, some furniture."""
     outlet = rng.choice(outlets)
     author = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
@@ -121,7 +151,8 @@ def make_article(rng: random.Random, pool: SentencePool, index: int,
         lines.append(f"By {author}")
     lines.append("")
     for _ in range(rng.randint(4, 12)):
-        lines.append(" ".join(rng.choice(pool.sentences) for _ in range(rng.randint(2, 5))))
+        chosen = [rng.choice(pool.sentences) for _ in range(rng.randint(2, 5))]
+        lines.append(" ".join(chosen if verbatim else (vary(rng, s, pool.words) for s in chosen)))
         lines.append("")
     if rng.random() < 0.5:
         lines.extend(rng.sample(_FURNITURE_BOTTOM, rng.randint(1, 3)))
@@ -131,7 +162,7 @@ def make_article(rng: random.Random, pool: SentencePool, index: int,
 
 
 def write_corpus(path: Path, articles: int, seed: int = 7, outlets: int = 24,
-                 pool: SentencePool | None = None) -> dict[str, object]:
+                 pool: SentencePool | None = None, verbatim: bool = False) -> dict[str, object]:
     """Write ``articles`` generated articles to ``path`` (JSONL); return a summary."""
     pool = pool or build_pool()
     rng = random.Random(seed)
@@ -141,14 +172,14 @@ def write_corpus(path: Path, articles: int, seed: int = 7, outlets: int = 24,
     chars = 0
     with tmp.open("w", encoding="utf-8") as handle:
         for i in range(articles):
-            article = make_article(rng, pool, i, outlet_ids)
+            article = make_article(rng, pool, i, outlet_ids, verbatim)
             chars += len(article["text"])
             handle.write(json.dumps(article, ensure_ascii=False) + "\n")
     tmp.replace(path)
     return {"path": str(path), "articles": articles, "seed": seed, "outlets": len(outlet_ids),
             "text_chars": chars, "pool_sentences": len(pool.sentences),
             "pool_titles": len(pool.titles), "pool_digest": pool.digest,
-            "pool_sources": len(pool.sources)}
+            "pool_sources": len(pool.sources), "verbatim": verbatim}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,9 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=24)
     parser.add_argument("--seeds-only", action="store_true",
                         help="take sentences from seeds/ only (not fixtures/)")
+    parser.add_argument("--verbatim", action="store_true",
+                        help="place pool sentences unchanged (earlier runs' corpora; most sentences repeat)")
     args = parser.parse_args(argv)
     summary = write_corpus(args.out, args.articles, args.seed, args.outlets,
-                           build_pool(include_fixtures=not args.seeds_only))
+                           build_pool(include_fixtures=not args.seeds_only), args.verbatim)
     json.dump(summary, sys.stdout, indent=1)
     print()
     return 0

@@ -460,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-repeat", type=int, default=40,
                         help="time the seeds repeated this many times (0 to skip; default 40)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument("--verbatim", action="store_true",
+                        help="generated sentences unchanged, so most repeat (the corpora of runs "
+                             "before 6 December 2026)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--nela-python", metavar="PYTHON",
                         help="interpreter of a venv with nela-features installed")
@@ -492,8 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     pool = generate.build_pool()
     generated = {}
     for n in sizes:
-        path = args.out / f"corpus-{n}-s{args.seed}.jsonl"
-        generated[n] = generate.write_corpus(path, n, seed=args.seed, pool=pool)
+        path = args.out / f"corpus-{n}-s{args.seed}{'-verbatim' if args.verbatim else ''}.jsonl"
+        generated[n] = generate.write_corpus(path, n, seed=args.seed, pool=pool, verbatim=args.verbatim)
         corpora.append(("generated", f"generated {n}", path, n))
 
     runs = []

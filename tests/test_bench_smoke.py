@@ -7,6 +7,8 @@ how fast anything is (speed lives in bench/RESULTS.md).
 from __future__ import annotations
 
 import json
+import random
+import re
 import pickle
 import subprocess
 import sys
@@ -43,12 +45,29 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     pool = generate.build_pool()
     a = generate.write_corpus(tmp_path / "a.jsonl", 30, seed=3, pool=pool)
     b = generate.write_corpus(tmp_path / "b.jsonl", 30, seed=3, pool=pool)
-    c = generate.write_corpus(tmp_path / "c.jsonl", 30, seed=4, pool=pool)
+    generate.write_corpus(tmp_path / "c.jsonl", 30, seed=4, pool=pool)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert (tmp_path / "a.jsonl").read_bytes() != (tmp_path / "c.jsonl").read_bytes()
     assert a["articles"] == 30 and a["pool_digest"] == b["pool_digest"]
     rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert len({r["id"] for r in rows}) == 30 and all(r["text"].strip() for r in rows)
+
+
+def test_generated_sentences_are_varied_so_that_few_repeat(tmp_path: Path) -> None:
+    pool = generate.build_pool()
+    sentence = "The minister said the talks in Astana went well."
+    varied = generate.vary(random.Random(1), sentence, pool.words)
+    changed = [(a, b) for a, b in zip(sentence.split(), varied.split()) if a != b]
+    assert len(varied.split()) == len(sentence.split()) and 1 <= len(changed) <= generate.SWAPS
+    assert all(a.islower() and len(a) >= 4 for a, _ in changed)
+    generate.write_corpus(tmp_path / "v.jsonl", 40, seed=5, pool=pool)
+    generate.write_corpus(tmp_path / "b.jsonl", 40, seed=5, pool=pool, verbatim=True)
+    repeats = {}
+    for name in ("v", "b"):
+        texts = [json.loads(line)["text"] for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()]
+        sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s) > 40]
+        repeats[name] = len(sentences) - len(set(sentences))
+    assert repeats["b"] > 200 and repeats["v"] <= repeats["b"] // 20, repeats
 
 
 def test_jobs_2_gives_the_same_result_as_jobs_1(tmp_path: Path) -> None:

@@ -245,3 +245,11 @@ def test_a_repeated_finding_shares_the_attributes_of_the_first():
     assert "“Regime”" in capital.attrs["explanation"]
     alone = run(texts[1])  # a fresh matcher builds the same attributes
     assert [dict(s.attrs) for s in alone.get("cues")] == [dict(s.attrs) for s in docs[1].get("cues")]
+
+
+def test_unnamed_officials_are_a_vague_attribution_but_officials_named_before_are_not():
+    doc = run("Officials said 200 people were detained. U.S. officials said the troops would leave. "
+              "Western diplomats say the deal is fragile. The officials said they had met twice. "
+              "A senior official said the talks went well.")
+    vague = [t for t, label, _ in cues(doc) if label == "vague-attribution"]
+    assert vague == ["Officials said", "officials said", "Western diplomats say"]

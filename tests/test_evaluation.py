@@ -7,7 +7,7 @@ import pytest
 
 from framing.document import ArticleMeta, Document, Span
 from framing.errors import InputError
-from framing.evaluation import GoldFinding, evaluate, evaluate_fixtures, load_labels
+from framing.evaluation import GoldFinding, evaluate, evaluate_fixtures, fixture_corpus, load_labels
 
 from conftest import FIXTURES
 
@@ -47,6 +47,20 @@ def test_labels_resolve_whole_word_occurrences(tmp_path):
                       encoding="utf-8")
     with pytest.raises(InputError, match="occurrence 3"):
         load_labels(text, labels)
+
+
+def test_a_fixture_takes_its_article_kind_from_its_labels(tmp_path):
+    article = FIXTURES / "cues" / "heldout" / "press_release.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (entry,) = fixture_corpus(article, article.with_name("press_release.labels.toml")).entries
+        assert entry.meta.kind == "press-release"
+        labels = tmp_path / "a.labels.toml"
+        labels.write_text('kind = "leaflet"\n', encoding="utf-8")
+        with pytest.raises(InputError, match="kind 'leaflet' is not one of"):
+            fixture_corpus(article, labels)
+        labels.write_text("", encoding="utf-8")
+        assert fixture_corpus(article, labels).entries[0].meta.kind == "news"
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
+from .corpus import KINDS, Corpus, load_corpus
 from .document import Document, Span
 from .errors import InputError
 
@@ -85,13 +86,27 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return [m.start() for m in re.finditer(left + re.escape(needle) + right, text)]
 
 
+def _read_labels(labels_path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(labels_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read labels ({exc})", str(labels_path)) from None
+
+
+def fixture_corpus(article: Path, labels_path: Path) -> Corpus:
+    """The one-article corpus of a fixture, of the kind its labels name (``kind = "press-release"``
+    at the top; default news): a press release speaks for its institution in its own voice."""
+    kind = _read_labels(labels_path).get("kind", "news")
+    if kind not in KINDS:
+        raise InputError(f"kind {kind!r} is not one of {', '.join(sorted(KINDS))}", str(labels_path))
+    corpus = load_corpus(article)
+    return replace(corpus, entries=tuple(replace(e, meta=replace(e.meta, kind=kind)) for e in corpus.entries))
+
+
 def load_labels(text: str, labels_path: Path) -> list[GoldFinding]:
     """Gold findings of one fixture, with offsets resolved from ``text`` + ``occurrence``."""
     where = str(labels_path)
-    try:
-        data = tomllib.loads(labels_path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read labels ({exc})", where) from None
+    data = _read_labels(labels_path)
     gold = []
     for i, raw in enumerate(data.get("finding", []), 1):
         needle, n = raw.get("text"), raw.get("occurrence", 1)
@@ -160,7 +175,7 @@ def evaluate_fixtures(folder: str | Path, config: Any = None,
     triples = []
     for labels_path in label_files:
         article = labels_path.with_name(labels_path.name.replace(".labels.toml", ".txt"))
-        result = analyze(article, config or AnalysisConfig())
+        result = analyze(fixture_corpus(article, labels_path), config or AnalysisConfig())
         doc = result.documents[0]
         predicted = [s for key in finding_keys for s in doc.get(key)]
         triples.append((doc, predicted, load_labels(doc.text, labels_path)))
