@@ -234,14 +234,15 @@ def test_alignment_reads_the_documents_once_and_keeps_none_of_them():
 
     result = framing.analyze(FIXTURE / "corpus")
     gazetteer = gazetteer_for(result.config)
-    from_list = align_facts(list(result.documents), gazetteer)
+    names = result.corpus.outlet_names()
+    from_list = align_facts(list(result.documents), gazetteer, names)
     passes = []
 
     def once():  # like a corpus read back from disk: one pass, one document at a time
         passes.append(1)
         yield from result.documents
 
-    streamed = align_facts(once(), gazetteer)
+    streamed = align_facts(once(), gazetteer, names)
     assert len(passes) == 1
     assert streamed.to_dict() == from_list.to_dict() == result.sections["facts"].to_dict()
     kept = _reachable(streamed)

@@ -293,7 +293,7 @@ def load_audited(paths: Sequence[str | Path], outlet: str | None = None,
                 meta = entry.meta
                 if outlet:
                     meta = ArticleMeta(**{**_meta_fields(meta), "outlet": outlet})
-                entries.append(ArticleEntry(meta, entry.path, entry.inline_text, entry.row))
+                entries.append(entry.with_meta(meta))
                 outlets.setdefault(meta.outlet, sub.outlets.get(meta.outlet) or Outlet(meta.outlet, meta.outlet))
     ids = Counter(e.meta.id for e in entries)
     duplicates = sorted(i for i, n in ids.items() if n > 1)

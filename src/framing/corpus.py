@@ -143,6 +143,10 @@ class ArticleEntry:
         where = self.row or self.path or "inline text"
         return f"ArticleEntry({self._meta or 'metadata in the row'}, {where})"
 
+    def with_meta(self, meta: ArticleMeta) -> ArticleEntry:
+        """The same article under other metadata (an audit's new id, a fixture's kind)."""
+        return ArticleEntry(meta, self.path, self.inline_text, self.row)
+
     def table_text(self) -> str | None:
         """The text given in a table (inline or read from its row); None for an article file."""
         return self.inline_text if self.row is None else self.row.read()[1]
@@ -193,6 +197,10 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def outlet_names(self) -> dict[str, str]:
+        """Outlet id -> the name readers see (reports, explanations)."""
+        return {o.id: o.name for o in self.outlets.values()}
 
     def iter_documents(self, max_bytes: int = 20_000_000,
                        encoding: str = "utf-8") -> Iterator[Document]:

@@ -100,7 +100,7 @@ def fixture_corpus(article: Path, labels_path: Path) -> Corpus:
     if kind not in KINDS:
         raise InputError(f"kind {kind!r} is not one of {', '.join(sorted(KINDS))}", str(labels_path))
     corpus = load_corpus(article)
-    return replace(corpus, entries=tuple(replace(e, meta=replace(e.meta, kind=kind)) for e in corpus.entries))
+    return replace(corpus, entries=tuple(e.with_meta(replace(e.meta, kind=kind)) for e in corpus.entries))
 
 
 def load_labels(text: str, labels_path: Path) -> list[GoldFinding]:

@@ -382,7 +382,7 @@ def language_neutrality(docs: Sequence[Document], words: int, available: bool) -
 def compute_indicators(result: AnalysisResult,
                        facts: FactAgreement | None = None) -> IndicatorReport:
     """The four breakdowns for every outlet in the result."""
-    outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
+    outlet_names = result.corpus.outlet_names()
     has_sourcing = any("sourcing" in d.spans for d in result.documents)
     has_cues = any("cues" in d.spans for d in result.documents)
     fact_map = (facts or fact_agreement_from_section)(result)

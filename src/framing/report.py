@@ -570,7 +570,7 @@ def build_report(result: AnalysisResult, title: str | None = None,
     """
     if not isinstance(result.documents, tuple):
         result = replace(result, documents=tuple(result.documents))
-    outlet_names = {o.id: o.name for o in result.corpus.outlets.values()}
+    outlet_names = result.corpus.outlet_names()
     for doc in result.documents:
         outlet_names.setdefault(doc.meta.outlet, doc.meta.outlet)
     anchors = fact_anchor_offsets(result)

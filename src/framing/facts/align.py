@@ -44,7 +44,7 @@ from datetime import date
 from functools import partial
 from itertools import chain, combinations
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from ..analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage, register_provenance
 from ..corpus import Corpus
@@ -770,14 +770,15 @@ def _listing_key(m: Mention) -> tuple[str, str, int]:
     return m.outlet, m.article, m.start
 
 
-def judge(group: list[Mention], gazetteer: Gazetteer) -> Fact:
-    """Status and per-outlet-pair relation of one fact."""
-    v = _verdict(group, gazetteer)
+def judge(group: list[Mention], gazetteer: Gazetteer, names: Mapping[str, str] | None = None) -> Fact:
+    """Status and per-outlet-pair relation of one fact; ``names``: outlet id -> the name its
+    explanation gives (the id where none is given)."""
+    v = _verdict(group, gazetteer, names or {})
     return Fact(v.id, v.first.event, v.first.slot, v.first.kind, v.first.unit, v.description,
                 v.status, tuple(sorted(group, key=_listing_key)), v.pairs, v.explanation)
 
 
-def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer) -> _Verdict:
+def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[str, str]) -> _Verdict:
     """:func:`judge` reading the mentions once, one at a time, keeping a few per outlet."""
     remaining = iter(mentions)
     first = next(remaining)
@@ -804,22 +805,24 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer) -> _Verdict:
             x, y = clash
             if x.outlet != a:
                 x, y = y, x
-            why = f"{a} says '{x.text}' ({x.value}) but {b} says '{y.text}' ({y.value})"
+            why = (f"{names.get(a, a)} says '{x.text}' ({x.value}) but {names.get(b, b)} says "
+                   f"'{y.text}' ({y.value})")
             if _is_day_start(x) and _is_day_start(y):
                 why += " as the day it began"
             estimated = [m for m in (x, y) if _estimated_year(m)]
             if estimated:
-                why += "".join(f" (the year of {m.outlet}'s '{m.text}' was inferred from an approximate "
+                why += "".join(f" (the year of {names.get(m.outlet, m.outlet)}'s '{m.text}' was inferred "
+                               "from an approximate "
                                "publication date, so this conflict may come from that estimate)"
                                for m in estimated)
         else:
-            why = f"{a} ({values[a]}) and {b} ({values[b]}) are compatible"
+            why = f"{names.get(a, a)} ({values[a]}) and {names.get(b, b)} ({values[b]}) are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
     status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
     description = describe(first, event, gazetteer)
     explanation = {
-        "single-source": f"Only {first.outlet} states {description}.",
+        "single-source": f"Only {names.get(first.outlet, first.outlet)} states {description}.",
         "agree": f"{len(outlets)} outlets state {description} and their values are compatible.",
         "conflict": f"Outlets state {description} with incompatible values: "
                     + "; ".join(p["why"] for p in pairs if p["relation"] == "conflict") + ".",
@@ -866,10 +869,10 @@ def _fact_order(fact: Fact) -> tuple[int, int, str]:
     return STATUS_ORDER[fact.status], -len(fact.outlets), fact.id
 
 
-def _judged(alignment: _Alignment, gazetteer: Gazetteer) -> Iterator[Fact]:
+def _judged(alignment: _Alignment, gazetteer: Gazetteer, names: Mapping[str, str]) -> Iterator[Fact]:
     unique = _UniqueIds()
     for group in alignment.groups():
-        fact = judge(list(alignment.mentions(*group)), gazetteer)
+        fact = judge(list(alignment.mentions(*group)), gazetteer, names)
         yield replace(fact, id=unique(fact.id))
 
 
@@ -878,8 +881,10 @@ def _record(doc: Document, gazetteer: Gazetteer) -> FactsRecord:
                        tuple(document_inconsistencies(doc, gazetteer)))
 
 
-def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSection:
-    """Align, judge and check the fact mentions of analysed documents, in memory.
+def align_facts(documents: Iterable[Document], gazetteer: Gazetteer,
+                names: Mapping[str, str] | None = None) -> FactsSection:
+    """Align, judge and check the fact mentions of analysed documents, in memory
+    (``names``: outlet id -> the name explanations give).
 
     ``documents`` is read once, in order (it may be read back from disk one at a time);
     only mention records and inconsistencies are kept from it. For a few documents (the
@@ -892,7 +897,7 @@ def align_facts(documents: Iterable[Document], gazetteer: Gazetteer) -> FactsSec
         alignment.add(record.mentions)
         inconsistencies.extend(record.inconsistencies)
         outlets.add(record.outlet)
-    facts = sorted(_judged(alignment, gazetteer), key=_fact_order)
+    facts = sorted(_judged(alignment, gazetteer, names or {}), key=_fact_order)
     return FactsSection(tuple(facts), tuple(agreement_matrix(facts, sorted(outlets))),
                         tuple(inconsistencies), alignment.candidate_pairs, len(alignment.store),
                         gazetteer.provenance())
@@ -952,7 +957,8 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord] | FactsIn
     rows = RecordFile("framing-facts-")
     keys: list[FactKey] = []
     # No outlet pair lies outside the corpus's outlets: counted in judged order, not listed, alike.
-    matrix = agreement_matrix(_spool_facts(alignment, gazetteer, rows, keys), sorted(outlets))
+    matrix = agreement_matrix(_spool_facts(alignment, gazetteer, context.corpus.outlet_names(), rows, keys),
+                              sorted(outlets))
     keys.sort()
     statuses: dict[str, int] = defaultdict(int)
     for rank, *_ in keys:
@@ -964,8 +970,8 @@ def facts_stage(context: CorpusContext, records: Iterable[FactsRecord] | FactsIn
                                matrix, inconsistencies)
 
 
-def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: RecordFile,
-                 keys: list[FactKey]) -> Iterator[_Verdict]:
+def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, names: Mapping[str, str],
+                 rows: RecordFile, keys: list[FactKey]) -> Iterator[_Verdict]:
     """Each fact judged and written as its row, its key kept; passed on for the matrix.
 
     A fact's mentions are read back one at a time, judged, and each written as its JSON
@@ -977,7 +983,7 @@ def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, rows: RecordFile,
     for members, event in alignment.groups():
         scratch.clear()
         places: list[tuple[str, str, int, int]] = []
-        verdict = _verdict(_noted(alignment.mentions(members, event), places, scratch), gazetteer)
+        verdict = _verdict(_noted(alignment.mentions(members, event), places, scratch), gazetteer, names)
         verdict = verdict._replace(id=unique(verdict.id))
         places.sort()
         keys.append((STATUS_ORDER[verdict.status], -len(verdict.outlets), verdict.id, len(rows)))
