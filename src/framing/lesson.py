@@ -38,7 +38,7 @@ KINDS = ("spot-the-loaded-term", "same-event-different-words", "quote-or-outlet-
 #: Plain-language names of the shared referent ids (used in the questions).
 REFERENT_NAMES = {
     "event:kz-jan-2022": "the January 2022 unrest in Kazakhstan",
-    "event:csto-deployment-2022": "the CSTO troops sent to Kazakhstan in January 2022",
+    "event:csto-deployment-2022": "the CSTO deployment to Kazakhstan in January 2022",
     "event:ru-ukraine-war": "Russia's war in Ukraine (from 24 February 2022)",
     "event:kz-pres-election-2022": "Kazakhstan's presidential election of 20 November 2022",
     "event:kz-parl-election-2016": "Kazakhstan's parliamentary elections of 20 March 2016",
