@@ -154,3 +154,23 @@ def test_encoded_documents_are_a_tuple_that_brings_its_lines() -> None:
     assert encoded == tuple(docs) and encoded.has_encoded
     assert list(encoded.iter_encoded()) == ['{"id": "d0"}', '{"id": "d1"}']
     assert type(pickle.loads(pickle.dumps(encoded))) is tuple
+
+
+def test_lazy_sequences_index_as_a_list_does():
+    from framing.spool import LazySequence
+
+    class Squares(LazySequence[int]):
+        def __len__(self) -> int:
+            return 5
+
+        def _item(self, index: int) -> int:
+            assert 0 <= index < 5  # negative indexes are turned into positions before
+            return index * index
+
+    squares, listed = Squares(), [i * i for i in range(5)]
+    assert [squares[i] for i in range(-5, 5)] == [listed[i] for i in range(-5, 5)]
+    assert squares[1:4] == listed[1:4] and squares[::-2] == listed[::-2] and squares[7:] == []
+    assert list(squares) == listed and 9 in squares and squares.index(16) == 4
+    for bad in (5, -6):
+        with pytest.raises(IndexError, match="Squares index out of range"):
+            squares[bad]

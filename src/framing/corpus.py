@@ -14,11 +14,12 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence, overload
+from typing import Any, Iterator, Sequence
 
 from .document import ArticleMeta, Document
 from .errors import InputError, ManifestError
 from .sources import decode_text, extract_html_text, read_html_file, read_text_file
+from .spool import LazySequence
 
 MANIFEST_NAME = "corpus.toml"
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -79,7 +80,7 @@ class TableRow:
                              self.source) from None
 
 
-class TableRows(Sequence["ArticleEntry"]):
+class TableRows(LazySequence["ArticleEntry"]):
     """A JSONL table's entries as three numbers a row (offset, length, line number), each
     entry made when asked: a large table's metadata is not held from loading on."""
 
@@ -97,18 +98,7 @@ class TableRows(Sequence["ArticleEntry"]):
     def __len__(self) -> int:
         return len(self._offsets)
 
-    @overload
-    def __getitem__(self, index: int) -> ArticleEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ArticleEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> ArticleEntry | list[ArticleEntry]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        size = len(self)
-        if not -size <= index < size:
-            raise IndexError("entry index out of range")
-        index %= size
+    def _item(self, index: int) -> ArticleEntry:
         return ArticleEntry(row=TableRow(self.path, self._offsets[index], self._lengths[index],
                                          self._numbers[index], index + 1))
 

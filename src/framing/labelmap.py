@@ -14,14 +14,14 @@ import pickle
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from .analysis import SPOOL_ABOVE, CorpusContext, register_corpus_stage
 from .corpus import Corpus
 from .document import Document, Span
 from .pipeline import AnalysisConfig
 from .profiles import counted_findings
-from .spool import RecordFile
+from .spool import LazySequence, RecordFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ class UseSpool:
         return LabelUse(*pickle.loads(self._records[number]))
 
 
-class SpooledUses(Sequence[LabelUse]):
+class SpooledUses(LazySequence[LabelUse]):
     """One label row's uses, as numbers into a :class:`UseSpool`, read back when asked."""
 
     def __init__(self, spool: UseSpool, numbers: array[int]) -> None:
@@ -139,14 +139,7 @@ class SpooledUses(Sequence[LabelUse]):
     def __len__(self) -> int:
         return len(self._numbers)
 
-    @overload
-    def __getitem__(self, index: int) -> LabelUse: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[LabelUse]: ...
-
-    def __getitem__(self, index: int | slice) -> LabelUse | list[LabelUse]:
-        if isinstance(index, slice):
-            return [self._spool[n] for n in self._numbers[index]]
+    def _item(self, index: int) -> LabelUse:
         return self._spool[self._numbers[index]]
 
     def __iter__(self) -> Iterator[LabelUse]:

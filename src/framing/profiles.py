@@ -24,8 +24,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from itertools import chain
-from typing import (Any, Callable, Iterable, Iterator, Mapping, NamedTuple, ParamSpec, Sequence, TypeVar,
-                    overload)
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, ParamSpec, Sequence, TypeVar
 
 from .analysis import SPOOL_ABOVE, CorpusContext, finding_keys_of, register_corpus_stage
 from .corpus import Corpus
@@ -33,7 +32,7 @@ from .document import Document, Span
 from .pipeline import AnalysisConfig
 from .readability import count_words
 from .results import EncodedRow, encode_string, ordered_findings
-from .spool import RecordFile
+from .spool import LazySequence, RecordFile
 
 PER_WORDS = 1000
 P = ParamSpec("P")
@@ -185,7 +184,7 @@ class ArticleRecord:
 _ARTICLE_FIELDS = tuple(f.name for f in fields(ArticleRecord))
 
 
-class ArticleRecords(Sequence[ArticleRecord]):
+class ArticleRecords(LazySequence[ArticleRecord]):
     """Article records pickled to a temporary file as they come, read back by number or in
     order: about 1.3 KB each in memory (findings, scores, sourcing), 8 bytes here. For a
     corpus whose documents are spooled too (see ``framing.analysis.SPOOL_ABOVE``)."""
@@ -200,17 +199,8 @@ class ArticleRecords(Sequence[ArticleRecord]):
     def __len__(self) -> int:
         return len(self._records)
 
-    @overload
-    def __getitem__(self, index: int) -> ArticleRecord: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ArticleRecord]: ...
-
-    def __getitem__(self, index: int | slice) -> ArticleRecord | list[ArticleRecord]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError("article record index out of range")
-        return ArticleRecord(*pickle.loads(self._records[index % len(self)]))
+    def _item(self, index: int) -> ArticleRecord:
+        return ArticleRecord(*pickle.loads(self._records[index]))
 
     def __iter__(self) -> Iterator[ArticleRecord]:
         for data in self._records:

@@ -17,9 +17,33 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar, overload
 
 from .document import Document, Span, frozen_attrs
+
+_T = TypeVar("_T")
+
+
+class LazySequence(Sequence[_T]):
+    """A read-only sequence whose items are made when asked for, from their position
+    (:meth:`_item`): the spools' and the corpus's shared indexing, so that slices, negative
+    indexes and bounds behave as a list's."""
+
+    def _item(self, index: int) -> _T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | list[_T]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._item(index % size)
 
 #: Shared attribute mappings kept in memory at most; later new ones are stored per document.
 SHARED_ATTRS_MAX = 20_000
@@ -203,7 +227,7 @@ class EncodedDocuments(tuple):  # type: ignore[type-arg]
         return self._lines.iter_bytes()
 
 
-class DocumentSpool(Sequence[Document]):
+class DocumentSpool(LazySequence[Document]):
     """An append-only ``Sequence[Document]`` stored in a temporary file.
 
     The file has no name on disk (it is unlinked at once), so it disappears when the
@@ -246,18 +270,7 @@ class DocumentSpool(Sequence[Document]):
     def __len__(self) -> int:
         return len(self._records)
 
-    @overload
-    def __getitem__(self, index: int) -> Document: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Document]: ...
-
-    def __getitem__(self, index: int | slice) -> Document | list[Document]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        size = len(self)
-        if not -size <= index < size:
-            raise IndexError("document index out of range")
-        index %= size
+    def _item(self, index: int) -> Document:
         return self._decoder.decode(self._records[index], self._record_tables[index])
 
     def __iter__(self) -> Iterator[Document]:
