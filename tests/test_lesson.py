@@ -85,6 +85,10 @@ def test_kinds_and_answers_on_hand_built_corpus() -> None:
     same = [a for a in lesson.answers if a.kind == "same-event-different-words"]
     assert {frozenset(e.text for e in a.evidence) for a in same} == {
         frozenset({"riots", "protests"}), frozenset({"riots", "unrest"}), frozenset({"protests", "unrest"})}
+    # the referent is named as the packaged lexicon describes it, not by its id
+    questions = {e.question for e in lesson.exercises if e.kind == "same-event-different-words"}
+    assert questions == {"Both sentences refer to the January 2022 unrest in Kazakhstan. Which word or "
+                         "phrase does each outlet use for it, and what does each choice suggest to a reader?"}
 
 
 def test_same_seed_same_lesson_and_seed_changes_the_selection() -> None:

@@ -243,16 +243,16 @@ def label_map_stage(context: CorpusContext, records: Iterable[LabelRecord] | Lab
     if intake is not records:
         for record in records:
             intake.append(record)
-    return intake.label_map(referent_descriptions(context))
+    return intake.label_map(referent_descriptions(context.config))
 
 
-def referent_descriptions(context: CorpusContext) -> dict[str, str]:
+def referent_descriptions(config: AnalysisConfig) -> dict[str, str]:
     """Descriptions of the referents the run's lexicon packs define (none without packs)."""
     from .errors import LexiconError
     from .lexicon import load_lexicon_set
 
     try:
-        lexicons = load_lexicon_set(context.config.lexicon_paths, context.config.use_default_lexicons)
+        lexicons = load_lexicon_set(config.lexicon_paths, config.use_default_lexicons)
     except LexiconError:
         return {}  # no packs at all (e.g. --no-default-lexicons): labels, if any, came from elsewhere
     return {ref_id: ref.description for ref_id, ref in lexicons.referents.items()}

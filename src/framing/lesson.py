@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 
 from . import __version__
 from .document import Document, Span
+from .labelmap import referent_descriptions
 from .results import AnalysisResult
 
 LESSON_SCHEMA = "framing.lesson/1"
@@ -35,18 +36,6 @@ SPOT_CATEGORIES = ("loaded-term", "name-calling", "evaluative", "emotive-verb", 
 MAX_SENTENCE_CHARS = 320
 KINDS = ("spot-the-loaded-term", "same-event-different-words", "quote-or-outlet-voice",
          "fact-conflict")
-#: Plain-language names of the shared referent ids (used in the questions).
-REFERENT_NAMES = {
-    "event:kz-jan-2022": "the January 2022 unrest in Kazakhstan",
-    "event:csto-deployment-2022": "the CSTO deployment to Kazakhstan in January 2022",
-    "event:ru-ukraine-war": "Russia's war in Ukraine (from 24 February 2022)",
-    "event:kz-pres-election-2022": "Kazakhstan's presidential election of 20 November 2022",
-    "event:kz-parl-election-2016": "Kazakhstan's parliamentary elections of 20 March 2016",
-    "event:kz-power-transfer-2019": "Nazarbayev's handover of power to Tokayev in March 2019",
-    "event:kz-referendum-2022": "Kazakhstan's constitutional referendum of June 2022",
-    "actor:west": "the West (Western countries)",
-    "actor:protesters": "the protesters of January 2022",
-}
 
 
 @dataclass(frozen=True)
@@ -220,8 +209,10 @@ def spot_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> 
     return out
 
 
-def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str]) -> list[_Candidate]:
-    """Pairs of sentences from two outlets that name one referent with different words.
+def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str],
+                          referents: Mapping[str, str]) -> list[_Candidate]:
+    """Pairs of sentences from two outlets that name one referent with different words
+    (``referents``: referent id -> its description in the lexicons).
 
     Each use keeps its excerpt and evidence, not its document: the uses of a large corpus
     would otherwise hold every document in memory until the pairs are chosen.
@@ -247,7 +238,7 @@ def same_event_candidates(documents: Sequence[Document], names: Mapping[str, str
                 if pair is None:
                     continue
                 a, b = pair
-                name = REFERENT_NAMES.get(referent, referent)
+                name = referents.get(referent, referent)
                 out.append(_Candidate(
                     kind="same-event-different-words",
                     question=f"Both sentences refer to {name}. Which word or phrase does each "
@@ -370,12 +361,13 @@ def build_lesson(result: AnalysisResult, seed: int = 0, per_kind: int = 4,
     if per_kind < 1:
         raise ValueError("per_kind must be at least 1")
     documents = result.documents
-    names = {o.id: o.name for o in result.corpus.outlets.values()}
+    names = result.corpus.outlet_names()
     for doc in documents:
         names.setdefault(doc.meta.outlet, doc.meta.outlet)
     pools = {
         "spot-the-loaded-term": spot_candidates(documents, names),
-        "same-event-different-words": same_event_candidates(documents, names),
+        "same-event-different-words": same_event_candidates(documents, names,
+                                                            referent_descriptions(result.config)),
         "quote-or-outlet-voice": voice_candidates(documents, names),
         "fact-conflict": fact_conflict_candidates(result, documents, names),
     }

@@ -426,18 +426,6 @@ def _evidence_linker(articles: Sequence[ArticleView]) -> Callable[[Sequence[Evid
     return link
 
 
-#: Readable names of the shared event and actor ids (unknown ids are shown as they are).
-REFERENT_NAMES = {
-    "event:kz-jan-2022": "the January 2022 unrest in Kazakhstan",
-    "event:csto-deployment-2022": "CSTO troops in Kazakhstan, January 2022",
-    "event:ru-ukraine-war": "Russia's war in Ukraine (from 24 February 2022)",
-    "event:kz-pres-election-2022": "presidential election, 20 November 2022",
-    "event:kz-parl-election-2016": "parliamentary elections, 20 March 2016",
-    "event:kz-power-transfer-2019": "Nazarbayev hands power to Tokayev, March 2019",
-    "event:kz-referendum-2022": "constitutional referendum, June 2022",
-    "actor:west": "the West",
-    "actor:protesters": "the protesters of January 2022",
-}
 #: The label map's first row: the question readers ask first.
 FIRST_REFERENTS = ("event:kz-jan-2022", "actor:protesters", "event:csto-deployment-2022")
 
@@ -482,14 +470,15 @@ def build_label_map(result: AnalysisResult, outlet_names: Mapping[str, str],
                          str(row.get("voice", "outlet")), int(row.get("count", len(uses))), href,
                          f"{row.get('category')} · {row.get('voice')} voice · {quotes}")
         cells.setdefault((row["referent"], row["outlet"]), []).append(chip)
-    referents = [r["referent"] for r in data.get("referents", [])]
+    described = {r["referent"]: r.get("description") or r["referent"] for r in data.get("referents", [])}
+    referents = list(described)
     referents.sort(key=lambda r: (FIRST_REFERENTS.index(r) if r in FIRST_REFERENTS else len(FIRST_REFERENTS), r))
     rows = []
     for ref in referents:
         row_cells = tuple(tuple(sorted(cells.get((ref, o), []),
                                        key=lambda c: (c.voice != "outlet", -c.count, c.label)))
                           for o in outlets)
-        rows.append(ReferentRow(ref, REFERENT_NAMES.get(ref, ref), row_cells))
+        rows.append(ReferentRow(ref, described[ref], row_cells))
     return LabelMapView(tuple(outlet_names.get(o, o) for o in outlets), tuple(rows))
 
 
