@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
-from .entities import first_char_guard
+from .entities import CandidateScan, first_char_guard, trie_alternation
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -207,7 +207,13 @@ def _relative(phrase: str, published: date | None,
     return low, high, gran, note, nominal
 
 
-DATE_PATTERN = _DATE_PATTERN
+#: :data:`_DATE_PATTERN`'s matches, tried only at a day, a decade, a month name or one of the
+#: words a relative date starts with (see :class:`CandidateScan`).
+DATE_PATTERN = CandidateScan(
+    _DATE_PATTERN,
+    r"[0-9]|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|(?i:"
+    + trie_alternation(["today", "tomorrow", "yesterday", "early", "mid", "late", "this", "next", "last",
+                        "coming", "past"]) + ")")
 BARE_DATE_PATTERN = _BARE_PATTERN
 
 

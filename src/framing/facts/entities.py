@@ -323,3 +323,37 @@ def find_capitalised_names(text: str, start: int, end: int,
                 continue
             s = m.start() + m.group(0).index(rest[1])
         yield s, m.end()
+
+
+
+class CandidateScan:
+    """``pattern.finditer``, with ``pattern.match`` tried only where a match can start.
+
+    Every match of our date and number patterns starts a word, and with a figure, a currency
+    sign, a month or one of a few words. The patterns open with lookarounds, so ``re`` enters
+    them at every position; ``starts`` (a pattern for those beginnings) after a character
+    that is not an ASCII letter, digit or underscore is found instead, and that finder opens
+    with a character set, which ``re`` skips to in C. Candidates are tried in order and those
+    inside the previous match skipped, so the matches are exactly ``finditer``'s as long as
+    ``starts`` matches wherever ``pattern`` does.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], starts: str) -> None:
+        self.pattern = pattern
+        self._finder = re.compile(rf"[^0-9A-Za-z_](?={starts})")
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text, start, end)``."""
+        end = len(text) if end is None else min(end, len(text))
+        candidates = [m.end() for m in self._finder.finditer(text, max(start - 1, 0), end)]
+        if start < end and (not candidates or candidates[0] != start):
+            candidates.insert(0, start)
+        match = self.pattern.match
+        pos = start
+        for p in candidates:
+            if p < pos:
+                continue
+            m = match(text, p, end)
+            if m is not None:
+                yield m
+                pos = m.end()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .entities import first_char_guard, trie_alternation
+from .entities import CandidateScan, first_char_guard, trie_alternation
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
@@ -183,7 +183,10 @@ def _singular(word: str) -> str:
     return word
 
 
-NUMBER_PATTERN = _NUMBER_PATTERN
+#: :data:`_NUMBER_PATTERN`'s matches, tried only at a figure, a currency sign, "US$" or one of
+#: the words a vague quantity or a spelled-out number starts with (see :class:`CandidateScan`).
+NUMBER_PATTERN = CandidateScan(
+    _NUMBER_PATTERN, r"[\d$€£]|US\$|(?i:" + trie_alternation(list(VAGUE) + list(_WORD_NUMBERS), fold=True) + ")")
 
 
 def find_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None,
