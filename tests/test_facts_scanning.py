@@ -148,7 +148,8 @@ def test_candidate_scans_find_what_the_patterns_find(tokens, gaps, start, length
 
 
 @pytest.mark.parametrize("text", ["Tomorrow, November 20 and 21", "in the early 1990s, two dozen", "1,200 and 5",
-                                  "x5 May 2022", "US$5 billion", "tens of thousands.", "thıs week, ſeven days"])
+                                  "x5 May 2022", "US$5 billion", "tens of thousands.", "thıs week, ſeven days",
+                                  "a\u00a0dozen, A  few hundred", "£5 and ٣٠ people", "“Early 2022”, TODAY"])
 def test_candidate_scans_find_what_the_patterns_find_in_examples(text):
     for scan in (DATE_PATTERN, NUMBER_PATTERN):
         for start in range(len(text) + 1):

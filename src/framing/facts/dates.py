@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
-from .entities import CandidateScan, first_char_guard, trie_alternation
+from .entities import CandidateScan, first_char_guard
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -207,13 +207,12 @@ def _relative(phrase: str, published: date | None,
     return low, high, gran, note, nominal
 
 
-#: :data:`_DATE_PATTERN`'s matches, tried only at a day, a decade, a month name or one of the
-#: words a relative date starts with (see :class:`CandidateScan`).
+#: :data:`_DATE_PATTERN`'s matches, tried only at a figure, a month name or one of the words a
+#: relative date starts with (see :class:`CandidateScan`).
 DATE_PATTERN = CandidateScan(
     _DATE_PATTERN,
-    r"[0-9]|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|(?i:"
-    + trie_alternation(["today", "tomorrow", "yesterday", "early", "mid", "late", "this", "next", "last",
-                        "coming", "past"]) + ")")
+    rb"[0-9JFMASOND](?<![A-Za-z0-9_$.,-].)(?:(?<=[0-9])|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))",
+    ("today", "tomorrow", "yesterday", "early", "mid", "late", "this", "next", "last", "coming", "past"))
 BARE_DATE_PATTERN = _BARE_PATTERN
 
 

@@ -183,10 +183,14 @@ def _singular(word: str) -> str:
     return word
 
 
-#: :data:`_NUMBER_PATTERN`'s matches, tried only at a figure, a currency sign, "US$" or one of
-#: the words a vague quantity or a spelled-out number starts with (see :class:`CandidateScan`).
+#: :data:`_NUMBER_PATTERN`'s matches, tried only at a figure, a currency sign ("?" in the
+#: encoded text stands for € and £, and for non-ASCII digits), "US$" or the first word of a
+#: vague quantity or a spelled-out number (see :class:`CandidateScan`).
 NUMBER_PATTERN = CandidateScan(
-    _NUMBER_PATTERN, r"[\d$€£]|US\$|(?i:" + trie_alternation(list(VAGUE) + list(_WORD_NUMBERS), fold=True) + ")")
+    _NUMBER_PATTERN,
+    rb"[0-9$?U](?<![A-Za-z0-9_].)(?:(?<!U)|(?=S\$))",
+    (phrase.split()[0] for phrase in (*VAGUE, *_WORD_NUMBERS) if not phrase.startswith("a ")),
+    (phrase.split()[1] for phrase in (*VAGUE, *_WORD_NUMBERS) if phrase.startswith("a ")))
 
 
 def find_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None,
