@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.document import Span
-from framing.facts.dates import DATE_PATTERN, find_dates
+from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
 from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, first_char_guard, load_gazetteer,
                                     trie_alternation, word_start_alternation)
 from framing.facts.extract import paragraph_of_sentences
@@ -142,7 +142,7 @@ def _found(matches) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
 def test_candidate_scans_find_what_the_patterns_find(tokens, gaps, start, length):
     text = "".join(t + g for t, g in zip(tokens, gaps))
     end = min(len(text), start + length)
-    for scan in (DATE_PATTERN, NUMBER_PATTERN):
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
         assert _found(scan.finditer(text)) == _found(scan.pattern.finditer(text))
         assert _found(scan.finditer(text, start, end)) == _found(scan.pattern.finditer(text, start, end))
 
@@ -151,7 +151,7 @@ def test_candidate_scans_find_what_the_patterns_find(tokens, gaps, start, length
                                   "x5 May 2022", "US$5 billion", "tens of thousands.", "thıs week, ſeven days",
                                   "a\u00a0dozen, A  few hundred", "£5 and ٣٠ people", "“Early 2022”, TODAY"])
 def test_candidate_scans_find_what_the_patterns_find_in_examples(text):
-    for scan in (DATE_PATTERN, NUMBER_PATTERN):
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
         for start in range(len(text) + 1):
             assert _found(scan.finditer(text, start)) == _found(scan.pattern.finditer(text, start))
 

@@ -213,7 +213,10 @@ DATE_PATTERN = CandidateScan(
     _DATE_PATTERN,
     rb"[0-9JFMASOND](?<![A-Za-z0-9_$.,-].)(?:(?<=[0-9])|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))",
     ("today", "tomorrow", "yesterday", "early", "mid", "late", "this", "next", "last", "coming", "past"))
-BARE_DATE_PATTERN = _BARE_PATTERN
+#: :data:`_BARE_PATTERN`'s matches, tried only at a year or a month name after a space.
+BARE_DATE_PATTERN = CandidateScan(
+    _BARE_PATTERN,
+    rb"[JFMASOND12](?<=[ \t\n\r\x0b\x0c\x1c-\x1f?].)(?:(?<=[12])|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))", ())
 
 
 def find_dates(text: str, start: int, end: int, published: date | None,

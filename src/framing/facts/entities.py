@@ -375,6 +375,7 @@ class CandidateScan:
     def _candidates(self, encoded: bytes) -> set[int]:
         """Every offset in ``encoded`` where a match may start."""
         found = {m.start() for m in self._finder.finditer(encoded)}
+        found.add(0)  # the finder cannot look behind the start
         lowered = encoded.lower()
         find = lowered.find
         for word in self._words:
