@@ -351,7 +351,9 @@ class CandidateScan:
         self.pattern = pattern
         self._finder = re.compile(finder)
         words = set(words)
-        self._words = tuple(sorted(w.encode() for w in words if not any(w != v and w.startswith(v) for v in words)))
+        # A word that another one starts ("tens" after "ten") adds nothing to find.
+        self._words = tuple(sorted(w.encode() for w in words
+                                   if not any(w != v and w.startswith(v) for v in words)))
         self._after_a = tuple(sorted(w.encode() for w in after_a))
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
