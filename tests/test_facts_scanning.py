@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.document import Span
-from framing.facts.dates import DATE_PATTERN, find_dates
+from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
 from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, first_char_guard, load_gazetteer,
                                     trie_alternation, word_start_alternation)
 from framing.facts.extract import paragraph_of_sentences
@@ -125,10 +125,37 @@ def _without(pattern: re.Pattern[str], guards: list[str]) -> re.Pattern[str]:
                                                                  min_size=12, max_size=12))
 def test_guarded_date_and_number_patterns_match_as_the_unguarded_ones(tokens, gaps):
     text = "".join(t + g for t, g in zip(tokens, gaps))
-    for pattern, guards in ((DATE_PATTERN, _DATE_ALTERNATIVE_GUARDS),
-                            (NUMBER_PATTERN, ["(?=[\\dU$€£])", _VAGUE_GUARD, _WORD_GUARD])):
+    for pattern, guards in ((DATE_PATTERN.pattern, _DATE_ALTERNATIVE_GUARDS),
+                            (NUMBER_PATTERN.pattern, ["(?=[\\dU$€£])", _VAGUE_GUARD, _WORD_GUARD])):
         reference = _without(pattern, guards)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
+
+
+def _found(matches) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + ["A", "Ukraine", "US", "ago", "x", "(", "“", "."]), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_candidate_scans_find_what_the_patterns_find(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    end = min(len(text), start + length)
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        assert _found(scan.finditer(text)) == _found(scan.pattern.finditer(text))
+        assert _found(scan.finditer(text, start, end)) == _found(scan.pattern.finditer(text, start, end))
+
+
+@pytest.mark.parametrize("text", ["Tomorrow, November 20 and 21", "in the early 1990s, two dozen",
+                                  "1,200 and 5", "x5 May 2022", "US$5 billion", "tens of thousands.",
+                                  "thıs week, ſeven days", "a\u00a0dozen, A  few hundred", "£5 and ٣٠ people",
+                                  "“Early 2022”, TODAY"])
+def test_candidate_scans_find_what_the_patterns_find_in_examples(text):
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        for start in range(len(text) + 1):
+            assert _found(scan.finditer(text, start)) == _found(scan.pattern.finditer(text, start))
 
 
 @pytest.mark.parametrize("words, quantity", [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
-from .entities import first_char_guard
+from .entities import CandidateScan, first_char_guard
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -207,8 +207,16 @@ def _relative(phrase: str, published: date | None,
     return low, high, gran, note, nominal
 
 
-DATE_PATTERN = _DATE_PATTERN
-BARE_DATE_PATTERN = _BARE_PATTERN
+#: :data:`_DATE_PATTERN`'s matches, tried only at a figure, a month name or one of the words a
+#: relative date starts with (see :class:`CandidateScan`).
+DATE_PATTERN = CandidateScan(
+    _DATE_PATTERN,
+    rb"[0-9JFMASOND](?<![A-Za-z0-9_$.,-].)(?:(?<=[0-9])|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))",
+    ("today", "tomorrow", "yesterday", "early", "mid", "late", "this", "next", "last", "coming", "past"))
+#: :data:`_BARE_PATTERN`'s matches, tried only at a year or a month name after a space.
+BARE_DATE_PATTERN = CandidateScan(
+    _BARE_PATTERN,
+    rb"[JFMASOND12](?<=[ \t\n\r\x0b\x0c\x1c-\x1f?].)(?:(?<=[12])|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))", ())
 
 
 def find_dates(text: str, start: int, end: int, published: date | None,

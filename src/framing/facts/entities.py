@@ -323,3 +323,79 @@ def find_capitalised_names(text: str, start: int, end: int,
                 continue
             s = m.start() + m.group(0).index(rest[1])
         yield s, m.end()
+
+
+
+#: ASCII whitespace, and "?" for any other character (the encoded text's stand-in for Unicode spaces).
+_SPACE_BYTES = frozenset(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f?")
+
+
+class CandidateScan:
+    """``pattern.finditer``, with ``pattern.match`` tried only where a match can start.
+
+    Our date and number patterns open with lookarounds, so ``re`` enters them at every
+    position, and the letters their lower-case words start with start most words of the
+    text. A match can only start at a figure, a sign or a month (``finder``, a bytes pattern
+    that opens with a character set, run over the text encoded as ASCII with "?" for every
+    other character) or at one of a few words (``words``, lower-case, found with
+    ``bytes.find`` in the lower-cased encoding, which is several times cheaper than any
+    regex scan); ``after_a`` words also start a match at an "a" before them ("a dozen").
+    Candidates are tried in order and those inside the previous match skipped, so the
+    matches are exactly ``finditer``'s as long as every start is a candidate. Text holding a
+    character that ``re`` matches to an ASCII letter without ignoring case (ſ, ı, İ, the
+    Kelvin sign) goes to ``pattern.finditer``.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], finder: bytes, words: Iterable[str],
+                 after_a: Iterable[str] = ()) -> None:
+        self.pattern = pattern
+        self._finder = re.compile(finder)
+        words = set(words)
+        # A word that another one starts ("tens" after "ten") adds nothing to find.
+        self._words = tuple(sorted(w.encode() for w in words
+                                   if not any(w != v and w.startswith(v) for v in words)))
+        self._after_a = tuple(sorted(w.encode() for w in after_a))
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text, start, end)``."""
+        end = len(text) if end is None else min(end, len(text))
+        segment = text[start:end]
+        if not segment.isascii() and any(ch in segment for ch in _FOLDS_TO):
+            yield from self.pattern.finditer(text, start, end)
+            return
+        match = self.pattern.match
+        pos = start
+        for offset in sorted(self._candidates(segment.encode("ascii", "replace"))):
+            p = start + offset
+            if p < pos:
+                continue
+            m = match(text, p, end)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+    def _candidates(self, encoded: bytes) -> set[int]:
+        """Every offset in ``encoded`` where a match may start."""
+        found = {m.start() for m in self._finder.finditer(encoded)}
+        found.add(0)  # the finder cannot look behind the start
+        lowered = encoded.lower()
+        find = lowered.find
+        for word in self._words:
+            i = find(word)
+            while i >= 0:
+                found.add(i)
+                i = find(word, i + 1)
+        for word in self._after_a:
+            i = find(word)
+            while i >= 0:
+                found.update(_article_before(lowered, i))
+                i = find(word, i + 1)
+        return found
+
+
+def _article_before(lowered: bytes, i: int) -> list[int]:
+    """The offset of an "a" that spaces separate from offset ``i``, if there is one."""
+    j = i
+    while j > 0 and lowered[j - 1] in _SPACE_BYTES:
+        j -= 1
+    return [j - 1] if 0 < j < i and lowered[j - 1] == ord("a") else []

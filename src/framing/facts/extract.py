@@ -20,7 +20,8 @@ from ..document import Document, Span, frozen_attrs
 from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
 from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
-from .entities import CAPITALISED_RUN, Event, Gazetteer, find_capitalised_names, load_gazetteer
+from .entities import (CAPITALISED_RUN, CandidateScan, Event, Gazetteer, find_capitalised_names,
+                       load_gazetteer)
 from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
@@ -54,7 +55,7 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
     return load_gazetteer(Path(path) if path else None)
 
 
-def matches_by_sentence(pattern: re.Pattern[str] | None, text: str,
+def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str,
                         sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
     """``pattern``'s matches in each sentence, from one scan over all of them.
 

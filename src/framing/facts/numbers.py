@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .entities import first_char_guard, trie_alternation
+from .entities import CandidateScan, first_char_guard, trie_alternation
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
@@ -183,7 +183,14 @@ def _singular(word: str) -> str:
     return word
 
 
-NUMBER_PATTERN = _NUMBER_PATTERN
+#: :data:`_NUMBER_PATTERN`'s matches, tried only at a figure, a currency sign ("?" in the
+#: encoded text stands for € and £, and for non-ASCII digits), "US$" or the first word of a
+#: vague quantity or a spelled-out number (see :class:`CandidateScan`).
+NUMBER_PATTERN = CandidateScan(
+    _NUMBER_PATTERN,
+    rb"[0-9$?U](?<![A-Za-z0-9_].)(?:(?<!U)|(?=S\$))",
+    (phrase.split()[0] for phrase in (*VAGUE, *_WORD_NUMBERS) if not phrase.startswith("a ")),
+    (phrase.split()[1] for phrase in (*VAGUE, *_WORD_NUMBERS) if phrase.startswith("a ")))
 
 
 def find_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None,
