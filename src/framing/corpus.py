@@ -70,14 +70,24 @@ class TableRow:
             handle.seek(self.offset)
             line = handle.read(self.length)
         try:
-            # As the whole file was read when loading: utf-8-sig drops a byte order mark at its start.
-            row = json.loads(line.decode("utf-8-sig" if self.offset == 0 else "utf-8"))
-            if not isinstance(row, dict):
-                raise ManifestError("each line must be a JSON object", self.source)
-            return table_article(self.path, self.index, self.source, row)
-        except (ValueError, ManifestError):  # JSON and UTF-8 errors are ValueErrors
+            return table_article(self.path, self.index, self.source, self.parse(line))
+        except ManifestError:
             raise InputError("the row is not the one loaded: the file changed after it was loaded",
                              self.source) from None
+
+    def parse(self, line: bytes) -> dict[str, Any]:
+        """The row's ``line`` as its JSON object."""
+        try:
+            # As a whole file is read: utf-8-sig drops a byte order mark at its start.
+            row = json.loads(line.decode("utf-8-sig" if self.offset == 0 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ManifestError(f"JSONL is not UTF-8 (bad byte at {self.offset + exc.start})",
+                                str(self.path)) from None
+        except json.JSONDecodeError as exc:
+            raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})", self.source) from None
+        if not isinstance(row, dict):
+            raise ManifestError("each line must be a JSON object", self.source)
+        return row
 
 
 class TableRows(LazySequence["ArticleEntry"]):
@@ -129,6 +139,16 @@ class ArticleEntry:
         assert self.row is not None
         return self.row.read()[0]
 
+    def meta_and_table_text(self) -> tuple[ArticleMeta, str | None]:
+        """The metadata and the text given in a table (inline or in its row; None for an
+        article file), a row read once for both; metadata given to the entry (the audit
+        renames outlets) wins over its row's."""
+        if self.row is None:
+            assert self._meta is not None
+            return self._meta, self.inline_text
+        row_meta, text = self.row.read()
+        return self._meta or row_meta, text
+
     def __repr__(self) -> str:
         where = self.row or self.path or "inline text"
         return f"ArticleEntry({self._meta or 'metadata in the row'}, {where})"
@@ -137,16 +157,8 @@ class ArticleEntry:
         """The same article under other metadata (an audit's new id, a fixture's kind)."""
         return ArticleEntry(meta, self.path, self.inline_text, self.row)
 
-    def table_text(self) -> str | None:
-        """The text given in a table (inline or read from its row); None for an article file."""
-        return self.inline_text if self.row is None else self.row.read()[1]
-
     def load(self, max_bytes: int = 20_000_000, encoding: str = "utf-8") -> Document:
-        meta, table_text = self._meta, self.inline_text
-        if self.row is not None:
-            row_meta, table_text = self.row.read()
-            meta = meta or row_meta  # metadata given (the audit renames outlets) wins
-        assert meta is not None
+        meta, table_text = self.meta_and_table_text()
         if table_text is not None:
             check_inline_size(table_text, max_bytes, meta.source)
             text = decode_inline(table_text, meta)
@@ -331,9 +343,7 @@ def _parse_article(raw: Any, root: Path, at: str) -> ArticleEntry:
     if not path.is_file():
         raise ManifestError(f"file {file_name!r} not found next to the manifest", at)
     published, precision = parse_published(raw.get("published"), at)
-    kind = _optional_str(raw, "kind", at) or "news"
-    if kind not in KINDS:
-        raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+    kind = _article_kind(raw, at)
     meta = ArticleMeta(
         id=_optional_str(raw, "id", at) or Path(file_name).stem,
         outlet=_required_str(raw, "outlet", at), source=str(path),
@@ -429,17 +439,15 @@ def _iter_jsonl_rows(path: Path) -> Rows:
                     continue
                 index += 1
                 place = TableRow(path, start, len(line), number, index)
-                try:
-                    row = json.loads(line.decode("utf-8-sig" if start == 0 else "utf-8"))
-                except UnicodeDecodeError as exc:
-                    raise ManifestError(f"JSONL is not UTF-8 (bad byte at {start + exc.start})",
-                                        str(path)) from None
-                except json.JSONDecodeError as exc:
-                    raise ManifestError(f"invalid JSON ({exc.msg} at column {exc.colno})",
-                                        place.source) from None
-                if not isinstance(row, dict):
-                    raise ManifestError("each line must be a JSON object", place.source)
-                yield index, place.source, row, place
+                yield index, place.source, place.parse(line), place
+
+
+def _article_kind(fields: dict[str, Any], at: str) -> str:
+    """An article's ``kind`` (news when it gives none), one of :data:`KINDS`."""
+    kind = _optional_str(fields, "kind", at) or "news"
+    if kind not in KINDS:
+        raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+    return kind
 
 
 def table_article(path: Path, index: int, at: str, row: dict[str, Any]) -> tuple[ArticleMeta, str]:
@@ -453,9 +461,7 @@ def table_article(path: Path, index: int, at: str, row: dict[str, Any]) -> tuple
     clean = {k: (str(v) if isinstance(v, (int, float)) and k == "id" else v)
              for k, v in row.items() if v not in (None, "")}
     published, precision = parse_published(clean.get("published", clean.get("date")), at)
-    kind = _optional_str(clean, "kind", at) or "news"
-    if kind not in KINDS:
-        raise ManifestError(f"kind {kind!r} is not one of {sorted(KINDS)}", at)
+    kind = _article_kind(clean, at)
     text_format = "html" if re.match(r"\s*<", text) and "</" in text else "text"
     meta = ArticleMeta(
         id=_optional_str(clean, "id", at) or f"{path.stem}-{index}", outlet=outlet.strip(),

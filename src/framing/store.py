@@ -69,8 +69,9 @@ def _package_code_hash() -> str:
     return digest.hexdigest()
 
 
-def _entry_hash(entry: ArticleEntry) -> str:
-    table_text = entry.table_text()
+def _entry_meta_and_hash(entry: ArticleEntry) -> tuple[ArticleMeta, str]:
+    """An entry's metadata and the sha256 of its text (a table row is read once for both)."""
+    meta, table_text = entry.meta_and_table_text()
     if table_text is not None:
         data = table_text.encode("utf-8")
     else:
@@ -79,7 +80,7 @@ def _entry_hash(entry: ArticleEntry) -> str:
             data = entry.path.read_bytes()
         except OSError as exc:
             raise FramingError(f"cannot read article ({exc.strerror})", str(entry.path)) from None
-    return hashlib.sha256(data).hexdigest()
+    return meta, hashlib.sha256(data).hexdigest()
 
 
 def corpus_fingerprint(corpus: Corpus, config: AnalysisConfig) -> str:
@@ -99,7 +100,7 @@ def corpus_fingerprint(corpus: Corpus, config: AnalysisConfig) -> str:
         "provenance": provenance, "lexicon_files": lexicon_files,
         # the corpus folder as an absolute path: "seeds", "seeds/" and /abs/seeds are one corpus
         "corpus": {**corpus.to_dict(), "root": str(Path(corpus.root).resolve())},
-        "articles": [[e.meta.to_dict(), _entry_hash(e)] for e in corpus.entries],
+        "articles": [[meta.to_dict(), digest] for meta, digest in map(_entry_meta_and_hash, corpus.entries)],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -309,7 +310,7 @@ def _write(con: sqlite3.Connection, result: AnalysisResult, fingerprint: str) ->
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)",
                     [(o.id, o.name, o.country, o.url, o.note) for o in result.corpus.outlets.values()])
-    hashes = {e.meta.id: _entry_hash(e) for e in result.corpus.entries}
+    hashes = {meta.id: digest for meta, digest in map(_entry_meta_and_hash, result.corpus.entries)}
     # One per store write, at the default limit: a spooled document's own mappings are new
     # objects each time it is read, and a table of 50,000 of them held ~60 MiB.
     attrs_json = AttrsMemo(lambda attrs: _json(plain_dict(attrs)))
