@@ -234,15 +234,12 @@ def build_label_map(documents: Iterable[Document], outlet_names: Mapping[str, st
 
 
 def take_labels(corpus: Corpus, config: AnalysisConfig) -> LabelIntake:
-    return LabelIntake({o.id: o.name for o in corpus.outlets.values()}, spooled=len(corpus) > SPOOL_ABOVE)
+    return LabelIntake(corpus.outlet_names(), spooled=len(corpus) > SPOOL_ABOVE)
 
 
 @register_corpus_stage("label_map", order=110, collect=collect_labels, take=take_labels)
-def label_map_stage(context: CorpusContext, records: Iterable[LabelRecord] | LabelIntake) -> LabelMap:
-    intake = records if isinstance(records, LabelIntake) else take_labels(context.corpus, context.config)
-    if intake is not records:
-        for record in records:
-            intake.append(record)
+def label_map_stage(context: CorpusContext, intake: LabelIntake) -> LabelMap:
+    """Corpus stage: the label map of the records ``intake`` took in as they came."""
     return intake.label_map(referent_descriptions(context.config))
 
 

@@ -528,16 +528,10 @@ def build_profiles(documents: Iterable[Document], finding_keys: Sequence[str],
 
 
 def take_profiles(corpus: Corpus, config: AnalysisConfig) -> ProfilesIntake:
-    return ProfilesIntake(_outlet_names(corpus), spooled=len(corpus) > SPOOL_ABOVE)
-
-
-def _outlet_names(corpus: Corpus) -> dict[str, str]:
-    return {o.id: o.name for o in corpus.outlets.values()}
+    return ProfilesIntake(corpus.outlet_names(), spooled=len(corpus) > SPOOL_ABOVE)
 
 
 @register_corpus_stage("profiles", order=100, collect=collect_profile, take=take_profiles)
-def profiles_stage(context: CorpusContext, records: Iterable[ProfileRecord] | ProfilesIntake) -> Profiles:
-    if isinstance(records, ProfilesIntake):
-        return records.profiles()
-    return profiles_from_records(records, _outlet_names(context.corpus),
-                                 spooled=len(context.corpus) > SPOOL_ABOVE)
+def profiles_stage(context: CorpusContext, intake: ProfilesIntake) -> Profiles:
+    """Corpus stage: the profiles of the records ``intake`` took in as they came."""
+    return intake.profiles()

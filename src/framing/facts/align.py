@@ -780,6 +780,9 @@ def judge(group: list[Mention], gazetteer: Gazetteer, names: Mapping[str, str] |
 
 def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[str, str]) -> _Verdict:
     """:func:`judge` reading the mentions once, one at a time, keeping a few per outlet."""
+    def named(outlet: str) -> str:
+        return names.get(outlet, outlet)
+
     remaining = iter(mentions)
     first = next(remaining)
     event = gazetteer.events.get(first.event) if first.event else None
@@ -805,24 +808,22 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[s
             x, y = clash
             if x.outlet != a:
                 x, y = y, x
-            why = (f"{names.get(a, a)} says '{x.text}' ({x.value}) but {names.get(b, b)} says "
-                   f"'{y.text}' ({y.value})")
+            why = f"{named(a)} says '{x.text}' ({x.value}) but {named(b)} says '{y.text}' ({y.value})"
             if _is_day_start(x) and _is_day_start(y):
                 why += " as the day it began"
             estimated = [m for m in (x, y) if _estimated_year(m)]
             if estimated:
-                why += "".join(f" (the year of {names.get(m.outlet, m.outlet)}'s '{m.text}' was inferred "
-                               "from an approximate "
+                why += "".join(f" (the year of {named(m.outlet)}'s '{m.text}' was inferred from an approximate "
                                "publication date, so this conflict may come from that estimate)"
                                for m in estimated)
         else:
-            why = f"{names.get(a, a)} ({values[a]}) and {names.get(b, b)} ({values[b]}) are compatible"
+            why = f"{named(a)} ({values[a]}) and {named(b)} ({values[b]}) are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
     status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
     description = describe(first, event, gazetteer)
     explanation = {
-        "single-source": f"Only {names.get(first.outlet, first.outlet)} states {description}.",
+        "single-source": f"Only {named(first.outlet)} states {description}.",
         "agree": f"{len(outlets)} outlets state {description} and their values are compatible.",
         "conflict": f"Outlets state {description} with incompatible values: "
                     + "; ".join(p["why"] for p in pairs if p["relation"] == "conflict") + ".",
@@ -941,18 +942,14 @@ def take_facts(corpus: Corpus, config: AnalysisConfig) -> FactsIntake:
 
 
 @register_corpus_stage("facts", order=500, collect=collect_facts, take=take_facts)
-def facts_stage(context: CorpusContext, records: Iterable[FactsRecord] | FactsIntake) -> SpooledFactsSection:
-    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`
-    (taken in already: a :class:`FactsIntake`).
+def facts_stage(context: CorpusContext, intake: FactsIntake) -> SpooledFactsSection:
+    """Corpus stage: ``analysis.json["facts"]``, from each document's :class:`FactsRecord`,
+    taken in by ``intake`` as they came.
 
     As :func:`align_facts`, with the mentions, the judged facts and the inconsistencies on
     disk: in memory, a few numbers per mention and a sort key per fact.
     """
     gazetteer = gazetteer_for(context.config)
-    intake = records if isinstance(records, FactsIntake) else take_facts(context.corpus, context.config)
-    if intake is not records:
-        for record in records:
-            intake.append(record)
     alignment, inconsistencies, outlets = intake.alignment, intake.inconsistencies, intake.outlets
     rows = RecordFile("framing-facts-")
     keys: list[FactKey] = []
