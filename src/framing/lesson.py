@@ -318,7 +318,7 @@ def fact_conflict_candidates(result: AnalysisResult, documents: Sequence[Documen
 
     gazetteer = gazetteer_for(result.config)
     conflicts = []
-    for fact in align_facts(documents, gazetteer, result.corpus.outlet_names()).facts:
+    for fact in align_facts(documents, gazetteer, names).facts:
         if fact.status != "conflict":
             continue
         event = gazetteer.events.get(fact.event) if fact.event else None

@@ -325,7 +325,6 @@ def find_capitalised_names(text: str, start: int, end: int,
         yield s, m.end()
 
 
-
 #: ASCII whitespace, and "?" for any other character (the encoded text's stand-in for Unicode spaces).
 _SPACE_BYTES = frozenset(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f?")
 
