@@ -592,7 +592,7 @@ def summarise_result(result: AnalysisResult) -> CorpusSummary:
         return ids_by_text.get(_text_digest(text))
 
     return CorpusSummary(
-        name=result.corpus.name, outlets={o.id: o.name for o in result.corpus.outlets.values()},
+        name=result.corpus.name, outlets=result.corpus.outlet_names(),
         finding_keys=tuple(result.finding_keys), config=result.config,
         provenance=dict(result.provenance), articles=tuple(articles),
         documents=documents, article_with_text=article_with_text)
