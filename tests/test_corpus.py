@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from framing.corpus import ArticleEntry, CorpusWarning, TableRows, load_corpus, outlet_from_filename
-from framing.errors import InputError, ManifestError
+from framing.errors import CorpusChangedError, InputError, ManifestError
 
 from conftest import SEEDS
 
@@ -127,6 +127,29 @@ def test_a_jsonl_file_changed_after_loading_is_an_error_not_a_wrong_text(tmp_pat
     path.write_text('{"outlet": "a", "title": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match="file changed"):
         entry.load()
+
+
+def test_a_row_changed_to_another_valid_row_is_caught_not_analysed(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"outlet": "a", "text": "One."}\n{"outlet": "b", "text": "Two."}\n', encoding="utf-8")
+    entries = load_corpus(path).entries
+    path.write_text('{"outlet": "a", "text": "Uno."}\n{"outlet": "b", "text": "Two."}\n', encoding="utf-8")
+    with pytest.raises(CorpusChangedError, match="file changed after it was loaded"):
+        entries[0].load()
+    assert entries[1].load().text == "Two."  # the rows that did not change still read
+
+
+def test_a_skip_bad_run_stops_on_a_changed_table_instead_of_skipping_it(tmp_path):
+    from framing.analysis import analyse_entry
+    from framing.pipeline import AnalysisConfig, Pipeline
+
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"outlet": "a", "text": "One."}\n', encoding="utf-8")
+    entry = load_corpus(path).entries[0]
+    path.write_text('{"outlet": "a", "text": "Two words."}\n', encoding="utf-8")
+    config = AnalysisConfig(options={"skip_bad": True})
+    with pytest.raises(CorpusChangedError, match="line 1"):
+        analyse_entry(entry, Pipeline.from_config(config), config)
 
 
 def test_jsonl_that_is_not_utf8_names_the_byte(tmp_path):

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from .corpus import ArticleEntry, Corpus, load_corpus
 from .document import Document
-from .errors import FramingError
+from .errors import CorpusChangedError, FramingError
 from .pipeline import AnalysisConfig, Pipeline
 from .results import (AnalysisResult, Section, SkippedArticle, article_json, base_provenance,
                       ordered_findings)
@@ -191,6 +191,8 @@ def analyse_entry(entry: ArticleEntry, pipeline: Pipeline,
     """One article through the pipeline; with ``skip_bad`` a bad file is recorded, not fatal."""
     try:
         return pipeline(entry.load(config.max_file_bytes, config.encoding))
+    except CorpusChangedError:
+        raise
     except FramingError as exc:
         if config.options.get("skip_bad"):
             return SkippedArticle(entry.meta.id, entry.meta.source, str(exc))

@@ -33,6 +33,11 @@ class InputError(FramingError):
     code = "E101"
 
 
+class CorpusChangedError(InputError):
+    """An input file changed while it was being analysed: never skipped, even with
+    ``--skip-bad``, since what follows may have moved too."""
+
+
 class ManifestError(FramingError):
     """The corpus manifest (corpus.toml, CSV or JSONL rows) is malformed."""
 
