@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from framing import cli
 from framing.cli import main
 
 from conftest import SEEDS
@@ -86,6 +87,12 @@ def test_usage_errors_exit_2(capsys):
     assert code == 2 and "--jobs must be at least 1" in err
 
 
+def test_jobs_minus_one_means_one_worker_per_usable_core(monkeypatch):
+    monkeypatch.setattr(cli, "usable_cores", lambda: 3)
+    args = cli.build_parser().parse_args(["analyze", str(SEEDS), "--out", "x", "--jobs", "-1"])
+    assert cli.config_from_args(args).jobs == 3
+
+
 def test_skip_bad_records_the_article_and_goes_on(tmp_path, capsys):
     (tmp_path / "good_1.txt").write_text("Officials met on Monday. They agreed.\n")
     (tmp_path / "bad_1.txt").write_bytes(b"")
@@ -107,3 +114,15 @@ def test_python_dash_m_framing_runs_the_command():
     result = subprocess.run([sys.executable, "-m", "framing", "--version"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("framing ")
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_works_before_or_after_the_command(tmp_path, capsys, where):
+    folder = tmp_path / "plain"  # no corpus.toml: a warning unless quiet
+    folder.mkdir()
+    (folder / "wire_a.txt").write_text("The minister spoke on Monday.", encoding="utf-8")
+    args = ["analyze", str(folder), "--out", str(tmp_path / "out")]
+    code, _, err = run(["-q", *args] if where == "before" else [*args, "-q"], capsys)
+    assert code == 0 and "warning" not in err
+    code, _, err = run(args, capsys)
+    assert code == 0 and "no corpus.toml" in err

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -23,8 +24,19 @@ log = logging.getLogger("framing")
 Handler = Callable[[argparse.Namespace], int]
 
 
+def add_verbosity_arguments(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """-v and -q, before the command or after it (``framing analyze seeds -q``); given after
+    it, they leave out their defaults, which would overwrite what came before the command."""
+    default = {"default": argparse.SUPPRESS} if after_command else {}
+    parser.add_argument("-v", "--verbose", action="count", help="more log output (-vv for debugging)",
+                        **(default or {"default": 0}))
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or warnings",
+                        **default)
+
+
 def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
-    """Input and analysis options shared by every command that reads a corpus."""
+    """Input and analysis options shared by every command that reads a corpus (with -v, -q)."""
+    add_verbosity_arguments(parser, after_command=True)
     group = parser.add_argument_group("analysis options")
     group.add_argument("--lexicon", action="append", type=Path, default=[], metavar="FILE",
                        help="add a lexicon pack (TOML); repeat for several")
@@ -34,7 +46,8 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
                        help="actors, places, events and their dates for fact alignment (TOML; "
                             "default: the packaged Russia–Central Asia gazetteer)")
     group.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                       help="analyse with N worker processes (default 1)")
+                       help="analyse with N worker processes (default 1; -1: one per core, "
+                            "as scikit-learn's n_jobs)")
     group.add_argument("--encoding", default="utf-8",
                        help="encoding of .txt articles (default utf-8)")
     group.add_argument("--max-file-mb", type=float, default=20.0, metavar="MB",
@@ -43,16 +56,22 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
                        help="record unreadable articles as skipped instead of stopping")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than exist)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def config_from_args(args: argparse.Namespace) -> AnalysisConfig:
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    jobs = usable_cores() if args.jobs == -1 else args.jobs
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1, or -1 for one per core")
     if args.max_file_mb <= 0:
         raise UsageError("--max-file-mb must be positive")
     if args.no_default_lexicons and not args.lexicon:
         raise UsageError("--no-default-lexicons needs at least one --lexicon FILE")
     return AnalysisConfig(lexicon_paths=tuple(args.lexicon),
                           use_default_lexicons=not args.no_default_lexicons,
-                          jobs=args.jobs, max_file_bytes=int(args.max_file_mb * 1_000_000),
+                          jobs=jobs, max_file_bytes=int(args.max_file_mb * 1_000_000),
                           encoding=args.encoding,
                           options={"skip_bad": args.skip_bad,
                                    **({"gazetteer": str(args.gazetteer)} if args.gazetteer else {})})
@@ -114,10 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "files), a corpus.toml, a .csv or .jsonl table, or one article file.",
         epilog="Exit codes: 0 ok, 1 bad input or unwritable output, 2 wrong arguments.")
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more log output (-vv for debugging)")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no progress bars or warnings")
+    add_verbosity_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze_parser = commands.add_parser(
