@@ -741,17 +741,29 @@ class _Extremes:
     starts: Bounds | None = None
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
+        if self.outside is self.everything and other.outside is other.everything:
+            # No event window (see _ExtremesBuilder.build): one comparison decides, and
+            # most outlet pairs of the largest facts are of this kind.
+            return _bounds_clash(self.everything, other.everything)
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
                              (self.starts, other.starts)):
-            if mine is None or theirs is None:
-                continue
-            (my_low, my_low_m), (my_high, my_high_m) = mine
-            (their_low, their_low_m), (their_high, their_high_m) = theirs
-            if my_high < their_low:
-                return my_high_m, their_low_m
-            if their_high < my_low:
-                return my_low_m, their_high_m
+            found = _bounds_clash(mine, theirs)
+            if found is not None:
+                return found
         return None
+
+
+def _bounds_clash(mine: Bounds | None, theirs: Bounds | None) -> tuple[Mention, Mention] | None:
+    """The two mentions whose intervals do not overlap, if some of the two sides do not."""
+    if mine is None or theirs is None:
+        return None
+    (my_low, my_low_m), (my_high, my_high_m) = mine
+    (their_low, their_low_m), (their_high, their_high_m) = theirs
+    if my_high < their_low:
+        return my_high_m, their_low_m
+    if their_high < my_low:
+        return my_low_m, their_high_m
+    return None
 
 
 class _ExtremesBuilder:
@@ -830,6 +842,7 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[s
     summaries = {outlet: builder.build() for outlet, builder in builders.items()}
     values = {outlet: ", ".join(sorted(vs)) for outlet, vs in seen_values.items()}
     outlets = sorted(builders)
+    stated = {outlet: f"{named(outlet)} ({values[outlet]})" for outlet in outlets}
     pairs = []
     for a, b in combinations(outlets, 2):
         clash = summaries[a].clash(summaries[b])
@@ -847,7 +860,7 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[s
                                "publication date, so this conflict may come from that estimate)"
                                for m in estimated)
         else:
-            why = f"{named(a)} ({values[a]}) and {named(b)} ({values[b]}) are compatible"
+            why = f"{stated[a]} and {stated[b]} are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
     status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
@@ -1036,8 +1049,8 @@ def _noted(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]],
 def _fact_row(v: _Verdict, listed: Iterable[bytes]) -> Iterator[bytes]:
     """``_encoded(fact.to_dict())`` in pieces, from its mentions' JSON in listing order
     (a list of them is joined into one piece)."""
-    head = json.dumps(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
-                                 v.explanation, v.pairs), ensure_ascii=False)
+    head = encode_compact(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
+                                     v.explanation, v.pairs))
     yield (head[:-1] + ', "mentions": [').encode("utf-8")
     if isinstance(listed, list):
         yield b", ".join(listed)
