@@ -407,8 +407,7 @@ class _Blocks:
                        ) -> Iterator[list[tuple[_Member, _Member]]]:
         """:meth:`pairs`, each mention as its :class:`_Member` (made once per block), in lists:
         a small block's pairs, or in a large block each mention's with the window before it
-        (held only that long). Looping over lists, not a generator per pair, is what makes
-        a candidate pair cheap."""
+        (held only that long), so that linking loops over lists, not a generator per pair."""
         for key, members in self.members.items():
             number = self._number[key]
             repeated: set[tuple[int, int]] = set()  # pairs of this block with a word counted twice
@@ -611,16 +610,21 @@ class _Alignment:
         uf = _UnionFind(len(self.store))
         parent, tfidf = uf.parent, self.tfidf
         pairs = 0
+        last, root_b = None, -1
         for batch in blocks.member_batches(self.store.__getitem__, self.lows.__getitem__):
             pairs += len(batch)
             for x, y in batch:
-                root_a, root_b = x.index, y.index
-                while parent[root_a] != root_a:  # uf.find, inlined: it runs twice per candidate pair
+                # uf.find, inlined. A large block's batch pairs one ``y`` with a window of
+                # others: its root is found once, and stays a root (only x's root is joined).
+                if y is not last:
+                    last, root_b = y, y.index
+                    while parent[root_b] != root_b:
+                        parent[root_b] = parent[parent[root_b]]
+                        root_b = parent[root_b]
+                root_a = x.index
+                while parent[root_a] != root_a:
                     parent[root_a] = parent[parent[root_a]]
                     root_a = parent[root_a]
-                while parent[root_b] != root_b:
-                    parent[root_b] = parent[parent[root_b]]
-                    root_b = parent[root_b]
                 if root_a != root_b and _linked_members(x, y, tfidf):  # already joined: nothing to decide
                     parent[root_a] = root_b
         self.candidate_pairs += pairs
