@@ -384,3 +384,34 @@ def test_each_candidate_pair_is_yielded_once():
     got = [(min(a.index, b.index), max(a.index, b.index)) for a, b in iter_candidate_pairs(ms, window)]
     assert len(got) == len(set(got))
     assert set(got) == expected
+
+
+def test_facts_spilled_to_the_scratch_file_give_the_same_section(monkeypatch):
+    from framing.facts import align
+
+    held = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    monkeypatch.setattr(align, "HELD_MENTIONS", 0)  # every fact's mention JSON goes through the scratch file
+    spilled = framing.analyze(FIXTURE / "corpus").sections["facts"].to_dict()
+    assert spilled == held and held["facts"]
+
+
+def test_block_members_keep_their_vectors_and_decide_as_the_full_score():
+    import random
+
+    from framing.facts.align import LINK_THRESHOLD, _linked_members, _Member, link_score
+    from framing.facts.tfidf import SentenceTfidf
+
+    rng = random.Random(5)
+    vocabulary = ["export", "oil", "grain", "budget", "trade"]
+    sentences = ["Oil exports rose 12% in March.", "Grain exports fell.", "The budget grew by 5%.",
+                 "Oil and grain exports rose in March, officials said.", "Trade fell 3%."]
+    tfidf = SentenceTfidf(sentences)
+    ms = [replace(mention(i, 1.0, event=None, words=rng.sample(vocabulary, rng.randint(1, 3))),
+                  entities=frozenset(rng.sample(["kz", "ru", "eu"], rng.randint(0, 2))),
+                  sentence=rng.choice(sentences)) for i in range(40)]
+    members = [_Member(m, {}) for m in ms]  # made once, as in a block: vectors kept between pairs
+    for x in members:
+        for y in members:
+            full = link_score(x.mention, y.mention, tfidf.cosine(x.mention.sentence, y.mention.sentence))
+            assert _linked_members(x, y, tfidf) is (full >= LINK_THRESHOLD)
+    assert any(x.vector is not None for x in members)

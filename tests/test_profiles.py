@@ -163,3 +163,21 @@ def test_article_records_kept_on_disk_give_the_same_profiles(documents) -> None:
     assert spooled.articles[-1] == profiles.articles[2]
     assert spooled.to_dict() == profiles.to_dict()
     assert spooled.units == profiles.units and spooled.rates == profiles.rates
+
+
+@pytest.mark.parametrize("corpus", ["report/corpus", "facts/corpus", "cues"])
+def test_body_words_take_the_paragraphs_from_readability_and_count_the_same(corpus):
+    from dataclasses import replace
+
+    from framing.profiles import body_words
+    from framing.readability import count_words
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        docs = list(framing.analyze(FIXTURES / corpus).documents)
+    assert docs
+    for doc in docs:
+        counted = sum(count_words(doc.text_of(s)) for s in doc.body)
+        assert doc.metrics["readability"]["words"] < counted  # the title is not a paragraph
+        assert body_words(doc) == counted
+        assert body_words(replace(doc, metrics={})) == counted  # no readability measure: all counted here

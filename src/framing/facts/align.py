@@ -42,7 +42,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import partial
-from itertools import chain, combinations
+from itertools import chain, combinations, repeat
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
@@ -56,7 +56,7 @@ from .consistency import SOON_DAYS, document_inconsistencies, parse_date
 from .entities import Event, Gazetteer
 from .extract import gazetteer_for
 from .numbers import trim_phrase
-from .tfidf import SentenceTfidf
+from .tfidf import SentenceTfidf, cosine_of
 
 #: Exact counts are widened by this fraction each way before comparing (225 vs 238 agree).
 COUNT_TOLERANCE = 0.05
@@ -70,6 +70,9 @@ NUMERIC = {"number", "money", "percent"}
 #: A fact row longer than this is streamed to analysis.json in pieces, not read whole: a fact
 #: that many articles state grows with the corpus (~9 MB at 30,000 generated articles).
 LARGE_ROW_BYTES = 1 << 20
+#: A fact with at most this many mentions (about 1 KB of JSON each) has their JSON held in
+#: memory while it is judged and written; a larger one writes it to a scratch file.
+HELD_MENTIONS = 2_000
 #: Array type of mention numbers: 4 bytes each (a corpus has fewer than 2**31 mentions), held
 #: per mention by the event slots, the blocks and the union-find.
 NUMBER = "i"
@@ -106,16 +109,19 @@ class Mention:
     article_events: frozenset[str] = frozenset()  # events the whole article names
 
     def to_dict(self) -> dict[str, Any]:
-        iso = lambda v: v.isoformat() if isinstance(v, date) else v  # noqa: E731
-        return {"article": self.article, "outlet": self.outlet, "original_outlet": self.original_outlet,
-                "kind": self.kind, "value": self.value, "low": iso(self.low), "high": iso(self.high),
-                "unit": self.unit, "approximate": self.approximate, "text": self.text,
-                "start": self.start, "end": self.end, "sentence": self.sentence,
-                "sentence_start": self.sentence_start, "sentence_end": self.sentence_end,
-                "voice": self.attrs.get("voice"), "speaker": self.attrs.get("speaker"),
-                "note": self.attrs.get("note"),
-                "explanation": self.attrs.get("explanation"),
-                **({"inserted_by": self.attrs["inserted_by"]} if self.attrs.get("inserted_by") else {})}
+        attrs, low, high = self.attrs, self.low, self.high
+        row = {"article": self.article, "outlet": self.outlet, "original_outlet": self.original_outlet,
+               "kind": self.kind, "value": self.value,
+               "low": low.isoformat() if isinstance(low, date) else low,
+               "high": high.isoformat() if isinstance(high, date) else high,
+               "unit": self.unit, "approximate": self.approximate, "text": self.text,
+               "start": self.start, "end": self.end, "sentence": self.sentence,
+               "sentence_start": self.sentence_start, "sentence_end": self.sentence_end,
+               "voice": attrs.get("voice"), "speaker": attrs.get("speaker"), "note": attrs.get("note"),
+               "explanation": attrs.get("explanation")}
+        if attrs.get("inserted_by"):
+            row["inserted_by"] = attrs["inserted_by"]
+        return row
 
 
 @dataclass(frozen=True)
@@ -349,16 +355,22 @@ def iter_candidate_pairs(mentions: list[Mention], window: int = WINDOW
     return blocks.pairs(by_index.__getitem__, lambda i: float(by_index[i].low))  # type: ignore[arg-type]
 
 
-class _Member(NamedTuple):
-    """A mention loaded for its block, with what deciding its pairs asks of it."""
+class _Member:
+    """A mention loaded for its block, with what deciding its pairs asks of it, each read
+    from the mention once per block rather than once per pair."""
 
-    mention: Mention
-    words: frozenset[str]
-    single: bool  # counts one word: in one block only
-    once: bool    # counts no word twice: in each of its blocks once
-    #: Per word whose block came before this one: its first and last position there by
-    #: value, or None when that block was small enough to pair every member.
-    earlier: dict[str, tuple[int, int] | None]
+    __slots__ = ("mention", "index", "article", "words", "entities", "single", "once", "earlier", "vector")
+
+    def __init__(self, m: Mention, earlier: dict[str, tuple[int, int] | None]) -> None:
+        self.mention, self.index, self.article, self.entities = m, m.index, m.article, m.entities
+        self.words = frozenset(m.counts_words)
+        self.single = len(m.counts_words) == 1  # counts one word: in one block only
+        self.once = len(self.words) == len(m.counts_words)  # counts no word twice: in each of its blocks once
+        #: Per word whose block came before this one: its first and last position there by
+        #: value, or None when that block was small enough to pair every member.
+        self.earlier = earlier
+        #: Its sentence's TF-IDF vector, made when a pair first needs it (see :func:`_linked_members`).
+        self.vector: dict[str, float] | None = None
 
 
 class _Blocks:
@@ -389,49 +401,58 @@ class _Blocks:
     def pairs(self, load: Callable[[int], Mention], low: Callable[[int], float]
               ) -> Iterator[tuple[Mention, Mention]]:
         """Each candidate pair once, loading one block's mentions at a time by number."""
+        return ((x.mention, y.mention) for batch in self.member_batches(load, low) for x, y in batch)
+
+    def member_batches(self, load: Callable[[int], Mention], low: Callable[[int], float]
+                       ) -> Iterator[list[tuple[_Member, _Member]]]:
+        """:meth:`pairs`, each mention as its :class:`_Member` (made once per block), in lists:
+        a small block's pairs, or in a large block each mention's with the window before it
+        (held only that long), so that linking loops over lists, not a generator per pair."""
         for key, members in self.members.items():
             number = self._number[key]
-
-            def member(i: int) -> _Member:
-                return self._member(load(i), number)
-
-            block_pairs: Iterable[tuple[_Member, _Member]]
+            repeated: set[tuple[int, int]] = set()  # pairs of this block with a word counted twice
             if len(members) > self.window:
                 ordered = sorted(members, key=lambda i: (low(i), i))
                 by_number = sorted(zip(ordered, range(len(ordered))))
                 self._positions[key] = (array(NUMBER, (i for i, _ in by_number)),
                                         array(NUMBER, (p for _, p in by_number)))
-                block_pairs = _window_pairs(ordered, member, self.window)
+                recent: deque[_Member] = deque(maxlen=self.window)
+                for i in ordered:
+                    b = self._member(load(i), number)
+                    yield self._first_met(zip(recent, repeat(b)), repeated)
+                    recent.append(b)
             else:
-                block_pairs = combinations([member(i) for i in members], 2)
-            yield from self._first_met(block_pairs)
+                yield self._first_met(combinations([self._member(load(i), number) for i in members], 2),
+                                      repeated)
 
     def _member(self, m: Mention, number: int) -> _Member:
-        words = frozenset(m.counts_words)
         earlier: dict[str, tuple[int, int] | None] = {}
-        for word in words:
+        for word in frozenset(m.counts_words):
             key = ("words", m.kind, m.unit, word)
             if self._number[key] < number:
                 positions = self._positions.get(key)
                 earlier[word] = None if positions is None else _places(*positions, m.index)
-        return _Member(m, words, len(m.counts_words) == 1, len(words) == len(m.counts_words), earlier)
+        return _Member(m, earlier)
 
-    def _first_met(self, block_pairs: Iterable[tuple[_Member, _Member]]
-                   ) -> Iterator[tuple[Mention, Mention]]:
-        repeated: set[tuple[int, int]] = set()  # pairs of this block with a word counted twice
+    def _first_met(self, block_pairs: Iterable[tuple[_Member, _Member]], repeated: set[tuple[int, int]]
+                   ) -> list[tuple[_Member, _Member]]:
+        """The pairs of a block not met before: in an earlier block, or (``repeated``) in this one."""
+        met = []
+        paired_before = self._paired_before
         for x, y in block_pairs:
-            a, b = x.mention, y.mention
-            if a.article == b.article:
+            if x.article == y.article:
                 continue
             if not (x.single and y.once or y.single and x.once):  # else in one block, met once
-                if x.earlier and y.earlier and self._paired_before(x, y):
+                if x.earlier and y.earlier and paired_before(x, y):
                     continue
                 if not (x.once and y.once):
-                    pair = (a.index, b.index) if a.index < b.index else (b.index, a.index)
+                    a, b = x.index, y.index
+                    pair = (a, b) if a < b else (b, a)
                     if pair in repeated:
                         continue
                     repeated.add(pair)
-            yield a, b
+            met.append((x, y))
+        return met
 
     def _paired_before(self, x: _Member, y: _Member) -> bool:
         """Whether the block of a word both count, before this one, paired them."""
@@ -455,17 +476,6 @@ def _places(numbers: array[int], places: array[int], i: int) -> tuple[int, int]:
     while end + 1 < len(numbers) and numbers[end + 1] == i:
         end += 1
     return places[start], places[end]  # ascending: sorted by (number, position)
-
-
-def _window_pairs(ordered: list[int], load: Callable[[int], _Member], window: int
-                  ) -> Iterator[tuple[_Member, _Member]]:
-    """Each mention with the ``window`` before it, holding only those in memory."""
-    recent: deque[_Member] = deque(maxlen=window)
-    for i in ordered:
-        b = load(i)
-        for a in recent:
-            yield a, b
-        recent.append(b)
 
 
 #: Weights of :func:`link_score`: what is counted, sentence similarity, shared actors.
@@ -495,13 +505,25 @@ def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
     The cosine lies in [0, 1]: when the other two terms reach the threshold without it, or
     cannot reach it even with 1, the answer is already known (for most candidate pairs).
     """
-    counted = WORDS_WEIGHT * _jaccard(frozenset(a.counts_words), frozenset(b.counts_words))
-    actors = ACTORS_WEIGHT * _jaccard(a.entities, b.entities)
+    return _linked_members(_Member(a, {}), _Member(b, {}), tfidf)
+
+
+def _linked_members(x: _Member, y: _Member, tfidf: SentenceTfidf) -> bool:
+    """:func:`_linked` of two block members; a member's sentence vector is made once, for its
+    first pair that needs it (a member meets up to a window of others)."""
+    words_union = len(x.words | y.words)
+    counted = WORDS_WEIGHT * (len(x.words & y.words) / words_union if words_union else 0.0)
+    actors_union = len(x.entities | y.entities)
+    actors = ACTORS_WEIGHT * (len(x.entities & y.entities) / actors_union if actors_union else 0.0)
     if counted + actors >= LINK_THRESHOLD:
         return True
     if counted + COSINE_WEIGHT * _MAX_COSINE + actors < LINK_THRESHOLD:
         return False
-    return counted + COSINE_WEIGHT * tfidf.cosine(a.sentence, b.sentence) + actors >= LINK_THRESHOLD
+    if x.vector is None:
+        x.vector = tfidf.vector(x.mention.sentence)
+    if y.vector is None:
+        y.vector = tfidf.vector(y.mention.sentence)
+    return counted + COSINE_WEIGHT * cosine_of(x.vector, y.vector) + actors >= LINK_THRESHOLD
 
 
 class _UnionFind:
@@ -513,9 +535,6 @@ class _UnionFind:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
-
-    def union_roots(self, root_a: int, root_b: int) -> None:
-        self.parent[root_a] = root_b
 
 
 def _article_event_for(m: Mention, by_slot: dict[tuple[str, str | None], list[tuple[Any, ...]]]
@@ -589,11 +608,26 @@ class _Alignment:
     def _link(self, blocks: _Blocks) -> _UnionFind:
         """Union-find of the loose mentions, over the candidate pairs of each block."""
         uf = _UnionFind(len(self.store))
-        for a, b in blocks.pairs(self.store.__getitem__, self.lows.__getitem__):
-            self.candidate_pairs += 1
-            root_a, root_b = uf.find(a.index), uf.find(b.index)
-            if root_a != root_b and _linked(a, b, self.tfidf):  # already joined: nothing to decide
-                uf.union_roots(root_a, root_b)
+        parent, tfidf = uf.parent, self.tfidf
+        pairs = 0
+        last, root_b = None, -1
+        for batch in blocks.member_batches(self.store.__getitem__, self.lows.__getitem__):
+            pairs += len(batch)
+            for x, y in batch:
+                # uf.find, inlined. A large block's batch pairs one ``y`` with a window of
+                # others: its root is found once, and stays a root (only x's root is joined).
+                if y is not last:
+                    last, root_b = y, y.index
+                    while parent[root_b] != root_b:
+                        parent[root_b] = parent[parent[root_b]]
+                        root_b = parent[root_b]
+                root_a = x.index
+                while parent[root_a] != root_a:
+                    parent[root_a] = parent[parent[root_a]]
+                    root_a = parent[root_a]
+                if root_a != root_b and _linked_members(x, y, tfidf):  # already joined: nothing to decide
+                    parent[root_a] = root_b
+        self.candidate_pairs += pairs
         return uf
 
     def groups(self) -> Iterator[tuple[Sequence[int], str | None]]:
@@ -711,17 +745,29 @@ class _Extremes:
     starts: Bounds | None = None
 
     def clash(self, other: "_Extremes") -> tuple[Mention, Mention] | None:
+        if self.outside is self.everything and other.outside is other.everything:
+            # No event window (see _ExtremesBuilder.build): one comparison decides, and
+            # most outlet pairs of the largest facts are of this kind.
+            return _bounds_clash(self.everything, other.everything)
         for mine, theirs in ((self.outside, other.everything), (self.everything, other.outside),
                              (self.starts, other.starts)):
-            if mine is None or theirs is None:
-                continue
-            (my_low, my_low_m), (my_high, my_high_m) = mine
-            (their_low, their_low_m), (their_high, their_high_m) = theirs
-            if my_high < their_low:
-                return my_high_m, their_low_m
-            if their_high < my_low:
-                return my_low_m, their_high_m
+            found = _bounds_clash(mine, theirs)
+            if found is not None:
+                return found
         return None
+
+
+def _bounds_clash(mine: Bounds | None, theirs: Bounds | None) -> tuple[Mention, Mention] | None:
+    """The two mentions whose intervals do not overlap, if some of the two sides do not."""
+    if mine is None or theirs is None:
+        return None
+    (my_low, my_low_m), (my_high, my_high_m) = mine
+    (their_low, their_low_m), (their_high, their_high_m) = theirs
+    if my_high < their_low:
+        return my_high_m, their_low_m
+    if their_high < my_low:
+        return my_low_m, their_high_m
+    return None
 
 
 class _ExtremesBuilder:
@@ -800,6 +846,7 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[s
     summaries = {outlet: builder.build() for outlet, builder in builders.items()}
     values = {outlet: ", ".join(sorted(vs)) for outlet, vs in seen_values.items()}
     outlets = sorted(builders)
+    stated = {outlet: f"{named(outlet)} ({values[outlet]})" for outlet in outlets}
     pairs = []
     for a, b in combinations(outlets, 2):
         clash = summaries[a].clash(summaries[b])
@@ -817,7 +864,7 @@ def _verdict(mentions: Iterable[Mention], gazetteer: Gazetteer, names: Mapping[s
                                "publication date, so this conflict may come from that estimate)"
                                for m in estimated)
         else:
-            why = f"{named(a)} ({values[a]}) and {named(b)} ({values[b]}) are compatible"
+            why = f"{stated[a]} and {stated[b]} are compatible"
         pairs.append({"outlets": [a, b], "relation": relation, "why": why})
     status = ("single-source" if len(outlets) < 2 else
               "conflict" if any(p["relation"] == "conflict" for p in pairs) else "agree")
@@ -971,40 +1018,49 @@ def _spool_facts(alignment: _Alignment, gazetteer: Gazetteer, names: Mapping[str
                  rows: RecordFile, keys: list[FactKey]) -> Iterator[_Verdict]:
     """Each fact judged and written as its row, its key kept; passed on for the matrix.
 
-    A fact's mentions are read back one at a time, judged, and each written as its JSON
-    to a scratch file with its place in the listing noted; the row is then copied from the
-    scratch file in listing order.
+    A fact's mentions are read back one at a time, judged, and each encoded as its JSON
+    with its place in the listing noted; the row is then written from those in listing
+    order. The JSON is held in memory unless the fact has more than :data:`HELD_MENTIONS`
+    mentions: then it goes to a scratch file.
     """
     unique = _UniqueIds()
     scratch = RecordFile("framing-fact-mentions-")
     for members, event in alignment.groups():
-        scratch.clear()
+        held = len(members) <= HELD_MENTIONS
+        encoded: list[bytes] | RecordFile = [] if held else scratch
+        if not held:
+            scratch.clear()
         places: list[tuple[str, str, int, int]] = []
-        verdict = _verdict(_noted(alignment.mentions(members, event), places, scratch), gazetteer, names)
+        verdict = _verdict(_noted(alignment.mentions(members, event), places, encoded), gazetteer, names)
         verdict = verdict._replace(id=unique(verdict.id))
         places.sort()
         keys.append((STATUS_ORDER[verdict.status], -len(verdict.outlets), verdict.id, len(rows)))
-        rows.append_pieces(_fact_row(verdict, (scratch[place[3]] for place in places)))
+        rows.append_pieces(_fact_row(verdict, [encoded[place[3]] for place in places] if held
+                                     else (scratch[place[3]] for place in places)))
         yield verdict
 
 
 def _noted(mentions: Iterable[Mention], places: list[tuple[str, str, int, int]],
-           scratch: RecordFile) -> Iterator[Mention]:
-    """The mentions, each written to ``scratch`` as JSON and its listing key and number there
+           encoded: list[bytes] | RecordFile) -> Iterator[Mention]:
+    """The mentions, each appended to ``encoded`` as JSON and its listing key and number there
     noted in ``places`` on the way."""
     for position, m in enumerate(mentions):
-        places.append((*_listing_key(m), position))
-        scratch.append(_encoded(m.to_dict()))
+        places.append((m.outlet, m.article, m.start, position))
+        encoded.append(_encoded(m.to_dict()))
         yield m
 
 
 def _fact_row(v: _Verdict, listed: Iterable[bytes]) -> Iterator[bytes]:
-    """``_encoded(fact.to_dict())`` in pieces, from its mentions' JSON in listing order."""
-    head = json.dumps(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
-                                 v.explanation, v.pairs), ensure_ascii=False)
+    """``_encoded(fact.to_dict())`` in pieces, from its mentions' JSON in listing order
+    (a list of them is joined into one piece)."""
+    head = encode_compact(_fact_head(v.id, v.first, v.description, v.status, v.outlets,
+                                     v.explanation, v.pairs))
     yield (head[:-1] + ', "mentions": [').encode("utf-8")
-    for n, mention in enumerate(listed):
-        yield b", " + mention if n else mention
+    if isinstance(listed, list):
+        yield b", ".join(listed)
+    else:
+        for n, mention in enumerate(listed):
+            yield b", " + mention if n else mention
     yield b"]}"
 
 @register_provenance

@@ -123,7 +123,11 @@ class SentenceTfidf:
 
     def cosine(self, a: str, b: str) -> float:
         """Cosine similarity of two sentences the IDF was learned from."""
-        u, v = self.vector(a), self.vector(b)
-        if len(u) > len(v):
-            u, v = v, u
-        return sum(w * v[term] for term, w in u.items() if term in v)
+        return cosine_of(self.vector(a), self.vector(b))
+
+
+def cosine_of(u: dict[str, float], v: dict[str, float]) -> float:
+    """Cosine of two unit vectors (:meth:`SentenceTfidf.vector`), over the shorter one's terms."""
+    if len(u) > len(v):
+        u, v = v, u
+    return sum(w * v[term] for term, w in u.items() if term in v)
