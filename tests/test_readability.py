@@ -130,6 +130,14 @@ def test_cmu_table_finds_each_words_first_pronunciation_in_an_unsorted_file() ->
     assert dict(CmuSyllables("b B IY1\na EY1")) == {"b": 1, "a": 1}  # no final newline
 
 
+def test_cmu_table_tells_a_word_from_the_longer_words_and_variants_it_begins() -> None:
+    # Sorted lines put "a's" and "a(2)" next to "a"; a word's line is "word" and a space.
+    from framing.readability import CmuSyllables
+    table = CmuSyllables("a AH0\na(2) EY1 EY1\na's EY1 Z\nab AE1 B AH0\nabbe AE1 B IY0 # note 3\n")
+    assert dict(table) == {"a": 1, "a's": 1, "ab": 2, "abbe": 2}
+    assert table.get("a(2)") is None and table.get("a'") is None and table.get("abb") is None
+
+
 def test_word_count_equals_the_plain_word_pattern() -> None:
     import re
     plain = re.compile(r"\w+(?:['’-]\w+)*")

@@ -99,7 +99,7 @@ class CmuSyllables(Mapping[str, int]):
 
     def _line_of(self, word: str) -> str | None:
         """The dictionary line of ``word``'s first pronunciation, None when it has none."""
-        if not word:
+        if not word or "(" in word:  # "(" only opens a variant's number
             return None
         head = word + " "
         at = bisect_left(self._lines, head)
