@@ -418,7 +418,8 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
         chunk = text[s0:s1]
         # Where the sentence's last verb ends (in the chunk): patterns ending in a verb stop there.
         verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
-        has_source_noun = has_verb and source_noun(s0, s1)
+        # The words these gates look for lie inside the matches, which end by the last verb.
+        has_source_noun = has_verb and source_noun(s0, s0 + verb_end)
         anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
                           (has_anonymity, len(chunk)), (has_source, len(chunk)))
         for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
@@ -443,7 +444,7 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
                 if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
-        has_single_role = single_role(s0, s1)
+        has_single_role = single_role(s0, s0 + verb_end)
         for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
             a, b = s0 + m.start("who"), s0 + m.end("who")
             yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
