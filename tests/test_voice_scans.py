@@ -1,10 +1,12 @@
 """The cheaper scans of voice.py find exactly what the plain patterns they replace find."""
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import voice
+from framing.gates import verb_gates
 
 # Words that start, extend or end the subject-verb patterns, and some that do not.
 _VOCABULARY = (
@@ -62,3 +64,55 @@ def test_quote_marks_are_where_a_scan_for_them_finds_them(text):
 def test_more_than_scare_words_is_a_count_of_words(text, start, end):
     many = voice._MORE_THAN_SCARE_WORDS.search(text, start, end) is not None
     assert many == (len(voice._WORDS.findall(text, start, end)) > voice.SCARE_MAX_WORDS)
+
+
+def test_re_whitespace_is_what_str_strip_strips():
+    """_may_end_in_speech_verb strips with ``str.rstrip`` what _BEFORE_QUOTE skips as ``\\s``."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
+
+
+_BEFORE_WORDS = ("said", "unsaid", "says", "pointed out", "out", "is sure", "clearly", "that", "to be", "be",
+                 "the said", "Said", "put it", "it", "X", "told", "tells", "describe")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_BEFORE_WORDS), st.sampled_from([" ", "", ":", ", ", " :\n", ",  "])),
+                max_size=6).map(lambda pairs: "".join(w + s for w, s in pairs)))
+def test_may_end_in_speech_verb_holds_wherever_before_quote_matches(before):
+    if voice._BEFORE_QUOTE.search(before):
+        assert voice._may_end_in_speech_verb(before)
+
+
+_AFTER_WORDS = ("said", "Said", "says", "he", "Abishev", "has", "also", "pointed out", "the", "minister",
+                "told", "tells", "unsaid", "a", "reporters")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_AFTER_WORDS),
+                          st.sampled_from([" ", ", ", ",", ".", "\n", " - ", "—", '"', "? ", "  "])),
+                max_size=12).map(lambda pairs: "".join(w + s for w, s in pairs)),
+       st.integers(0, 30))
+def test_attribution_after_is_after_quote_matched_where_it_can_match(text, end):
+    end = min(end, len(text))
+    found = voice._attribution_after(text, end, verb_gates(text).speech)
+    plain = voice._AFTER_QUOTE.match(text[end:end + 200])
+    assert (found and (found.span(), found.groupdict())) == (plain and (plain.span(), plain.groupdict()))
+
+
+_NAMING_WORDS = ("described", "Described", "calling", "it", "them", "her", "as", "a", "Putin", "the", "west",
+                 "referred to", "so-called", "labelled", "dubs", "hero", "as\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NAMING_WORDS), st.sampled_from([" ", "", "  ", ", ", "\n"])),
+                max_size=8).map(lambda pairs: "".join(w + s for w, s in pairs)))
+def test_naming_endings_hold_wherever_before_naming_matches(before):
+    if voice._BEFORE_NAMING.search(before):
+        assert voice._BEFORE_NAMING_ENDINGS.end(before.rstrip())
+
+
+@given(st.lists(st.sampled_from(["so-called", "So-Called", "ſo-called", "so", "-", "called", " ", "\n", "d", "D"]),
+                max_size=6).map("".join))
+def test_ends_so_called_is_so_called_searched(before):
+    assert voice._ends_so_called(before) == bool(voice._SO_CALLED.search(before))

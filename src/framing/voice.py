@@ -111,16 +111,16 @@ _THAT = re.compile(r"(?:[^.;:,\"“”]{0,80}?\s)?that\b")
 # Gates (see gates.py): a sentence without these words is skipped. _REPORTED and _NAMING
 # have whitespace before the verb and a word boundary after it (gates.verb_gates).
 _GATE_ACCORDING = ("ccording",)
-# The same words as prefix tries (gates.py), anywhere: a cheap first test on the text before a
-# quotation, and the verb lists of _BEFORE_QUOTE, _AFTER_QUOTE and _BEFORE_NAMING, which try
-# them at every position. A verb there is followed by a non-word character or the end, so a
-# trie matches the same word as the flat list (no word ends where a longer one goes on with
-# a space: tests/test_gates.py).
-_SPEECH_VERB_WORDS = trie(literal_forms(_SPEECH_VERBS))
-_NAMING_VERB_WORDS = trie(literal_forms(_NAMING_VERBS) + [
-    "branding", "labelling", "labeling", "calling", "describing", "dubbing"])
-_SPEECH_VERB_ANYWHERE = re.compile(_SPEECH_VERB_WORDS)
-_NAMING_VERB_ANYWHERE = re.compile(_NAMING_VERB_WORDS)
+# The same words as prefix tries (gates.py): the verb lists of _BEFORE_QUOTE, _AFTER_QUOTE,
+# _BEFORE_NAMING (and, without the "-ing" forms, _REPORTED and _NAMING), which try them at
+# every position. A verb there is followed by a non-word character or the end, so a trie
+# matches the same word as the flat list (no word ends where a longer one goes on with a
+# space: tests/test_gates.py).
+_SPEECH_VERB_FORMS = literal_forms(_SPEECH_VERBS)
+_NAMING_VERB_FORMS = literal_forms(_NAMING_VERBS) + [
+    "branding", "labelling", "labeling", "calling", "describing", "dubbing"]
+_SPEECH_VERB_WORDS = trie(_SPEECH_VERB_FORMS)
+_NAMING_VERB_WORDS = trie(_NAMING_VERB_FORMS)
 
 
 class SubjectVerb(NamedTuple):
@@ -154,6 +154,30 @@ _SPEECH_NOUN_BEFORE = re.compile(
     r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
     r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
 
+
+class LastWords(NamedTuple):
+    """What a pattern anchored at the end of a text can end in, less trailing spaces: a test
+    of the last letters, far cheaper than a search ``re`` tries at nearly every position."""
+
+    endings: frozenset[str]
+    lengths: tuple[int, ...]
+
+    @classmethod
+    def of(cls, forms: Iterable[str]) -> "LastWords":
+        """The last words of ``forms``: no word boundary comes before a verb in these patterns,
+        so the end of a word is enough."""
+        ends = frozenset(form.rsplit(" ", 1)[-1] for form in forms)
+        return cls(ends, tuple(sorted({len(end) for end in ends})))
+
+    def end(self, text: str) -> bool:
+        return any(text[-n:] in self.endings for n in self.lengths)
+
+
+#: What _BEFORE_QUOTE's match ends in, less a colon or comma: a speech verb, or "-ly",
+#: "that" and "be", which may follow it.
+_BEFORE_QUOTE_ENDINGS = LastWords.of(_SPEECH_VERB_FORMS + ["ly", "that", "be"])
+#: What _BEFORE_NAMING's match ends in: a naming verb, a pronoun after it, or "as".
+_BEFORE_NAMING_ENDINGS = LastWords.of(_NAMING_VERB_FORMS + ["it", "them", "him", "her", "as"])
 _BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERB_WORDS})(?:\s+[a-z]+ly)?"
                            r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
@@ -162,6 +186,8 @@ _BEFORE_NAMING = re.compile(
 _AFTER_QUOTE = re.compile(
     rf"^[\s,.!?]*(?:[-–—]\s*)?(?:(?P<v1>{_SPEECH_VERB_WORDS})\b(?P<after>[^.;\n]{{1,160}})"
     rf"|(?P<before>[^.;,\n\"“”]{{1,80}}?)\s+(?:has\s+|had\s+|also\s+)*(?P<v2>{_SPEECH_VERB_WORDS})\b)")
+#: How _AFTER_QUOTE's first verb ("v1") can begin: a lowercase letter after its lead.
+_AFTER_QUOTE_LEAD = re.compile(r"[\s,.!?]*(?:[-–—]\s*)?[a-z]")
 _TITLES = {"President", "Prime", "Minister", "Deputy", "Foreign", "Dr", "Dr.", "Mr", "Mr.",
            "Mrs", "Mrs.", "Ms", "Ms.", "Professor", "Prof.", "Ambassador", "Chairman",
            "Senator", "General", "Secretary", "Director", "The", "Chief", "Head", "According",
@@ -378,7 +404,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
     # Named speakers of direct quotations ('..." Abishev said'), so that "according to the
     # observer" in a later sentence can resolve to them. The attribution right after each
     # top-level quotation is matched once, here, for the direct quotations below too.
-    after_matches = {q.start: _AFTER_QUOTE.match(text[q.end:q.end + 200]) for q in quotations if not q.depth}
+    after_matches = {q.start: _attribution_after(text, q.end, speech_gate) for q in quotations if not q.depth}
     named_after = _named_after_speakers(quotations, after_matches)
     next_named = 0
 
@@ -524,7 +550,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                     speaker = _speaker_from(subject, q.end + m.start("before"), last)
             how = "after" if speaker else None
         if speaker is None:
-            mb = _BEFORE_QUOTE.search(before) if _SPEECH_VERB_ANYWHERE.search(before) else None
+            mb = _BEFORE_QUOTE.search(before) if _may_end_in_speech_verb(before) else None
             if mb:
                 lead = before[:mb.start()]
                 lead_at = q.start - len(before)
@@ -548,7 +574,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             elif _SPEECH_NOUN_BEFORE.search(before):
                 speaker, how = Speaker(None), "speech-noun"
             else:
-                mn = _BEFORE_NAMING.search(before) if _NAMING_VERB_ANYWHERE.search(before) else None
+                mn = _BEFORE_NAMING.search(before) if _BEFORE_NAMING_ENDINGS.end(before.rstrip()) else None
                 if mn:
                     subj = mn.group("subj") or ""
                     enclosing = _enclosing(reported_sorted, q.start, reported_starts)
@@ -566,7 +592,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 how = "reported-around"
         sentence_like = _MORE_THAN_SCARE_WORDS.search(text, q.start + 1, q.end - 1) is not None \
             or _SENTENCE_INSIDE.search(text, q.start + 1, q.end - 1) is not None
-        if not sentence_like and _SO_CALLED.search(before):
+        if not sentence_like and _ends_so_called(before):
             speaker, how = None, None  # "so-called": the writer's distance, whoever speaks
         if how is None and not sentence_like:
             continue  # a scare quote or a quoted name: find_scare_quotes sorts them out
@@ -652,6 +678,33 @@ def _subject_verb_matches(pattern: SubjectVerb, sentence: str,
         end = m.end() if that is None else that.end()
         yield m, end, that is not None
         m = pattern.later.search(sentence, end, stop)
+
+
+def _ends_so_called(before: str) -> bool:
+    """Does ``before`` end in "so-called"? Asked of its last letter first: ``re`` tries
+    _SO_CALLED at every position."""
+    return before.rstrip().endswith(("d", "D")) and _SO_CALLED.search(before) is not None
+
+
+def _may_end_in_speech_verb(before: str) -> bool:
+    """Can _BEFORE_QUOTE match ``before``? Its last words tell (``LastWords``)."""
+    tail = before.rstrip()
+    if tail.endswith((":", ",")):
+        tail = tail[:-1].rstrip()
+    return _BEFORE_QUOTE_ENDINGS.end(tail)
+
+
+def _attribution_after(text: str, end: int, speech_gate: Gate) -> re.Match[str] | None:
+    """_AFTER_QUOTE matched on the 200 characters after a quotation ending at ``end``.
+
+    Tried only where it can match, which half the quotations fail: its second verb ("v2")
+    follows whitespace, so it is a hit of ``speech_gate`` (gates.verb_gates); its first
+    follows the lead that _AFTER_QUOTE_LEAD reads.
+    """
+    window = end + 200
+    if not speech_gate.starts_in(end, window) and _AFTER_QUOTE_LEAD.match(text, end, window) is None:
+        return None
+    return _AFTER_QUOTE.match(text[end:window])
 
 
 def _named_after_speakers(quotations: list[Quotation],
