@@ -48,6 +48,14 @@ def test_last_end_is_the_furthest_hit_end_before_the_range_end_or_the_range_end(
     assert gate.last_end(0, text.index("says") + 2) == text.index("says") + 2  # never past the range
 
 
+def test_starts_in_asks_whether_a_hit_starts_in_the_range():
+    text = "Ann said and Bob says more."
+    gate = Gate.scan([re.compile(r"\s(?:said|says)\b")], text)
+    at = text.index(" said")
+    assert gate.starts_in(at, at + 1) and gate.starts_in(0, len(text))
+    assert not gate.starts_in(0, at) and not gate.starts_in(at + 1, text.index(" says"))
+
+
 def test_trie_matches_the_same_words_as_the_flat_alternation():
     words = literal_forms("said|says|say|emphasi[sz]ed|labell?ed|pointed out")
     pattern = re.compile(rf"\b(?:{trie(words)})\b")

@@ -170,6 +170,11 @@ class Gate:
         """
         return {bisect.bisect_right(starts, hit) - 1 for hit in self._hits} - {-1}
 
+    def starts_in(self, start: int, end: int) -> bool:
+        """Does a hit start in ``[start, end)``?"""
+        i = bisect.bisect_left(self._hits, start)
+        return i < len(self._hits) and self._hits[i] < end
+
     def last_end(self, start: int, end: int) -> int:
         """Where a pattern ending in a gate word must stop, for a search of ``[start, end)``.
 

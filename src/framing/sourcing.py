@@ -210,6 +210,20 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m[0]) for m in _TOKEN.finditer(text, start, end)]
 
 
+def _tokens_split(text: str, start: int, split: int,
+                  end: int) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """``_tokens`` of ``text[start:split]`` and of ``text[split:end]``, from one scan.
+
+    A token is a maximal run, so the one scan holds both lists unless a token runs across
+    ``split`` ("iPhone" split before "P"): then each side is scanned apart.
+    """
+    tokens = _tokens(text, start, end)
+    i = bisect.bisect_left(tokens, (split,))
+    if i > 0 and tokens[i - 1][1] > split:
+        return _tokens(text, start, split), _tokens(text, split, end)
+    return tokens[:i], tokens[i:]
+
+
 def _is_capitalised(token: str) -> bool:
     return token[:1].isupper()
 
@@ -254,8 +268,7 @@ def split_role_and_name(text: str, start: int, end: int, sentence_start: int) ->
     Returns the attribution with the span stretched back over the role, or None when
     the run is not a person (a pronoun, a place after "of", a plural group).
     """
-    run = _tokens(text, start, end)
-    before = _tokens(text, sentence_start, start)
+    before, run = _tokens_split(text, sentence_start, start, end)
     # A title inside the run belongs to the role: "Russian President | Putin".
     cut = max((i + 1 for i, (_, _, tok) in enumerate(run)
                if (low := tok.lower()) in _TITLES or low.rstrip(".") in _TITLES), default=0)
@@ -418,7 +431,8 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
         chunk = text[s0:s1]
         # Where the sentence's last verb ends (in the chunk): patterns ending in a verb stop there.
         verb_end = verb.last_end(s0, s1) - s0 if has_verb else 0
-        has_source_noun = has_verb and source_noun(s0, s1)
+        # The words these gates look for lie inside the matches, which end by the last verb.
+        has_source_noun = has_verb and source_noun(s0, s0 + verb_end)
         anonymous_runs = ((has_anonymity, len(chunk)), (has_source_noun, verb_end),
                           (has_anonymity, len(chunk)), (has_source, len(chunk)))
         for pattern, (gate, stop) in zip(_ANONYMOUS, anonymous_runs):
@@ -443,7 +457,7 @@ def find_attributions(doc: Document, split: SplitRoleAndName | None = None) -> I
                 if _COMMA_THEN_CAPITAL.search(chunk, 0, verb_end) else ():
             yield Attribution(s0 + m.start(), s0 + m.end("name"), " ".join(m.group("name").split()),
                               " ".join(m.group("role").split()), anonymous=False)
-        has_single_role = single_role(s0, s1)
+        has_single_role = single_role(s0, s0 + verb_end)
         for m in _POSSESSIVE_ROLE_THEN_VERB.finditer(chunk, 0, verb_end) if has_single_role else ():
             a, b = s0 + m.start("who"), s0 + m.end("who")
             yield Attribution(a, b, None, " ".join(text[a:b].split()), anonymous=True)
@@ -629,8 +643,9 @@ class SourcingExtractor:
         return notes + markers + sources
 
 
-_ATTRIBUTED_PRONOUN = re.compile(
-    rf"\b(?i:(?:he|she|they|we)\s+{_AUX}(?:{_VERBS})|according\s+to\s+(?:him|her|them))\b")
+#: "he said", "according to them", regardless of case (run on the lowercased text).
+_ATTRIBUTED_PRONOUN = CaselessPatterns(
+    rf"\b(?:(?:he|she|they|we)\s+{_AUX}(?:{_VERBS})|according\s+to\s+(?:him|her|them))\b")
 _SOURCE_LABELS = {"named-source", "anonymous-source"}
 
 
@@ -664,9 +679,10 @@ def summarise_sourcing(doc: Document) -> dict[str, Any]:
     # The pronoun pattern needs a verb or "according": only sentences the gates hit can match.
     verb, according = _verb_and_according_gates(doc.text)
     may_have_pronoun = verb.sentences_hit(starts) | according.sentences_hit(starts)
+    (pronoun,), haystack = _ATTRIBUTED_PRONOUN.patterns_for(doc.text)
     attributed = len(with_evidence) + sum(
         1 for i in may_have_pronoun - with_evidence
-        if _ATTRIBUTED_PRONOUN.search(doc.text_of(sentences[i])))
+        if pronoun.search(haystack[sentences[i].start:sentences[i].end]))
     bylines = [s for s in doc.get("layout") if s.label == "byline"]
     speakers = sorted({str(s.attrs["speaker"]) for s in named})
     return {
