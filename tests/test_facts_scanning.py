@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from framing.document import Span
 from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
-from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, first_char_guard, load_gazetteer,
-                                    trie_alternation, word_start_alternation)
+from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, CandidateScan, encode_span,
+                                    first_char_guard, load_gazetteer, trie_alternation,
+                                    word_start_alternation)
 from framing.facts.extract import paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
@@ -170,3 +171,40 @@ def test_candidate_scans_find_what_the_patterns_find_in_examples(text):
 ])
 def test_quantity_of_finds_the_first_listed_quantity_named(words, quantity):
     assert load_gazetteer().quantity_of(words) == quantity
+
+
+_TRIGGER_TOKENS = ["protests", "Protests", "mass", "protest", "the", "vote", "votes", "CSTO", "troops",
+                   "coup", "d'etat", "d’etat", "handed", "over", "power", "re-elected", "war", "in",
+                   "Ukraine", "went", "to", "polls", "x", "(", "“", ".", "ſnap", "election", "\u212aazakh",
+                   "crisis", "İn"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_TOKENS), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ",", "\u00a0", "\u2009", "\x1c", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_trigger_scan_finds_what_the_trigger_pattern_finds(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    end = min(len(text), start + length)
+    gaz = load_gazetteer()
+    scan, scanned = gaz.trigger_scan(text)
+    reference = gaz._trigger_lower_re if scanned is not text else gaz._trigger_re
+    assert [m.span() for m in scan.finditer(scanned, start, end)] == \
+        [m.span() for m in reference.finditer(scanned, start, end)]
+    if isinstance(scan, CandidateScan):  # the encoding of the text it lower-cased serves too
+        assert [m.span() for m in scan.scan(scanned, encode_span(text, start, end))] == \
+            [m.span() for m in reference.finditer(scanned, start, end)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + ["A", "ago", "x", "(", "“", "."]), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_candidate_scans_share_one_encoding(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    encoded = encode_span(text, start, start + length)
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        assert _found(scan.scan(text, encoded)) == \
+            _found(scan.pattern.finditer(text, start, start + length))

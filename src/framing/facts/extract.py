@@ -14,14 +14,14 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 from ..document import Document, Span, frozen_attrs
 from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
 from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
-from .entities import (CAPITALISED_RUN, CandidateScan, Event, Gazetteer, find_capitalised_names,
-                       load_gazetteer)
+from .entities import (CAPITALISED_RUN, CandidateScan, EncodedSpan, Event, Gazetteer, encode_span,
+                       find_capitalised_names, load_gazetteer)
 from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
@@ -56,8 +56,10 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
 
 
 def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str,
-                        sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
-    """``pattern``'s matches in each sentence, from one scan over all of them.
+                        sentences: list[Span], matches: Iterable[re.Match[str]] | None = None
+                        ) -> dict[int, list[re.Match[str]]]:
+    """``pattern``'s matches in each sentence, from one scan over all of them (``matches``,
+    when the caller has made it).
 
     Returns sentence index -> its matches, only for the sentences that have any: most
     sentences have no match for most patterns, and the extractor skips those without looking.
@@ -72,7 +74,9 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
         return found
     starts = [s.start for s in sentences]
     again: set[int] = set()
-    for m in pattern.finditer(text, sentences[0].start, sentences[-1].end):
+    if matches is None:
+        matches = pattern.finditer(text, sentences[0].start, sentences[-1].end)
+    for m in matches:
         ms, me = m.span()
         i = bisect_right(starts, ms) - 1
         if i >= 0 and me <= sentences[i].end:
@@ -86,6 +90,13 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
         if not found[k]:
             del found[k]
     return found
+
+
+def _by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str, sentences: list[Span],
+                 encoded: EncodedSpan) -> dict[int, list[re.Match[str]]]:
+    """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding."""
+    matches = pattern.scan(text, encoded) if isinstance(pattern, CandidateScan) else None
+    return matches_by_sentence(pattern, text, sentences, matches)
 
 
 def paragraph_of_sentences(blocks: list[Span], sentences: list[Span]) -> list[int]:
@@ -254,10 +265,14 @@ class FactExtractor:
     def _scan(self, text: str, sentences: list[Span]) -> list[dict[int, list[re.Match[str]]]]:
         """Every pattern's matches by sentence (each pattern scans the document once):
         names, capitalised runs, dates, bare dates, numbers, event triggers."""
+        if not sentences:
+            return [{} for _ in range(6)]
         gaz = self.gazetteer
-        return [matches_by_sentence(pattern, text, sentences)
+        encoded = encode_span(text, sentences[0].start, sentences[-1].end)
+        trigger_scan, trigger_text = gaz.trigger_scan(text)
+        return [_by_sentence(pattern, text, sentences, encoded)
                 for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
-                                NUMBER_PATTERN)] + [matches_by_sentence(*gaz.trigger_scan(text), sentences)]
+                                NUMBER_PATTERN)] + [_by_sentence(trigger_scan, trigger_text, sentences, encoded)]
 
     def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
