@@ -188,13 +188,27 @@ def test_trigger_scan_finds_what_the_trigger_pattern_finds(tokens, gaps, start, 
     text = "".join(t + g for t, g in zip(tokens, gaps))
     end = min(len(text), start + length)
     gaz = load_gazetteer()
-    scan, scanned = gaz.trigger_scan(text)
-    reference = gaz._trigger_lower_re if scanned is not text else gaz._trigger_re
-    assert [m.span() for m in scan.finditer(scanned, start, end)] == \
-        [m.span() for m in reference.finditer(scanned, start, end)]
-    if isinstance(scan, CandidateScan):  # the encoding of the text it lower-cased serves too
-        assert [m.span() for m in scan.scan(scanned, encode_span(text, start, end))] == \
-            [m.span() for m in reference.finditer(scanned, start, end)]
+    plain, plain_text = gaz.trigger_scan(text)
+    expected = [m.span() for m in plain.finditer(plain_text, start, end)]
+    encoded = encode_span(text, start, end)
+    scan, scanned = gaz.trigger_scan(text, encoded)
+    found = scan.scan(scanned, encoded) if isinstance(scan, CandidateScan) \
+        else scan.finditer(scanned, start, end)
+    assert [m.span() for m in found] == expected
+
+
+def test_lower_case_keeps_what_the_ignorecase_trigger_pattern_sees():
+    """Outside _FOLDS_TO, matching the trigger pattern with IGNORECASE is matching it in the
+    lower-cased text: one character each, the same word characters, hyphens and spaces, and
+    a character lower-cases to a letter exactly when IGNORECASE matches it to that letter."""
+    every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if chr(cp) not in _FOLDS_TO)
+    lowered = every.lower()
+    assert len(lowered) == len(every)
+    for cls in (r"[\w-]", r"\s"):
+        assert [m.start() for m in re.finditer(cls, every)] == [m.start() for m in re.finditer(cls, lowered)]
+    for letter in string.ascii_lowercase + "'’":
+        assert [m.start() for m in re.finditer(re.escape(letter), every, re.IGNORECASE)] == \
+            [m.start() for m in re.finditer(re.escape(letter), lowered)]
 
 
 @settings(max_examples=300, deadline=None)

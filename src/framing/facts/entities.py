@@ -67,19 +67,30 @@ class Gazetteer:
     _quantity_rank: dict[str, int] = field(default_factory=dict)
     #: first words of the two-word phrases in ``_quantity_rank``
     _quantity_pair_heads: frozenset[str] = frozenset()
-    _trigger_lower_scan: CandidateScan | None = None
+    _trigger_scan: CandidateScan | None = None
 
     @property
     def name_pattern(self) -> re.Pattern[str] | None:
         """The one compiled alternation of every alias (callers may scan a whole block with it)."""
         return self._name_re
 
-    def trigger_scan(self, text: str) -> tuple[CandidateScan | re.Pattern[str] | None, str]:
+    def trigger_scan(self, text: str, encoded: EncodedSpan | None = None
+                     ) -> tuple[CandidateScan | re.Pattern[str] | None, str]:
         """The trigger scan and the text to scan with it: ``text.lower()`` and a
-        case-sensitive pattern when that keeps every offset (much faster than IGNORECASE)."""
+        case-sensitive pattern when that keeps every offset (much faster than IGNORECASE).
+
+        Within ``encoded``'s range, when it holds none of _FOLDS_TO: a :class:`CandidateScan`
+        of the IGNORECASE pattern over ``text`` itself. Outside those four characters,
+        ``lower()`` keeps every character one character, keeps whether it is a word character,
+        a hyphen or a space, and lower-cases it to a letter exactly when IGNORECASE matches it
+        to that letter (tested over every code point), so both find the same, without
+        lower-casing the text.
+        """
+        if encoded is not None and not encoded.foldable and self._trigger_scan is not None:
+            return self._trigger_scan, text
         lowered = text.lower()
-        if len(lowered) == len(text) and "ſ" not in text and self._trigger_lower_scan is not None:
-            return self._trigger_lower_scan, lowered
+        if len(lowered) == len(text) and "ſ" not in text and self._trigger_lower_re is not None:
+            return self._trigger_lower_re, lowered
         return self._trigger_re, text
 
     def find_names(self, text: str, start: int, end: int,
@@ -278,7 +289,7 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
                      name_re, trigger_re, trigger_lower_re, rank,
                      frozenset(w.split(" ")[0] for w in rank if w.count(" ") == 1),
-                     CandidateScan(trigger_lower_re, None, folded_triggers) if trigger_lower_re else None)
+                     CandidateScan(trigger_re, None, folded_triggers) if trigger_re else None)
 
 
 def _quantity_rank(quantities: list[Quantity]) -> dict[str, int]:

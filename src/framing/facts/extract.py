@@ -186,13 +186,14 @@ def _date_attrs(text: str, sentence_start: int, d: DateMention, index: int, voic
                 trigger: tuple[int, int, tuple[str, ...]] | None, relation: str | None,
                 event: Event | None) -> dict[str, Any]:
     """A date mention's attributes: value, voice, the event it is tied to and its slot."""
+    value = d.value
     attrs: dict[str, Any] = {
-        "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
+        "value": value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
         "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
         "event": None, "relation": None, "slot": None, "sentence": index, **voice}
     phrase = text[d.start:d.end]
     if trigger is None or event is None:
-        attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
+        attrs["explanation"] = f"'{phrase}' is a date ({value or 'unresolved'}); {d.note}."
         return attrs
     ts, te, _ = trigger
     context = text[min(ts, d.start):max(te, d.end)]
@@ -208,10 +209,10 @@ def _date_attrs(text: str, sentence_start: int, d: DateMention, index: int, voic
             if _STARTING.search(context):
                 attrs["aspect"] = "start"  # "protests began on January 2": that day
         what = "start date" if attrs.get("aspect") == "start" else attrs["slot"].replace("-", " ")
-        attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({d.value})."
+        attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({value})."
     else:
         attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
-        attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
+        attrs["explanation"] = (f"'{phrase}' ({value}) is placed {relation} "
                                 f"{event.description}; it is not a date of that event.")
     return attrs
 
@@ -269,7 +270,7 @@ class FactExtractor:
             return [{} for _ in range(6)]
         gaz = self.gazetteer
         encoded = encode_span(text, sentences[0].start, sentences[-1].end)
-        trigger_scan, trigger_text = gaz.trigger_scan(text)
+        trigger_scan, trigger_text = gaz.trigger_scan(text, encoded)
         return [_by_sentence(pattern, text, sentences, encoded)
                 for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
                                 NUMBER_PATTERN)] + [_by_sentence(trigger_scan, trigger_text, sentences, encoded)]
@@ -392,12 +393,13 @@ class FactExtractor:
         phrase = doc.text[n.start:n.end]
         what = quantity or n.counts or "(nothing named)"
         about = f" in {event.description}" if event else ""
-        range_note = f" (read as {n.display})" if n.approximate else ""
+        display = n.display
+        range_note = f" (read as {display})" if n.approximate else ""
         explanation = f"'{phrase}' counts {what}{about}{range_note}."
         if attribute:
             explanation = (f"'{phrase}' is {_ROLE_WORDS[n.role]}, an attribute rather than a count "
                            "an outlet reports, so it is not compared across outlets.")
-        attrs = {"value": n.value, "low": n.low, "high": n.high, "display": n.display, "unit": n.unit,
+        attrs = {"value": n.value, "low": n.low, "high": n.high, "display": display, "unit": n.unit,
                  "approximate": n.approximate, "qualifier": n.qualifier, "counts": n.counts,
                  "counts_words": list(n.counts_words), "quantity": quantity,
                  "event": event.id if event else None, "event_from": event_from if event else None,
