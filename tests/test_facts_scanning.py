@@ -14,7 +14,7 @@ from framing.document import Span
 from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
 from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, CandidateScan, encode_span,
                                     first_char_guard, load_gazetteer, trie_alternation,
-                                    word_start_alternation)
+                                    word_start_alternation, word_start_finder)
 from framing.facts.extract import paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
@@ -221,4 +221,20 @@ def test_candidate_scans_share_one_encoding(tokens, gaps, start, length):
     encoded = encode_span(text, start, start + length)
     for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
         assert _found(scan.scan(text, encoded)) == \
+            _found(scan.pattern.finditer(text, start, start + length))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + _TRIGGER_TOKENS), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_scans_given_the_word_starts_of_several_find_what_the_patterns_find(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    gaz = load_gazetteer()
+    finder = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
+    encoded = encode_span(text, start, start + length)
+    starts = [m.start() + 1 for m in finder.finditer(encoded.lowered)]
+    for scan in (DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates):
+        assert _found(scan.scan(text, encoded, starts)) == \
             _found(scan.pattern.finditer(text, start, start + length))

@@ -74,6 +74,11 @@ class Gazetteer:
         """The one compiled alternation of every alias (callers may scan a whole block with it)."""
         return self._name_re
 
+    @property
+    def trigger_candidates(self) -> CandidateScan | None:
+        """The scan :meth:`trigger_scan` gives for a range with an encoding (for its words)."""
+        return self._trigger_scan
+
     def trigger_scan(self, text: str, encoded: EncodedSpan | None = None
                      ) -> tuple[CandidateScan | re.Pattern[str] | None, str]:
         """The trigger scan and the text to scan with it: ``text.lower()`` and a
@@ -404,23 +409,29 @@ class CandidateScan:
         after_a = list(set(after_a))
         if after_a:
             starts.append("a" + _encoded_piece(" ") + "(?:" + trie_alternation(after_a, encoded=True) + ")")
-        self._starts = (re.compile(_SEPARATOR + b"(?=(?:" + "|".join(starts).encode("ascii") + b"))")
-                        if starts else None)
+        #: what a word that starts a match opens with (a bytes pattern), or None
+        self.start_words = "|".join(starts).encode("ascii") if starts else None
+        self._starts = word_start_finder([self])
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``pattern.finditer(text, start, end)``."""
         return self.scan(text, encode_span(text, start, end))
 
-    def scan(self, text: str, span: EncodedSpan) -> Iterator[re.Match[str]]:
+    def scan(self, text: str, span: EncodedSpan, word_starts: Iterable[int] | None = None
+             ) -> Iterator[re.Match[str]]:
         """The matches of ``pattern.finditer(text, span.start, span.end)``; ``span`` encodes
-        ``text`` there, or the text ``text`` is the lower-cased form of."""
+        ``text`` there, or the text ``text`` is the lower-cased form of.
+
+        ``word_starts``: offsets in ``span`` that hold every start of this scan's words, when
+        the caller found the words of several scans at once (:func:`word_start_finder`).
+        """
         start, end = span.start, span.end
         if span.foldable:
             yield from self.pattern.finditer(text, start, end)
             return
         match = self.pattern.match
         pos = start
-        for offset in sorted(self._candidates(span)):
+        for offset in sorted(self._candidates(span, word_starts)):
             p = start + offset
             if p < pos:
                 continue
@@ -429,10 +440,20 @@ class CandidateScan:
                 yield m
                 pos = m.end()
 
-    def _candidates(self, span: EncodedSpan) -> set[int]:
+    def _candidates(self, span: EncodedSpan, word_starts: Iterable[int] | None) -> set[int]:
         """Every offset in ``span`` where a match may start."""
         found = {m.start() for m in self._finder.finditer(span.encoded)} if self._finder else set()
         found.add(0)  # neither pattern can look behind the start
-        if self._starts is not None:
+        if word_starts is not None:
+            found.update(word_starts)
+        elif self._starts is not None:
             found.update(m.start() + 1 for m in self._starts.finditer(span.lowered))
         return found
+
+
+def word_start_finder(scans: Iterable[CandidateScan | None]) -> re.Pattern[bytes] | None:
+    """One bytes pattern whose matches, plus one, are where a word of any of ``scans`` starts
+    in an :class:`EncodedSpan`'s ``lowered``: one pass over the text instead of one per scan
+    (a scan given them also tries the other scans' words, which is cheaper than that pass)."""
+    words = [scan.start_words for scan in scans if scan is not None and scan.start_words is not None]
+    return re.compile(_SEPARATOR + b"(?=(?:" + b"|".join(words) + b"))") if words else None

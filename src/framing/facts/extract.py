@@ -21,7 +21,7 @@ from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
 from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
 from .entities import (CAPITALISED_RUN, CandidateScan, EncodedSpan, Event, Gazetteer, encode_span,
-                       find_capitalised_names, load_gazetteer)
+                       find_capitalised_names, load_gazetteer, word_start_finder)
 from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
@@ -93,9 +93,10 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
 
 
 def _by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str, sentences: list[Span],
-                 encoded: EncodedSpan) -> dict[int, list[re.Match[str]]]:
-    """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding."""
-    matches = pattern.scan(text, encoded) if isinstance(pattern, CandidateScan) else None
+                 encoded: EncodedSpan, word_starts: list[int] | None) -> dict[int, list[re.Match[str]]]:
+    """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding
+    (and ``word_starts``, the starts of its words and others', when found)."""
+    matches = pattern.scan(text, encoded, word_starts) if isinstance(pattern, CandidateScan) else None
     return matches_by_sentence(pattern, text, sentences, matches)
 
 
@@ -238,6 +239,8 @@ class FactExtractor:
                            for alias, (ident, kind) in gaz.names.items()}
         #: (alias, sentence number) -> the shared attributes of its entity spans
         self._entity_attrs: dict[tuple[str, int], Mapping[str, Any]] = {}
+        #: where the words of the date, number and trigger scans start, found in one pass
+        self._word_starts = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
 
     def __call__(self, doc: Document) -> list[Span]:
         text, sentences = doc.text, doc.sentences
@@ -271,9 +274,12 @@ class FactExtractor:
         gaz = self.gazetteer
         encoded = encode_span(text, sentences[0].start, sentences[-1].end)
         trigger_scan, trigger_text = gaz.trigger_scan(text, encoded)
-        return [_by_sentence(pattern, text, sentences, encoded)
-                for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
-                                NUMBER_PATTERN)] + [_by_sentence(trigger_scan, trigger_text, sentences, encoded)]
+        starts = (None if self._word_starts is None or encoded.foldable
+                  else [m.start() + 1 for m in self._word_starts.finditer(encoded.lowered)])
+        return [matches_by_sentence(pattern, text, sentences) for pattern in (gaz.name_pattern, CAPITALISED_RUN)] \
+            + [_by_sentence(pattern, text, sentences, encoded, words)
+               for pattern, words in ((DATE_PATTERN, starts), (BARE_DATE_PATTERN, None), (NUMBER_PATTERN, starts))] \
+            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, starts)]
 
     def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
