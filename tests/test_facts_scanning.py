@@ -15,7 +15,7 @@ from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
 from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, CandidateScan, encode_span,
                                     first_char_guard, load_gazetteer, trie_alternation,
                                     word_start_alternation, word_start_finder)
-from framing.facts.extract import paragraph_of_sentences
+from framing.facts.extract import FIGURE_FINDER, paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
 
@@ -236,5 +236,23 @@ def test_scans_given_the_word_starts_of_several_find_what_the_patterns_find(toke
     encoded = encode_span(text, start, start + length)
     starts = [m.start() + 1 for m in finder.finditer(encoded.lowered)]
     for scan in (DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates):
-        assert _found(scan.scan(text, encoded, starts)) == \
+        figures = [m.start() for m in scan._finder.finditer(encoded.encoded)] if scan._finder else []
+        assert _found(scan.scan(text, encoded, starts + figures)) == \
+            _found(scan.pattern.finditer(text, start, start + length))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + ["A", "Ukraine", "US", "ago", "x", "(", "“", ".", "$5", "U$"]),
+                max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é", "$", "_"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_the_figure_finder_finds_what_every_scans_finder_finds(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    encoded = encode_span(text, start, start + length)
+    figures = [m.start() for m in FIGURE_FINDER.finditer(encoded.encoded)]
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        assert {m.start() for m in scan._finder.finditer(encoded.encoded)} <= set(figures)
+        words = [m.start() + 1 for m in scan._starts.finditer(encoded.lowered)] if scan._starts else []
+        assert _found(scan.scan(text, encoded, figures + words)) == \
             _found(scan.pattern.finditer(text, start, start + length))

@@ -417,13 +417,14 @@ class CandidateScan:
         """The matches of ``pattern.finditer(text, start, end)``."""
         return self.scan(text, encode_span(text, start, end))
 
-    def scan(self, text: str, span: EncodedSpan, word_starts: Iterable[int] | None = None
+    def scan(self, text: str, span: EncodedSpan, candidates: Iterable[int] | None = None
              ) -> Iterator[re.Match[str]]:
         """The matches of ``pattern.finditer(text, span.start, span.end)``; ``span`` encodes
         ``text`` there, or the text ``text`` is the lower-cased form of.
 
-        ``word_starts``: offsets in ``span`` that hold every start of this scan's words, when
-        the caller found the words of several scans at once (:func:`word_start_finder`).
+        ``candidates``: offsets in ``span`` that hold every offset this scan's finder and
+        words find, when the caller found those of several scans at once (one pass over the
+        text each, instead of one per scan; see :func:`word_start_finder`).
         """
         start, end = span.start, span.end
         if span.foldable:
@@ -431,7 +432,7 @@ class CandidateScan:
             return
         match = self.pattern.match
         pos = start
-        for offset in sorted(self._candidates(span, word_starts)):
+        for offset in sorted(self._candidates(span, candidates)):
             p = start + offset
             if p < pos:
                 continue
@@ -440,13 +441,15 @@ class CandidateScan:
                 yield m
                 pos = m.end()
 
-    def _candidates(self, span: EncodedSpan, word_starts: Iterable[int] | None) -> set[int]:
+    def _candidates(self, span: EncodedSpan, given: Iterable[int] | None) -> set[int]:
         """Every offset in ``span`` where a match may start."""
+        if given is not None:
+            found = set(given)
+            found.add(0)
+            return found
         found = {m.start() for m in self._finder.finditer(span.encoded)} if self._finder else set()
         found.add(0)  # neither pattern can look behind the start
-        if word_starts is not None:
-            found.update(word_starts)
-        elif self._starts is not None:
+        if self._starts is not None:
             found.update(m.start() + 1 for m in self._starts.finditer(span.lowered))
         return found
 

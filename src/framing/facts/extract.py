@@ -92,11 +92,19 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
     return found
 
 
+#: Every offset the finders of DATE_PATTERN, BARE_DATE_PATTERN and NUMBER_PATTERN find, in one
+#: pass: a figure, "$", "U" before "S$", "?" (any other character) or a month's capital, not after
+#: an ASCII letter, digit or "_" (each finder wants that, or less, before it). Each scan tries
+#: the others' offsets too, a few failing pattern.match calls against two passes over the text.
+FIGURE_FINDER = re.compile(rb"[0-9$?UJFMASOND](?<![A-Za-z0-9_].)"
+                           rb"(?:(?<=[0-9$?])|(?<=U)(?=S\$)|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))")
+
+
 def _by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str, sentences: list[Span],
-                 encoded: EncodedSpan, word_starts: list[int] | None) -> dict[int, list[re.Match[str]]]:
+                 encoded: EncodedSpan, candidates: list[int] | None) -> dict[int, list[re.Match[str]]]:
     """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding
-    (and ``word_starts``, the starts of its words and others', when found)."""
-    matches = pattern.scan(text, encoded, word_starts) if isinstance(pattern, CandidateScan) else None
+    (and ``candidates``, where its matches and others' may start, when found)."""
+    matches = pattern.scan(text, encoded, candidates) if isinstance(pattern, CandidateScan) else None
     return matches_by_sentence(pattern, text, sentences, matches)
 
 
@@ -274,12 +282,16 @@ class FactExtractor:
         gaz = self.gazetteer
         encoded = encode_span(text, sentences[0].start, sentences[-1].end)
         trigger_scan, trigger_text = gaz.trigger_scan(text, encoded)
-        starts = (None if self._word_starts is None or encoded.foldable
-                  else [m.start() + 1 for m in self._word_starts.finditer(encoded.lowered)])
+        words = figures = both = None
+        if self._word_starts is not None and not encoded.foldable:
+            words = [m.start() + 1 for m in self._word_starts.finditer(encoded.lowered)]
+            figures = [m.start() for m in FIGURE_FINDER.finditer(encoded.encoded)]
+            both = words + figures
         return [matches_by_sentence(pattern, text, sentences) for pattern in (gaz.name_pattern, CAPITALISED_RUN)] \
-            + [_by_sentence(pattern, text, sentences, encoded, words)
-               for pattern, words in ((DATE_PATTERN, starts), (BARE_DATE_PATTERN, None), (NUMBER_PATTERN, starts))] \
-            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, starts)]
+            + [_by_sentence(pattern, text, sentences, encoded, candidates)
+               for pattern, candidates in ((DATE_PATTERN, both), (BARE_DATE_PATTERN, figures),
+                                           (NUMBER_PATTERN, both))] \
+            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, words)]
 
     def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
