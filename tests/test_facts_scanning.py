@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from framing.document import Span
 from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
-from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, first_char_guard, load_gazetteer,
-                                    trie_alternation, word_start_alternation)
-from framing.facts.extract import paragraph_of_sentences
+from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, CandidateScan, encode_span,
+                                    first_char_guard, load_gazetteer, trie_alternation,
+                                    word_start_alternation, word_start_finder)
+from framing.facts.extract import FIGURE_FINDER, paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
 
 
@@ -170,3 +171,88 @@ def test_candidate_scans_find_what_the_patterns_find_in_examples(text):
 ])
 def test_quantity_of_finds_the_first_listed_quantity_named(words, quantity):
     assert load_gazetteer().quantity_of(words) == quantity
+
+
+_TRIGGER_TOKENS = ["protests", "Protests", "mass", "protest", "the", "vote", "votes", "CSTO", "troops",
+                   "coup", "d'etat", "d’etat", "handed", "over", "power", "re-elected", "war", "in",
+                   "Ukraine", "went", "to", "polls", "x", "(", "“", ".", "ſnap", "election", "\u212aazakh",
+                   "crisis", "İn"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_TOKENS), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ",", "\u00a0", "\u2009", "\x1c", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_trigger_scan_finds_what_the_trigger_pattern_finds(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    end = min(len(text), start + length)
+    gaz = load_gazetteer()
+    plain, plain_text = gaz.trigger_scan(text)
+    expected = [m.span() for m in plain.finditer(plain_text, start, end)]
+    encoded = encode_span(text, start, end)
+    scan, scanned = gaz.trigger_scan(text, encoded)
+    found = scan.scan(scanned, encoded) if isinstance(scan, CandidateScan) \
+        else scan.finditer(scanned, start, end)
+    assert [m.span() for m in found] == expected
+
+
+def test_lower_case_keeps_what_the_ignorecase_trigger_pattern_sees():
+    """Outside _FOLDS_TO, matching the trigger pattern with IGNORECASE is matching it in the
+    lower-cased text: one character each, the same word characters, hyphens and spaces, and
+    a character lower-cases to a letter exactly when IGNORECASE matches it to that letter."""
+    every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if chr(cp) not in _FOLDS_TO)
+    lowered = every.lower()
+    assert len(lowered) == len(every)
+    for cls in (r"[\w-]", r"\s"):
+        assert [m.start() for m in re.finditer(cls, every)] == [m.start() for m in re.finditer(cls, lowered)]
+    for letter in string.ascii_lowercase + "'’":
+        assert [m.start() for m in re.finditer(re.escape(letter), every, re.IGNORECASE)] == \
+            [m.start() for m in re.finditer(re.escape(letter), lowered)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + ["A", "ago", "x", "(", "“", "."]), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_candidate_scans_share_one_encoding(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    encoded = encode_span(text, start, start + length)
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        assert _found(scan.scan(text, encoded)) == \
+            _found(scan.pattern.finditer(text, start, start + length))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + _TRIGGER_TOKENS), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_scans_given_the_word_starts_of_several_find_what_the_patterns_find(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    gaz = load_gazetteer()
+    finder = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
+    encoded = encode_span(text, start, start + length)
+    starts = [m.start() + 1 for m in finder.finditer(encoded.lowered)]
+    for scan in (DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates):
+        figures = [m.start() for m in scan._finder.finditer(encoded.encoded)] if scan._finder else []
+        assert _found(scan.scan(text, encoded, starts + figures)) == \
+            _found(scan.pattern.finditer(text, start, start + length))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + ["A", "Ukraine", "US", "ago", "x", "(", "“", ".", "$5", "U$"]),
+                max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é", "$", "_"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_the_figure_finder_finds_what_every_scans_finder_finds(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    encoded = encode_span(text, start, start + length)
+    figures = [m.start() for m in FIGURE_FINDER.finditer(encoded.encoded)]
+    for scan in (DATE_PATTERN, BARE_DATE_PATTERN, NUMBER_PATTERN):
+        assert {m.start() for m in scan._finder.finditer(encoded.encoded)} <= set(figures)
+        words = [m.start() + 1 for m in scan._starts.finditer(encoded.lowered)] if scan._starts else []
+        assert _found(scan.scan(text, encoded, figures + words)) == \
+            _found(scan.pattern.finditer(text, start, start + length))

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from ..errors import LexiconError
 
@@ -67,15 +67,32 @@ class Gazetteer:
     _quantity_rank: dict[str, int] = field(default_factory=dict)
     #: first words of the two-word phrases in ``_quantity_rank``
     _quantity_pair_heads: frozenset[str] = frozenset()
+    _trigger_scan: CandidateScan | None = None
 
     @property
     def name_pattern(self) -> re.Pattern[str] | None:
         """The one compiled alternation of every alias (callers may scan a whole block with it)."""
         return self._name_re
 
-    def trigger_scan(self, text: str) -> tuple[re.Pattern[str] | None, str]:
-        """The trigger pattern and the text to scan with it: ``text.lower()`` and a
-        case-sensitive pattern when that keeps every offset (much faster than IGNORECASE)."""
+    @property
+    def trigger_candidates(self) -> CandidateScan | None:
+        """The scan :meth:`trigger_scan` gives for a range with an encoding (for its words)."""
+        return self._trigger_scan
+
+    def trigger_scan(self, text: str, encoded: EncodedSpan | None = None
+                     ) -> tuple[CandidateScan | re.Pattern[str] | None, str]:
+        """The trigger scan and the text to scan with it: ``text.lower()`` and a
+        case-sensitive pattern when that keeps every offset (much faster than IGNORECASE).
+
+        Within ``encoded``'s range, when it holds none of _FOLDS_TO: a :class:`CandidateScan`
+        of the IGNORECASE pattern over ``text`` itself. Outside those four characters,
+        ``lower()`` keeps every character one character, keeps whether it is a word character,
+        a hyphen or a space, and lower-cases it to a letter exactly when IGNORECASE matches it
+        to that letter (tested over every code point), so both find the same, without
+        lower-casing the text.
+        """
+        if encoded is not None and not encoded.foldable and self._trigger_scan is not None:
+            return self._trigger_scan, text
         lowered = text.lower()
         if len(lowered) == len(text) and "ſ" not in text and self._trigger_lower_re is not None:
             return self._trigger_lower_re, lowered
@@ -121,13 +138,15 @@ def _fold(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 
 
-def trie_alternation(phrases: list[str], fold: bool = False) -> str:
+def trie_alternation(phrases: list[str], fold: bool = False, encoded: bool = False) -> str:
     """One regex alternation shaped as a trie (shared prefixes factored out).
 
     Python's ``re`` tries the branches of a flat alternation one by one at every position; a
     trie tries each first character once, which makes a 100-phrase pattern several times
     faster. Longer phrases win because every branch is tried before its prefix ends. Spaces
     match any run of whitespace. ``fold`` lower-cases keys (use with ``re.IGNORECASE``).
+    ``encoded``: for the ASCII text of :func:`encode_span` (a bytes pattern once encoded),
+    where "?" stands for every other character; it matches wherever the str pattern can.
     """
     trie: dict[str, Any] = {}
     for phrase in set(phrases):
@@ -138,7 +157,7 @@ def trie_alternation(phrases: list[str], fold: bool = False) -> str:
 
     def render(node: dict[str, Any]) -> str:
         ends = "" in node
-        branches = [(r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)) + render(child)
+        branches = [(_encoded_piece(ch) if encoded else _piece(ch)) + render(child)
                     for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -146,6 +165,18 @@ def trie_alternation(phrases: list[str], fold: bool = False) -> str:
         return f"(?:{body})?" if ends else body
 
     return render(trie)
+
+
+def _piece(ch: str) -> str:
+    return r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
+
+
+def _encoded_piece(ch: str) -> str:
+    if ch == " ":
+        return r"[\s\x1c-\x1f?]+"  # str's whitespace: ASCII's, and "?" for the rest
+    if ch in "'’":
+        return "['?]"
+    return re.escape(ch) if ch.isascii() else r"\?"
 
 
 def word_start_alternation(phrases: list[str]) -> str:
@@ -262,7 +293,8 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
                      name_re, trigger_re, trigger_lower_re, rank,
-                     frozenset(w.split(" ")[0] for w in rank if w.count(" ") == 1))
+                     frozenset(w.split(" ")[0] for w in rank if w.count(" ") == 1),
+                     CandidateScan(trigger_re, None, folded_triggers) if trigger_re else None)
 
 
 def _quantity_rank(quantities: list[Quantity]) -> dict[str, int]:
@@ -325,8 +357,30 @@ def find_capitalised_names(text: str, start: int, end: int,
         yield s, m.end()
 
 
-#: ASCII whitespace, and "?" for any other character (the encoded text's stand-in for Unicode spaces).
-_SPACE_BYTES = frozenset(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f?")
+#: Any byte but an ASCII letter, digit, "_" or "-" ("?", for any other character, too): what
+#: can come before a match that starts a word.
+_SEPARATOR = rb"[\x00-,./:-@\[-^`{-\x7f]"
+
+
+class EncodedSpan(NamedTuple):
+    """``text[start:end]`` as ASCII, "?" for every other character, for :class:`CandidateScan`:
+    encoded once per document for all its scans."""
+
+    start: int
+    end: int
+    encoded: bytes
+    lowered: bytes
+    #: whether it holds a character that ``re`` matches to an ASCII letter (see _FOLDS_TO)
+    foldable: bool
+
+
+def encode_span(text: str, start: int = 0, end: int | None = None) -> EncodedSpan:
+    """``text[start:end]`` encoded for :meth:`CandidateScan.scan`."""
+    end = len(text) if end is None else min(end, len(text))
+    segment = text[start:end]
+    encoded = segment.encode("ascii", "replace")
+    foldable = not segment.isascii() and any(ch in segment for ch in _FOLDS_TO)
+    return EncodedSpan(start, end, encoded, encoded.lower(), foldable)
 
 
 class CandidateScan:
@@ -336,35 +390,49 @@ class CandidateScan:
     position, and the letters their lower-case words start with start most words of the
     text. A match can only start at a figure, a sign or a month (``finder``, a bytes pattern
     that opens with a character set, run over the text encoded as ASCII with "?" for every
-    other character) or at one of a few words (``words``, lower-case, found with
-    ``bytes.find`` in the lower-cased encoding, which is several times cheaper than any
-    regex scan); ``after_a`` words also start a match at an "a" before them ("a dozen").
+    other character) or at one of a few lower-case ``words`` after a separator (found with
+    one bytes pattern that opens with the separators' character set, in the lower-cased
+    encoding; a word may be a phrase, and only its start has to match); ``after_a`` words
+    also start a match at an "a" before them ("a dozen").
     Candidates are tried in order and those inside the previous match skipped, so the
-    matches are exactly ``finditer``'s as long as every start is a candidate. Text holding a
+    matches are exactly ``finditer``'s as long as every start is a candidate: every match
+    that does not start at a figure, sign or month must start a word. Text holding a
     character that ``re`` matches to an ASCII letter without ignoring case (ſ, ı, İ, the
     Kelvin sign) goes to ``pattern.finditer``.
     """
 
-    def __init__(self, pattern: re.Pattern[str], finder: bytes, words: Iterable[str],
+    def __init__(self, pattern: re.Pattern[str], finder: bytes | None, words: Iterable[str],
                  after_a: Iterable[str] = ()) -> None:
         self.pattern = pattern
-        self._finder = re.compile(finder)
-        words = set(words)
-        # A word that another one starts ("tens" after "ten") adds nothing to find.
-        self._words = tuple(sorted(w.encode() for w in words
-                                   if not any(w != v and w.startswith(v) for v in words)))
-        self._after_a = tuple(sorted(w.encode() for w in after_a))
+        self._finder = re.compile(finder) if finder is not None else None
+        starts = [trie_alternation(list(set(words)), encoded=True)] if words else []
+        after_a = list(set(after_a))
+        if after_a:
+            starts.append("a" + _encoded_piece(" ") + "(?:" + trie_alternation(after_a, encoded=True) + ")")
+        #: what a word that starts a match opens with (a bytes pattern), or None
+        self.start_words = "|".join(starts).encode("ascii") if starts else None
+        self._starts = word_start_finder([self])
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``pattern.finditer(text, start, end)``."""
-        end = len(text) if end is None else min(end, len(text))
-        segment = text[start:end]
-        if not segment.isascii() and any(ch in segment for ch in _FOLDS_TO):
+        return self.scan(text, encode_span(text, start, end))
+
+    def scan(self, text: str, span: EncodedSpan, candidates: Iterable[int] | None = None
+             ) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text, span.start, span.end)``; ``span`` encodes
+        ``text`` there, or the text ``text`` is the lower-cased form of.
+
+        ``candidates``: offsets in ``span`` that hold every offset this scan's finder and
+        words find, when the caller found those of several scans at once (one pass over the
+        text each, instead of one per scan; see :func:`word_start_finder`).
+        """
+        start, end = span.start, span.end
+        if span.foldable:
             yield from self.pattern.finditer(text, start, end)
             return
         match = self.pattern.match
         pos = start
-        for offset in sorted(self._candidates(segment.encode("ascii", "replace"))):
+        for offset in sorted(self._candidates(span, candidates)):
             p = start + offset
             if p < pos:
                 continue
@@ -373,28 +441,22 @@ class CandidateScan:
                 yield m
                 pos = m.end()
 
-    def _candidates(self, encoded: bytes) -> set[int]:
-        """Every offset in ``encoded`` where a match may start."""
-        found = {m.start() for m in self._finder.finditer(encoded)}
-        found.add(0)  # the finder cannot look behind the start
-        lowered = encoded.lower()
-        find = lowered.find
-        for word in self._words:
-            i = find(word)
-            while i >= 0:
-                found.add(i)
-                i = find(word, i + 1)
-        for word in self._after_a:
-            i = find(word)
-            while i >= 0:
-                found.update(_article_before(lowered, i))
-                i = find(word, i + 1)
+    def _candidates(self, span: EncodedSpan, given: Iterable[int] | None) -> set[int]:
+        """Every offset in ``span`` where a match may start."""
+        if given is not None:
+            found = set(given)
+            found.add(0)
+            return found
+        found = {m.start() for m in self._finder.finditer(span.encoded)} if self._finder else set()
+        found.add(0)  # neither pattern can look behind the start
+        if self._starts is not None:
+            found.update(m.start() + 1 for m in self._starts.finditer(span.lowered))
         return found
 
 
-def _article_before(lowered: bytes, i: int) -> list[int]:
-    """The offset of an "a" that spaces separate from offset ``i``, if there is one."""
-    j = i
-    while j > 0 and lowered[j - 1] in _SPACE_BYTES:
-        j -= 1
-    return [j - 1] if 0 < j < i and lowered[j - 1] == ord("a") else []
+def word_start_finder(scans: Iterable[CandidateScan | None]) -> re.Pattern[bytes] | None:
+    """One bytes pattern whose matches, plus one, are where a word of any of ``scans`` starts
+    in an :class:`EncodedSpan`'s ``lowered``: one pass over the text instead of one per scan
+    (a scan given them also tries the other scans' words, which is cheaper than that pass)."""
+    words = [scan.start_words for scan in scans if scan is not None and scan.start_words is not None]
+    return re.compile(_SEPARATOR + b"(?=(?:" + b"|".join(words) + b"))") if words else None

@@ -14,14 +14,14 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 from ..document import Document, Span, frozen_attrs
 from ..pipeline import AnalysisConfig, register_extractor
 from ..voice import inserted_notes
 from .dates import BARE_DATE_PATTERN, DATE_PATTERN, DateMention, find_dates
-from .entities import (CAPITALISED_RUN, CandidateScan, Event, Gazetteer, find_capitalised_names,
-                       load_gazetteer)
+from .entities import (CAPITALISED_RUN, CandidateScan, EncodedSpan, Event, Gazetteer, encode_span,
+                       find_capitalised_names, load_gazetteer, word_start_finder)
 from .numbers import NUMBER_PATTERN, NumberMention, find_numbers
 
 #: How far before an event's start a trigger may refer to it (elections are announced ahead).
@@ -56,8 +56,10 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
 
 
 def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str,
-                        sentences: list[Span]) -> dict[int, list[re.Match[str]]]:
-    """``pattern``'s matches in each sentence, from one scan over all of them.
+                        sentences: list[Span], matches: Iterable[re.Match[str]] | None = None
+                        ) -> dict[int, list[re.Match[str]]]:
+    """``pattern``'s matches in each sentence, from one scan over all of them (``matches``,
+    when the caller has made it).
 
     Returns sentence index -> its matches, only for the sentences that have any: most
     sentences have no match for most patterns, and the extractor skips those without looking.
@@ -72,7 +74,9 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
         return found
     starts = [s.start for s in sentences]
     again: set[int] = set()
-    for m in pattern.finditer(text, sentences[0].start, sentences[-1].end):
+    if matches is None:
+        matches = pattern.finditer(text, sentences[0].start, sentences[-1].end)
+    for m in matches:
         ms, me = m.span()
         i = bisect_right(starts, ms) - 1
         if i >= 0 and me <= sentences[i].end:
@@ -86,6 +90,22 @@ def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: s
         if not found[k]:
             del found[k]
     return found
+
+
+#: Every offset the finders of DATE_PATTERN, BARE_DATE_PATTERN and NUMBER_PATTERN find, in one
+#: pass: a figure, "$", "U" before "S$", "?" (any other character) or a month's capital, not after
+#: an ASCII letter, digit or "_" (each finder wants that, or less, before it). Each scan tries
+#: the others' offsets too, a few failing pattern.match calls against two passes over the text.
+FIGURE_FINDER = re.compile(rb"[0-9$?UJFMASOND](?<![A-Za-z0-9_].)"
+                           rb"(?:(?<=[0-9$?])|(?<=U)(?=S\$)|(?=an|eb|ar|pr|ay|u[nlg]|ep|ct|ov|ec))")
+
+
+def _by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str, sentences: list[Span],
+                 encoded: EncodedSpan, candidates: list[int] | None) -> dict[int, list[re.Match[str]]]:
+    """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding
+    (and ``candidates``, where its matches and others' may start, when found)."""
+    matches = pattern.scan(text, encoded, candidates) if isinstance(pattern, CandidateScan) else None
+    return matches_by_sentence(pattern, text, sentences, matches)
 
 
 def paragraph_of_sentences(blocks: list[Span], sentences: list[Span]) -> list[int]:
@@ -175,13 +195,14 @@ def _date_attrs(text: str, sentence_start: int, d: DateMention, index: int, voic
                 trigger: tuple[int, int, tuple[str, ...]] | None, relation: str | None,
                 event: Event | None) -> dict[str, Any]:
     """A date mention's attributes: value, voice, the event it is tied to and its slot."""
+    value = d.value
     attrs: dict[str, Any] = {
-        "value": d.value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
+        "value": value, "low": _iso(d.low), "high": _iso(d.high), "granularity": d.granularity,
         "resolution": d.resolution, "approximate": d.approximate, "note": d.note,
         "event": None, "relation": None, "slot": None, "sentence": index, **voice}
     phrase = text[d.start:d.end]
     if trigger is None or event is None:
-        attrs["explanation"] = f"'{phrase}' is a date ({d.value or 'unresolved'}); {d.note}."
+        attrs["explanation"] = f"'{phrase}' is a date ({value or 'unresolved'}); {d.note}."
         return attrs
     ts, te, _ = trigger
     context = text[min(ts, d.start):max(te, d.end)]
@@ -197,10 +218,10 @@ def _date_attrs(text: str, sentence_start: int, d: DateMention, index: int, voic
             if _STARTING.search(context):
                 attrs["aspect"] = "start"  # "protests began on January 2": that day
         what = "start date" if attrs.get("aspect") == "start" else attrs["slot"].replace("-", " ")
-        attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({d.value})."
+        attrs["explanation"] = f"'{phrase}' gives the {what} of {event.description} ({value})."
     else:
         attrs["soon"] = bool(_SOON.search(text[d.end:ts] if ts >= d.end else ""))
-        attrs["explanation"] = (f"'{phrase}' ({d.value}) is placed {relation} "
+        attrs["explanation"] = (f"'{phrase}' ({value}) is placed {relation} "
                                 f"{event.description}; it is not a date of that event.")
     return attrs
 
@@ -226,6 +247,8 @@ class FactExtractor:
                            for alias, (ident, kind) in gaz.names.items()}
         #: (alias, sentence number) -> the shared attributes of its entity spans
         self._entity_attrs: dict[tuple[str, int], Mapping[str, Any]] = {}
+        #: where the words of the date, number and trigger scans start, found in one pass
+        self._word_starts = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
 
     def __call__(self, doc: Document) -> list[Span]:
         text, sentences = doc.text, doc.sentences
@@ -254,10 +277,21 @@ class FactExtractor:
     def _scan(self, text: str, sentences: list[Span]) -> list[dict[int, list[re.Match[str]]]]:
         """Every pattern's matches by sentence (each pattern scans the document once):
         names, capitalised runs, dates, bare dates, numbers, event triggers."""
+        if not sentences:
+            return [{} for _ in range(6)]
         gaz = self.gazetteer
-        return [matches_by_sentence(pattern, text, sentences)
-                for pattern in (gaz.name_pattern, CAPITALISED_RUN, DATE_PATTERN, BARE_DATE_PATTERN,
-                                NUMBER_PATTERN)] + [matches_by_sentence(*gaz.trigger_scan(text), sentences)]
+        encoded = encode_span(text, sentences[0].start, sentences[-1].end)
+        trigger_scan, trigger_text = gaz.trigger_scan(text, encoded)
+        words = figures = both = None
+        if self._word_starts is not None and not encoded.foldable:
+            words = [m.start() + 1 for m in self._word_starts.finditer(encoded.lowered)]
+            figures = [m.start() for m in FIGURE_FINDER.finditer(encoded.encoded)]
+            both = words + figures
+        return [matches_by_sentence(pattern, text, sentences) for pattern in (gaz.name_pattern, CAPITALISED_RUN)] \
+            + [_by_sentence(pattern, text, sentences, encoded, candidates)
+               for pattern, candidates in ((DATE_PATTERN, both), (BARE_DATE_PATTERN, figures),
+                                           (NUMBER_PATTERN, both))] \
+            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, words)]
 
     def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
@@ -377,12 +411,13 @@ class FactExtractor:
         phrase = doc.text[n.start:n.end]
         what = quantity or n.counts or "(nothing named)"
         about = f" in {event.description}" if event else ""
-        range_note = f" (read as {n.display})" if n.approximate else ""
+        display = n.display
+        range_note = f" (read as {display})" if n.approximate else ""
         explanation = f"'{phrase}' counts {what}{about}{range_note}."
         if attribute:
             explanation = (f"'{phrase}' is {_ROLE_WORDS[n.role]}, an attribute rather than a count "
                            "an outlet reports, so it is not compared across outlets.")
-        attrs = {"value": n.value, "low": n.low, "high": n.high, "display": n.display, "unit": n.unit,
+        attrs = {"value": n.value, "low": n.low, "high": n.high, "display": display, "unit": n.unit,
                  "approximate": n.approximate, "qualifier": n.qualifier, "counts": n.counts,
                  "counts_words": list(n.counts_words), "quantity": quantity,
                  "event": event.id if event else None, "event_from": event_from if event else None,

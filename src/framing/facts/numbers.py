@@ -131,8 +131,11 @@ def _tokens(text: str) -> list[str]:
 
 
 def _words_after(text: str, pos: int, end: int, limit: int = 6) -> list[str]:
+    """Up to ``limit`` words after ``pos``, up to the first token that is not one (tokens read
+    one by one: the rest of the sentence is seldom needed)."""
     out = []
-    for tok in _tokens(text[pos:end]):
+    for m in _TOKEN.finditer(text[pos:end]):
+        tok = m.group()
         if not tok[0].isalpha():
             break
         out.append(tok)
@@ -265,15 +268,18 @@ def _build(m: re.Match[str], text: str, start: int, end: int) -> NumberMention |
     # Up to 10 words before the figure (and its qualifier); what is counted uses the last 7.
     context_before = _words_before(text, start, span_start, 10)
     before_words = context_before[-7:]
-    if kind in {"money", "percent"} and not (of_follows and _content(counted)):
+    content = _content(counted)
+    if kind in {"money", "percent"} and not (of_follows and content):
         # "80% of oil" counts oil; "exports increased by 8.6% last year" counts exports;
         # "partner ... with a bilateral trade turnover of $24 billion" counts the turnover.
         lowered = [w.lower() for w in before_words]
         counted = before_words[len(lowered) - lowered[::-1].index("with"):] if "with" in lowered \
             else before_words
-    elif not _content(counted) and unit is not None:
+        content = _content(counted)
+    elif not content and unit is not None:
         counted = before_words[-3:]
-    counts_words = _content(counted)
+        content = _content(counted)
+    counts_words = content
     return NumberMention(
         start=span_start, end=m.end(), kind=kind, value=value, low=low,
         high=None if high == float("inf") else high, unit=unit, approximate=approximate,
