@@ -4,12 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from framing.document import ArticleMeta, Document, Span
-from framing.results import (article_json, article_to_dict, compact_encoder, encode_compact, escaped,
-                             ordered_findings)
+from framing.results import compact_encoder, encode_compact, article_json, article_to_dict, ordered_findings
 
 KEYS = ("cues", "sourcing")
 
@@ -88,14 +85,3 @@ def test_an_attribute_memo_computes_once_per_mapping_and_stays_within_its_limit(
     assert [memo(m) for m in mappings for _ in range(3)] == [f"n={m['n']}" for m in mappings for _ in range(3)]
     assert calls == [0, 1, 2, 3, 4]  # the second sighting reuses the first one's value
     assert len(memo.table) == 2
-
-
-@given(st.lists(st.text(alphabet=st.sampled_from(['\0', '\\', 'u', '0', '"', ',', ' ', 'a', '\u00e9', '\n']))
-                | st.text()))
-def test_strings_escaped_together_are_each_string_escaped_alone(strings) -> None:
-    assert escaped(strings) == [json.dumps(s, ensure_ascii=False)[1:-1] for s in strings]
-
-
-def test_strings_that_hold_the_separator_or_make_its_escape_are_escaped_alone() -> None:
-    strings = ["a\0b", "\\u0000", "\\", "", '", "']
-    assert escaped(strings) == [json.dumps(s, ensure_ascii=False)[1:-1] for s in strings]

@@ -11,8 +11,6 @@ import gc
 import json
 import platform
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
@@ -325,20 +323,13 @@ class AttrsMemo(Generic[_T]):
         return value
 
 
-def _span_tail(attrs: Mapping[str, Any]) -> str:
-    """The attributes as the end of a span's JSON object (``', "block": "title"}'``), or
-    ``_CLASH`` where they override one of its fixed fields."""
-    return _tail(attrs) if _SPAN_FIELDS.isdisjoint(attrs) else _CLASH
-
-
-def _finding_tail(attrs: Mapping[str, Any]) -> str:
-    """:func:`_span_tail` for a finding's JSON object."""
-    return _tail(attrs) if _FINDING_FIELDS.isdisjoint(attrs) else _CLASH
-
-
-def _tail(attrs: Mapping[str, Any]) -> str:
+def _attrs_tails(attrs: Mapping[str, Any]) -> tuple[str, str]:
+    """The attributes as the end of a span's JSON object (``', "block": "title"}'``), as a
+    span's and as a finding's: ``_CLASH`` where they override one of its fixed fields."""
     encoded = encode_compact(plain_dict(attrs))
-    return "}" if encoded == "{}" else ", " + encoded[1:]
+    tail = "}" if encoded == "{}" else ", " + encoded[1:]
+    return (tail if _SPAN_FIELDS.isdisjoint(attrs) else _CLASH,
+            tail if _FINDING_FIELDS.isdisjoint(attrs) else _CLASH)
 
 
 def plain_dict(attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -347,91 +338,69 @@ def plain_dict(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return attrs.copy() if isinstance(attrs, (dict, MappingProxyType)) else dict(attrs)
 
 
-#: Attribute tails for every analysis.json this process writes, of spans and of findings
-#: (their fixed fields differ, and so do the mappings: a key's spans are one or the other).
-_SPAN_TAILS = AttrsMemo(_span_tail)
-_FINDING_TAILS = AttrsMemo(_finding_tail)
-#: A span's and a finding's JSON object from its encoded pieces: the strings come escaped
-#: without their quotes, the tail closes the object.
-_SPAN_OBJECT = '{{"start": {}, "end": {}, "label": "{}", "text": "{}"{}'.format
-_FINDING_OBJECT = '{{"key": "{}", "category": "{}", "text": "{}", "start": {}, "end": {}{}'.format
-_START, _END, _LABEL, _ATTRS = (attrgetter(name) for name in ("start", "end", "label", "attrs"))
-_SEPARATOR = "\0"
-_ESCAPED_SEPARATOR = encode_string(_SEPARATOR)[1:-1]
+#: Attribute tails for every analysis.json this process writes.
+_TAILS = AttrsMemo(_attrs_tails)
 
 
-def escaped(strings: list[str]) -> list[str]:
-    """``[encode_string(s)[1:-1] for s in strings]``, escaped in one call on the joined
-    strings: an article has a few hundred labels and texts, and one call each cost more
-    than the escaping. The separator's escape is split on; a string that holds it (or a
-    backslash that makes it) splits too often, and those are escaped one by one."""
-    parts = encode_string(_SEPARATOR.join(strings))[1:-1].split(_ESCAPED_SEPARATOR)
-    if len(parts) == len(strings):
-        return parts
-    return [encode_string(s)[1:-1] for s in strings]
+def _add_spans(out: list[str], spans: Sequence[Span], text: str) -> None:
+    """Append ``json.dumps([s.to_dict(text) for s in spans], ensure_ascii=False)`` to ``out``
+    in pieces, each span one f-string: no dict per span, and no join but the article's."""
+    if not spans:
+        out.append("[]")
+        return
+    tails, sep = _TAILS.table, "["
+    for span in spans:
+        attrs = span.attrs
+        tail = (tails.get(id(attrs)) or _TAILS.learn(attrs))[0]
+        if tail is _CLASH:  # an attribute overrides a fixed field: let the encoder merge them
+            out.append(sep + encode_compact(span.to_dict(text)))
+        else:
+            out.append(f'{sep}{{"start": {span.start}, "end": {span.end}, "label": '
+                       f'{encode_string(span.label)}, "text": {encode_string(text[span.start:span.end])}{tail}')
+        sep = ", "
+    out.append("]")
 
 
-def _tails(memo: AttrsMemo[str], spans: Sequence[Span]) -> list[str]:
-    get, learn = memo.table.get, memo.learn
-    return [get(id(attrs)) or learn(attrs) for attrs in map(_ATTRS, spans)]
-
-
-def _span_objects(spans: list[Span], text: str) -> list[str]:
-    """Each span's ``json.dumps(span.to_dict(text), ensure_ascii=False)``: built by ``map``
-    over columns of pieces, no Python call per span but a tail memo's miss."""
-    starts, ends = list(map(_START, spans)), list(map(_END, spans))
-    strings = escaped([*map(_LABEL, spans), *map(text.__getitem__, map(slice, starts, ends))])
-    count = len(spans)
-    tails = _tails(_SPAN_TAILS, spans)
-    objects = list(map(_SPAN_OBJECT, starts, ends, strings[:count], strings[count:], tails))
-    return _with_clashes_merged(objects, tails, lambda i: spans[i].to_dict(text))
-
-
-def _finding_objects(findings: list[tuple[str, Span]], text: str) -> list[str]:
-    """Each finding's ``json.dumps(finding_to_dict(...), ensure_ascii=False)``."""
-    keys = [key for key, _ in findings]
-    spans = [span for _, span in findings]
-    starts, ends = list(map(_START, spans)), list(map(_END, spans))
-    count = len(spans)
-    strings = escaped([*keys, *map(_LABEL, spans), *map(text.__getitem__, map(slice, starts, ends))])
-    tails = _tails(_FINDING_TAILS, spans)
-    objects = list(map(_FINDING_OBJECT, strings[:count], strings[count:2 * count],
-                       strings[2 * count:], starts, ends, tails))
-    return _with_clashes_merged(objects, tails, lambda i: finding_to_dict(keys[i], spans[i], text))
-
-
-def _with_clashes_merged(objects: list[str], tails: list[str],
-                         as_dict: Callable[[int], dict[str, Any]]) -> list[str]:
-    """``objects``, where an attribute overrides a fixed field (its tail is ``_CLASH``)
-    encoded from ``as_dict(i)`` instead, so that the encoder merges them as a dict does."""
-    if _CLASH in tails:
-        for i, tail in enumerate(tails):
-            if tail is _CLASH:
-                objects[i] = encode_compact(as_dict(i))
-    return objects
-
-
-def _json_list(objects: list[str]) -> str:
-    return f"[{', '.join(objects)}]"
+def _add_findings(out: list[str], findings: list[tuple[str, Span]], text: str) -> None:
+    """Append ``json.dumps([finding_to_dict(...) ...], ensure_ascii=False)`` to ``out``."""
+    if not findings:
+        out.append("[]")
+        return
+    tails, sep = _TAILS.table, "["
+    for key, span in findings:
+        attrs = span.attrs
+        tail = (tails.get(id(attrs)) or _TAILS.learn(attrs))[1]
+        if tail is _CLASH:
+            out.append(sep + encode_compact(finding_to_dict(key, span, text)))
+        else:
+            out.append(f'{sep}{{"key": {encode_string(key)}, "category": {encode_string(span.label)}, '
+                       f'"text": {encode_string(text[span.start:span.end])}, "start": {span.start}, '
+                       f'"end": {span.end}{tail}')
+        sep = ", "
+    out.append("]")
 
 
 def article_json(doc: Document, findings: list[tuple[str, Span]]) -> str:
     """``article_to_dict`` as one line of JSON, exactly as ``json.dumps(..., ensure_ascii=False)``
     writes it, but with each span written from a few pieces: an article has about 120 spans,
-    and building a dict for each was most of the time analysis.json took. The spans of all
-    keys are encoded together, and the pieces joined once per list."""
+    and building a dict for each was most of the time analysis.json took. The pieces are
+    joined once, for the whole line."""
     text = doc.text
     finding_keys = {f for f, _ in findings}
     other_keys = sorted(k for k in doc.spans if k not in ARTICLE_SPAN_KEYS and k not in finding_keys)
     head = encode_compact({**doc.meta.to_dict(), "characters": len(text), "metrics": dict(doc.metrics)})
-    keys = (*ARTICLE_SPAN_KEYS, *other_keys)
-    groups = [doc.get(key) for key in keys]
-    objects = iter(_span_objects([span for group in groups for span in group], text))
-    lists = {key: _json_list(list(islice(objects, len(group)))) for key, group in zip(keys, groups)}
-    fixed = "".join(f', "{key}": {lists[key]}' for key in ARTICLE_SPAN_KEYS)
-    other = ", ".join(f"{encode_string(key)}: {lists[key]}" for key in other_keys)
-    found = _json_list(_finding_objects(findings, text))
-    return f'{head[:-1]}{fixed}, "findings": {found}, "spans": {{{other}}}}}'
+    out = [head[:-1]]
+    for key in ARTICLE_SPAN_KEYS:
+        out.append(f", {encode_string(key)}: ")
+        _add_spans(out, doc.get(key), text)
+    out.append(', "findings": ')
+    _add_findings(out, findings, text)
+    out.append(', "spans": {')
+    for i, key in enumerate(other_keys):
+        out.append(f"{', ' if i else ''}{encode_string(key)}: ")
+        _add_spans(out, doc.get(key), text)
+    out.append("}}")
+    return "".join(out)
 
 
 def base_provenance(config: AnalysisConfig) -> dict[str, Any]:
