@@ -85,3 +85,21 @@ def test_an_attribute_memo_computes_once_per_mapping_and_stays_within_its_limit(
     assert [memo(m) for m in mappings for _ in range(3)] == [f"n={m['n']}" for m in mappings for _ in range(3)]
     assert calls == [0, 1, 2, 3, 4]  # the second sighting reuses the first one's value
     assert len(memo.table) == 2
+
+
+def test_iter_json_is_an_iterator_whose_first_piece_opens_the_object(seeds_result) -> None:
+    text = seeds_result.iter_json()
+    assert next(text) == "{\n"
+    assert "{\n" + "".join(text) == "".join(seeds_result.iter_json())
+
+
+@pytest.mark.parametrize("piece", [1, 5_000, 1 << 20])
+def test_article_lines_joined_into_pieces_of_any_size_give_the_same_text(seeds_result, monkeypatch,
+                                                                        piece) -> None:
+    from framing import results
+
+    expected = b"".join(seeds_result.iter_json().iter_bytes())
+    monkeypatch.setattr(results, "_ARTICLES_PIECE", piece)
+    assert b"".join(seeds_result.iter_json().iter_bytes()) == expected
+    assert "".join(seeds_result.iter_json()).encode() == expected
+    assert json.loads(expected) == json.loads(json.dumps(seeds_result.to_dict()))
