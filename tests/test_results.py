@@ -1,6 +1,7 @@
 """analysis.json writing: the streamed text parses to exactly ``to_dict()``, byte for byte where built from pieces."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -85,3 +86,21 @@ def test_an_attribute_memo_computes_once_per_mapping_and_stays_within_its_limit(
     assert [memo(m) for m in mappings for _ in range(3)] == [f"n={m['n']}" for m in mappings for _ in range(3)]
     assert calls == [0, 1, 2, 3, 4]  # the second sighting reuses the first one's value
     assert len(memo.table) == 2
+
+
+def test_iter_json_is_an_iterator_whose_first_piece_opens_the_object(seeds_result) -> None:
+    text = seeds_result.iter_json()
+    assert next(text) == "{\n"
+    assert "{\n" + "".join(text) == "".join(seeds_result.iter_json())
+
+
+def test_the_text_and_its_utf8_are_the_same_from_every_kind_of_documents(seeds_result) -> None:
+    from framing.spool import DocumentSpool
+
+    expected = b"".join(seeds_result.iter_json().iter_bytes())
+    assert "".join(seeds_result.iter_json()).encode() == expected
+    with DocumentSpool(encode=lambda doc: article_json(doc, seeds_result.findings(doc))) as spool:
+        spool.extend(seeds_result.documents)
+        spooled = dataclasses.replace(seeds_result, documents=spool)
+        assert b"".join(spooled.iter_json().iter_bytes()) == expected
+        assert "".join(spooled.iter_json()).encode() == expected
