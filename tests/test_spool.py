@@ -108,15 +108,14 @@ def test_encoded_lines_come_back_in_order_even_when_appending_after_reading() ->
     with DocumentSpool(encode=lambda doc: f'{{"id": "{doc.id}", "note": "a\\nb"}}') as spool:
         spool.extend(_small_doc(i) for i in range(3))
         assert spool.has_encoded
-        assert [line[:12] for line in spool.iter_encoded()] == ['{"id": "d0",', '{"id": "d1",',
-                                                                 '{"id": "d2",']
+        assert [line[:12] for line in spool.iter_encoded_bytes()] == [b'{"id": "d0",', b'{"id": "d1",',
+                                                                       b'{"id": "d2",']
         spool.append(_small_doc(3))
-        assert len(list(spool.iter_encoded())) == 4
-        assert list(spool.iter_encoded_bytes()) == [line.encode() for line in spool.iter_encoded()]
+        assert len(list(spool.iter_encoded_bytes())) == 4
     with DocumentSpool() as plain:
         assert not plain.has_encoded
         with pytest.raises(ValueError):
-            next(plain.iter_encoded())
+            next(plain.iter_encoded_bytes())
 
 
 def test_documents_encoded_by_several_encoders_keep_their_own_attribute_tables(seeds_result) -> None:
@@ -152,7 +151,7 @@ def test_encoded_documents_are_a_tuple_that_brings_its_lines() -> None:
     lines.append(b'{"id": "d1"}')
     encoded = EncodedDocuments(docs, lines)
     assert encoded == tuple(docs) and encoded.has_encoded
-    assert list(encoded.iter_encoded()) == ['{"id": "d0"}', '{"id": "d1"}']
+    assert list(encoded.iter_encoded_bytes()) == [b'{"id": "d0"}', b'{"id": "d1"}']
     assert type(pickle.loads(pickle.dumps(encoded))) is tuple
 
 

@@ -204,7 +204,7 @@ class LineSpool:
 class EncodedDocuments(tuple):  # type: ignore[type-arg]
     """Analysed documents held in memory (a tuple) with the analysis.json line each was given
     where it was analysed (a worker process of ``--jobs N``), read back like a
-    :class:`DocumentSpool`'s (:meth:`iter_encoded`)."""
+    :class:`DocumentSpool`'s (:meth:`iter_encoded_bytes`)."""
 
     _lines: LineSpool
 
@@ -219,9 +219,6 @@ class EncodedDocuments(tuple):  # type: ignore[type-arg]
         return (tuple, (tuple(self),))  # the lines live in this process's temporary file only
 
     has_encoded = True
-
-    def iter_encoded(self) -> Iterator[str]:
-        return iter(self._lines)
 
     def iter_encoded_bytes(self) -> Iterator[bytes]:
         return self._lines.iter_bytes()
@@ -238,7 +235,7 @@ class DocumentSpool(LazySequence[Document]):
                  encode: Callable[[Document], str] | None = None) -> None:
         """``encode``, when given, turns each appended document into its analysis.json line,
         kept in a second temporary file, which spares writing analysis.json a read and an
-        encoding of every document (:meth:`iter_encoded`). Documents added already encoded
+        encoding of every document (:meth:`iter_encoded_bytes`). Documents added already encoded
         (:meth:`add`) bring their line with them."""
         self._records = RecordFile("framing-spool-", directory)
         self._encoder = DocumentEncoder(encode)
@@ -283,10 +280,6 @@ class DocumentSpool(LazySequence[Document]):
         """Whether every document has its analysis.json line (an empty spool made with ``encode``
         has them all)."""
         return self._lines is not None and len(self._lines) == len(self)
-
-    def iter_encoded(self) -> Iterator[str]:
-        """Each document's analysis.json line, in order."""
-        return iter(self._encoded_lines())
 
     def iter_encoded_bytes(self) -> Iterator[bytes]:
         """Each document's analysis.json line, in order, as UTF-8."""
