@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from framing.document import Span
 from framing.facts.dates import BARE_DATE_PATTERN, DATE_PATTERN, find_dates
-from framing.facts.entities import (_FOLDS_TO, CAPITALISED_RUN, CandidateScan, encode_span,
-                                    first_char_guard, load_gazetteer, trie_alternation,
+from framing.facts.entities import (_FOLDS_TO, _SEPARATOR, CAPITALISED_RUN, CandidateScan, encode_span,
+                                    first_char_guard, load_gazetteer, parse_gazetteer, trie_alternation,
                                     word_start_alternation, word_start_finder)
 from framing.facts.extract import FIGURE_FINDER, paragraph_of_sentences
 from framing.facts.numbers import _WORD_NUMBERS, NUMBER_PATTERN, VAGUE
@@ -232,7 +232,8 @@ def test_candidate_scans_share_one_encoding(tokens, gaps, start, length):
 def test_scans_given_the_word_starts_of_several_find_what_the_patterns_find(tokens, gaps, start, length):
     text = "".join(t + g for t, g in zip(tokens, gaps))
     gaz = load_gazetteer()
-    finder = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
+    finder = word_start_finder([*DATE_PATTERN.start_phrases, *NUMBER_PATTERN.start_phrases,
+                                *gaz.trigger_candidates.start_phrases, *gaz.name_start_phrases])
     encoded = encode_span(text, start, start + length)
     starts = [m.start() + 1 for m in finder.finditer(encoded.lowered)]
     for scan in (DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates):
@@ -256,3 +257,65 @@ def test_the_figure_finder_finds_what_every_scans_finder_finds(tokens, gaps, sta
         words = [m.start() + 1 for m in scan._starts.finditer(encoded.lowered)] if scan._starts else []
         assert _found(scan.scan(text, encoded, figures + words)) == \
             _found(scan.pattern.finditer(text, start, start + length))
+
+
+def _word_starts_of_each(phrases: list[list[str]], lowered: bytes) -> list[int]:
+    """Where the finders of each phrase list, one pass each (as the scans had them), match."""
+    found: set[int] = set()
+    for group in phrases:
+        trie = trie_alternation(group, encoded=True).encode("ascii")
+        found.update(m.end() for m in re.finditer(_SEPARATOR + b"(?=(?:" + trie + b"))", lowered))
+    return sorted(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS + _TRIGGER_TOKENS + ["protesters", "the Kremlin", "the West",
+                                                             "Rioters", "a", "mid", "middle", "tens"]),
+                max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é", "_"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_one_word_start_trie_finds_what_the_tries_of_each_scan_found(tokens, gaps, start, length):
+    # One trie of every scan's phrases, shorter phrases standing for longer ones they start,
+    # matches after the same separators as one finder per scan.
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    gaz = load_gazetteer()
+    groups = [list(DATE_PATTERN.start_phrases), list(NUMBER_PATTERN.start_phrases),
+              list(gaz.trigger_candidates.start_phrases), list(gaz.name_start_phrases)]
+    lowered = encode_span(text, start, start + length).lowered
+    finder = word_start_finder([p for group in groups for p in group])
+    assert [m.end() for m in finder.finditer(lowered)] == _word_starts_of_each(groups, lowered)
+
+
+_NAME_TOKENS = ["the Kremlin", "the West", "the", "Kremlin", "protesters", "protestors", "rioters",
+                "Rioters", "demonstrators", "Tokayev", "Kassym-Jomart Tokayev", "Kazakhstan",
+                "Moscow", "the Kremlin's", "EU", "x", "West"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_TOKENS), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ".", ",", "\u00a0", "é", "_", "ſ"]),
+                min_size=14, max_size=14),
+       st.integers(0, 12), st.integers(0, 80))
+def test_names_scanned_in_two_parts_are_what_the_names_pattern_finds(tokens, gaps, start, length):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    gaz = load_gazetteer()
+    encoded = encode_span(text, start, start + length)
+    finder = word_start_finder(gaz.name_start_phrases)
+    words = [m.end() for m in finder.finditer(encoded.lowered)]
+    expected = [m.span() for m in gaz.name_pattern.finditer(text, start, start + length)]
+    assert [m.span() for m in gaz.scan_names(text, encoded, words)] == expected
+    assert [m.span() for m in gaz.scan_names(text, encoded, None)] == expected
+
+
+def test_names_merge_rescans_capitals_inside_a_lower_case_match():
+    # "the Kremlin" wins over "Kremlin" inside it, and the capital scan must not skip the
+    # name that starts inside its own "Kremlin" match.
+    gaz = parse_gazetteer({"meta": {"name": "t", "version": "1"},
+                           "actors": [{"id": "actor:a", "aliases": ["the Kremlin", "Kremlin Moscow"]},
+                                      {"id": "actor:b", "aliases": ["Moscow Times", "Times"]}]}, "t")
+    text = "So the Kremlin Moscow Times said."
+    encoded = encode_span(text)
+    words = [m.end() for m in word_start_finder(gaz.name_start_phrases).finditer(encoded.lowered)]
+    found = [m.group() for m in gaz.scan_names(text, encoded, words)]
+    assert found == [m.group() for m in gaz.name_pattern.finditer(text)] == ["the Kremlin", "Moscow Times"]

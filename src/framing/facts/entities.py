@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
@@ -60,7 +61,9 @@ class Gazetteer:
     events: dict[str, Event]
     quantities: tuple[Quantity, ...]
     _trigger_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _name_re: re.Pattern[str] | None = None
+    #: the source of :attr:`name_pattern` (compiled when first needed: the extractor scans
+    #: with the two parts of it, :meth:`scan_names`)
+    _name_source: str | None = None
     _trigger_re: re.Pattern[str] | None = None
     _trigger_lower_re: re.Pattern[str] | None = None
     #: quantity word or two-word phrase -> index of the first quantity listing it
@@ -68,11 +71,16 @@ class Gazetteer:
     #: first words of the two-word phrases in ``_quantity_rank``
     _quantity_pair_heads: frozenset[str] = frozenset()
     _trigger_scan: CandidateScan | None = None
+    #: the name pattern split by the case of an alias's first character (see :meth:`scan_names`)
+    _name_capital_re: re.Pattern[str] | None = None
+    _name_rest_re: re.Pattern[str] | None = None
+    #: the aliases that do not start with a capital, as :func:`word_start_finder` phrases
+    name_start_phrases: tuple[str, ...] = ()
 
     @property
     def name_pattern(self) -> re.Pattern[str] | None:
         """The one compiled alternation of every alias (callers may scan a whole block with it)."""
-        return self._name_re
+        return _compiled(self._name_source) if self._name_source is not None else None
 
     @property
     def trigger_candidates(self) -> CandidateScan | None:
@@ -98,15 +106,43 @@ class Gazetteer:
             return self._trigger_lower_re, lowered
         return self._trigger_re, text
 
+    def scan_names(self, text: str, span: EncodedSpan, words: Sequence[int] | None
+                   ) -> Iterable[re.Match[str]]:
+        """The matches of :attr:`name_pattern` in ``span`` (of ``text``).
+
+        ``words``: ascending offsets in ``span`` holding every start of a
+        :attr:`name_start_phrases` phrase after a separator (:func:`word_start_finder`'s),
+        when the caller found them. Then the aliases that start with a capital are scanned
+        on their own, which stops only at capitals, and the few others (``"protesters"``,
+        ``"the Kremlin"``) are tried only at those offsets: their lower-case first letters
+        stopped the one pattern at every "d", "p", "r" and "t" of the text. An alias's first
+        character picks its branch of the one pattern, so the one pattern's match at an
+        offset is the match of the part its first character is in; the two are merged as
+        ``finditer`` goes (leftmost first, none starting inside the one before).
+        """
+        start, end = span.start, span.end
+        if words is None or self._name_capital_re is None:
+            names = self.name_pattern
+            return names.finditer(text, start, end) if names is not None else ()
+        if self._name_rest_re is None:
+            return self._name_capital_re.finditer(text, start, end)
+        rest = self._name_rest_re.match
+        others = [m for m in map(rest, repeat(text), [start, *(start + w for w in words if w)],
+                                 repeat(end)) if m is not None]
+        if not others:
+            return self._name_capital_re.finditer(text, start, end)
+        return _merged(self._name_capital_re, text, start, end, others)
+
     def find_names(self, text: str, start: int, end: int,
                    matches: Iterable[re.Match[str]] | None = None) -> Iterator[tuple[int, int, str, str]]:
         """``(start, end, id, kind)`` for every alias in ``text[start:end]``, longest first.
 
         ``matches``: the name pattern's matches in that range, when the caller already has them.
         """
-        if self._name_re is None:
+        names = self.name_pattern
+        if names is None:
             return
-        for m in self._name_re.finditer(text, start, end) if matches is None else matches:
+        for m in names.finditer(text, start, end) if matches is None else matches:
             ident, kind = self.names[m.group(0)]
             yield m.start(), m.end(), ident, kind
 
@@ -131,6 +167,39 @@ class Gazetteer:
     def provenance(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "path": self.path,
                 "sha256": self.sha256}
+
+
+@lru_cache(maxsize=16)
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _merged(capital: re.Pattern[str], text: str, start: int, end: int,
+            others: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``finditer``'s matches of a pattern whose matches at each offset are ``capital``'s or
+    are in ``others`` (in order, every such match, overlapping or not): the leftmost match
+    first, then the leftmost that starts at or after its end."""
+    found = []
+    pos = start
+    capitals = capital.finditer(text, start, end)
+    upper = next(capitals, None)
+    for other in others:
+        at = other.start()
+        while upper is not None and upper.start() < at:
+            found.append(upper)
+            pos = upper.end()
+            upper = next(capitals, None)
+        if at < pos:
+            continue
+        found.append(other)
+        pos = other.end()
+        if upper is not None and upper.start() < pos:
+            capitals = capital.finditer(text, pos, end)  # it skipped matches inside ``upper``
+            upper = next(capitals, None)
+    while upper is not None:
+        found.append(upper)
+        upper = next(capitals, None)
+    return found
 
 
 @lru_cache(maxsize=4096)  # the same few trigger phrases recur in every article
@@ -280,7 +349,13 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
             raise LexiconError("quantities need an 'id'", here)
         quantities.append(Quantity(info["id"], str(info.get("label", info["id"])),
                                    tuple(w.lower() for w in _strings(info, "words", here))))
-    name_re = re.compile(word_start_alternation(list(names)) + r"(?![\w-])") if names else None
+    name_source = word_start_alternation(list(names)) + r"(?![\w-])" if names else None
+    capital_names = [alias for alias in names if alias[0].isupper()]
+    other_names = [alias for alias in names if not alias[0].isupper()]
+    name_capital_re = (re.compile(word_start_alternation(capital_names) + r"(?![\w-])")
+                       if capital_names else None)
+    name_rest_re = (re.compile(word_start_alternation(other_names) + r"(?![\w-])")
+                    if other_names else None)
     folded_triggers = [_fold(t) for e in events.values() for t in e.triggers]
     # The lookbehind before the first-character guard: most positions are inside a word, and
     # the guard's letters, the first letters of many words, would let most of them through.
@@ -292,9 +367,10 @@ def parse_gazetteer(data: dict[str, Any], where: str, sha256: str = "") -> Gazet
     rank = _quantity_rank(quantities)
     return Gazetteer(meta["name"], meta["version"], where, sha256, names, labels, events,
                      tuple(quantities), {k: tuple(v) for k, v in trigger_events.items()},
-                     name_re, trigger_re, trigger_lower_re, rank,
+                     name_source, trigger_re, trigger_lower_re, rank,
                      frozenset(w.split(" ")[0] for w in rank if w.count(" ") == 1),
-                     CandidateScan(trigger_re, None, folded_triggers) if trigger_re else None)
+                     CandidateScan(trigger_re, None, folded_triggers) if trigger_re else None,
+                     name_capital_re, name_rest_re, tuple(_lower_ascii(alias) for alias in other_names))
 
 
 def _quantity_rank(quantities: list[Quantity]) -> dict[str, int]:
@@ -405,13 +481,14 @@ class CandidateScan:
                  after_a: Iterable[str] = ()) -> None:
         self.pattern = pattern
         self._finder = re.compile(finder) if finder is not None else None
-        starts = [trie_alternation(list(set(words)), encoded=True)] if words else []
-        after_a = list(set(after_a))
-        if after_a:
-            starts.append("a" + _encoded_piece(" ") + "(?:" + trie_alternation(after_a, encoded=True) + ")")
-        #: what a word that starts a match opens with (a bytes pattern), or None
-        self.start_words = "|".join(starts).encode("ascii") if starts else None
-        self._starts = word_start_finder([self])
+        #: the lower-case phrases a match that starts a word opens with ("a dozen" for after_a)
+        self.start_phrases = tuple(sorted({*words, *(f"a {w}" for w in after_a)}))
+
+    @property
+    def _starts(self) -> re.Pattern[bytes] | None:
+        """:func:`word_start_finder` of this scan's phrases, compiled when first needed (a
+        caller that finds the words of several scans at once never needs it)."""
+        return _word_start_finder(self.start_phrases)
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``pattern.finditer(text, start, end)``."""
@@ -454,9 +531,31 @@ class CandidateScan:
         return found
 
 
-def word_start_finder(scans: Iterable[CandidateScan | None]) -> re.Pattern[bytes] | None:
-    """One bytes pattern whose matches, plus one, are where a word of any of ``scans`` starts
-    in an :class:`EncodedSpan`'s ``lowered``: one pass over the text instead of one per scan
-    (a scan given them also tries the other scans' words, which is cheaper than that pass)."""
-    words = [scan.start_words for scan in scans if scan is not None and scan.start_words is not None]
-    return re.compile(_SEPARATOR + b"(?=(?:" + b"|".join(words) + b"))") if words else None
+def _lower_ascii(phrase: str) -> str:
+    """``phrase`` with its ASCII letters lower-cased: as it reads in an :class:`EncodedSpan`'s
+    ``lowered`` (every other character is "?" there, which :func:`trie_alternation` matches
+    to any non-ASCII character)."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in phrase)
+
+
+@lru_cache(maxsize=16)
+def _word_start_finder(phrases: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    return word_start_finder(phrases)
+
+
+def word_start_finder(phrases: Iterable[str]) -> re.Pattern[bytes] | None:
+    """One bytes pattern whose matches end where one of ``phrases`` (lower-case; only its
+    start has to match) may start a word in an :class:`EncodedSpan`'s ``lowered``: one pass
+    over the text for the words of several scans (a scan given them also tries the other
+    scans' words, which is cheaper than a pass of its own).
+
+    One trie of every phrase, not one per scan: ``re`` tries the branches of an alternation
+    one by one at every separator, so each scan's own trie cost the branches of all three.
+    A phrase that another one starts is left out (the shorter one finds every start the
+    longer one would), which keeps the trie's branches short.
+    """
+    found = sorted(set(phrases))
+    kept = [p for i, p in enumerate(found) if not any(p.startswith(q) for q in found[:i])]
+    if not kept:
+        return None
+    return re.compile(_SEPARATOR + b"(?=" + trie_alternation(kept, encoded=True).encode("ascii") + b")")

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from itertools import repeat
+from operator import le
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 from ..document import Document, Span, frozen_attrs
 from ..pipeline import AnalysisConfig, register_extractor
@@ -42,6 +44,7 @@ _WORD = re.compile(r"\w+")
 _STARTING = re.compile(r"\b(began|begun|begin|begins|started|starting|start|broke out|erupted|flared up)\b",
                        re.IGNORECASE)
 _NO_MATCHES: tuple[re.Match[str], ...] = ()
+_MATCH_START, _MATCH_END = re.Match.start, re.Match.end
 #: Most (alias, sentence number) attribute mappings kept for entity spans (then cleared).
 _ENTITY_ATTRS_MAX = 20_000
 _ROLE_WORDS = {"age": "an age", "duration": "a length of time",
@@ -55,27 +58,47 @@ def gazetteer_for(config: AnalysisConfig) -> Gazetteer:
     return load_gazetteer(Path(path) if path else None)
 
 
-def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str,
-                        sentences: list[Span], matches: Iterable[re.Match[str]] | None = None
+def sentence_bounds(sentences: Sequence[Span]) -> tuple[list[int], list[int]]:
+    """The sentences' starts, and -1 then their ends: what :func:`matches_by_sentence` looks
+    matches up in (made once per document for all its patterns)."""
+    return [s.start for s in sentences], [-1, *(s.end for s in sentences)]
+
+
+def matches_by_sentence(pattern: re.Pattern[str] | CandidateScan | _NameRescan | None, text: str,
+                        sentences: list[Span], matches: Iterable[re.Match[str]] | None = None,
+                        bounds: tuple[list[int], list[int]] | None = None
                         ) -> dict[int, list[re.Match[str]]]:
     """``pattern``'s matches in each sentence, from one scan over all of them (``matches``,
-    when the caller has made it).
+    when the caller has made it; ``bounds``, :func:`sentence_bounds`, when it has them).
 
     Returns sentence index -> its matches, only for the sentences that have any: most
     sentences have no match for most patterns, and the extractor skips those without looking.
 
     Scanning once and handing matches out with a binary search costs one pass over the text
-    instead of one regex call per sentence and pattern. A match that crosses a sentence
-    boundary (or starts between sentences) is not what a per-sentence scan would find, so the
-    sentences it touches are scanned again on their own: the result is the per-sentence one.
+    instead of one regex call per sentence and pattern. The sentence of every match is
+    looked up in C (``map`` over ``bisect``), and the matches handed out as one slice per
+    sentence, as long as each ends in the sentence it starts in. A match that crosses a
+    sentence boundary (or starts between sentences) is not what a per-sentence scan would
+    find, so then the sentences it touches are scanned again on their own: the result is the
+    per-sentence one.
     """
     found: dict[int, list[re.Match[str]]] = {}
     if pattern is None or not sentences:
         return found
-    starts = [s.start for s in sentences]
-    again: set[int] = set()
+    starts, ends = bounds if bounds is not None else sentence_bounds(sentences)
     if matches is None:
         matches = pattern.finditer(text, sentences[0].start, sentences[-1].end)
+    matches = matches if type(matches) is list else list(matches)
+    # One more than the index of the sentence each match starts in (0: before the first).
+    after = list(map(bisect_right, repeat(starts, len(matches)), map(_MATCH_START, matches)))
+    if all(map(le, map(_MATCH_END, matches), map(ends.__getitem__, after))):
+        low = 0
+        for index in dict.fromkeys(after):
+            high = bisect_right(after, index, low)
+            found[index - 1] = matches[low:high]
+            low = high
+        return found
+    again: set[int] = set()
     for m in matches:
         ms, me = m.span()
         i = bisect_right(starts, ms) - 1
@@ -101,11 +124,12 @@ FIGURE_FINDER = re.compile(rb"[0-9$?UJFMASOND](?<![A-Za-z0-9_].)"
 
 
 def _by_sentence(pattern: re.Pattern[str] | CandidateScan | None, text: str, sentences: list[Span],
-                 encoded: EncodedSpan, candidates: list[int] | None) -> dict[int, list[re.Match[str]]]:
+                 encoded: EncodedSpan, candidates: list[int] | None,
+                 bounds: tuple[list[int], list[int]]) -> dict[int, list[re.Match[str]]]:
     """:func:`matches_by_sentence`, a :class:`CandidateScan` using the document's one encoding
     (and ``candidates``, where its matches and others' may start, when found)."""
     matches = pattern.scan(text, encoded, candidates) if isinstance(pattern, CandidateScan) else None
-    return matches_by_sentence(pattern, text, sentences, matches)
+    return matches_by_sentence(pattern, text, sentences, matches, bounds)
 
 
 def paragraph_of_sentences(blocks: list[Span], sentences: list[Span]) -> list[int]:
@@ -230,6 +254,19 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+class _NameRescan:
+    """The gazetteer's :attr:`~Gazetteer.name_pattern` for :func:`matches_by_sentence`, which
+    scans with it only the sentences a match crosses into: compiled only if one does (the
+    names are scanned with :meth:`Gazetteer.scan_names`)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        pattern = self._gazetteer.name_pattern
+        return pattern.finditer(text, start, end) if pattern is not None else iter(())
+
+
 class FactExtractor:
     """Fact mentions (date, number, money, percent, entity, event) with offsets and slots."""
 
@@ -248,7 +285,13 @@ class FactExtractor:
         #: (alias, sentence number) -> the shared attributes of its entity spans
         self._entity_attrs: dict[tuple[str, int], Mapping[str, Any]] = {}
         #: where the words of the date, number and trigger scans start, found in one pass
-        self._word_starts = word_start_finder([DATE_PATTERN, NUMBER_PATTERN, gaz.trigger_candidates])
+        #: the names pattern, for the sentences a match crosses into (compiled only then)
+        self._names = _NameRescan(gaz) if gaz.names else None
+        #: and where the aliases that do not start with a capital may start
+        triggers = gaz.trigger_candidates
+        self._word_starts = word_start_finder([*DATE_PATTERN.start_phrases, *NUMBER_PATTERN.start_phrases,
+                                               *(triggers.start_phrases if triggers else ()),
+                                               *gaz.name_start_phrases])
 
     def __call__(self, doc: Document) -> list[Span]:
         text, sentences = doc.text, doc.sentences
@@ -281,17 +324,20 @@ class FactExtractor:
             return [{} for _ in range(6)]
         gaz = self.gazetteer
         encoded = encode_span(text, sentences[0].start, sentences[-1].end)
+        bounds = sentence_bounds(sentences)
         trigger_scan, trigger_text = gaz.trigger_scan(text, encoded)
         words = figures = both = None
         if self._word_starts is not None and not encoded.foldable:
-            words = [m.start() + 1 for m in self._word_starts.finditer(encoded.lowered)]
-            figures = [m.start() for m in FIGURE_FINDER.finditer(encoded.encoded)]
+            # The finder matches the separator before a word: its end is where the word starts.
+            words = list(map(_MATCH_END, self._word_starts.finditer(encoded.lowered)))
+            figures = list(map(_MATCH_START, FIGURE_FINDER.finditer(encoded.encoded)))
             both = words + figures
-        return [matches_by_sentence(pattern, text, sentences) for pattern in (gaz.name_pattern, CAPITALISED_RUN)] \
-            + [_by_sentence(pattern, text, sentences, encoded, candidates)
+        return [matches_by_sentence(self._names, text, sentences, gaz.scan_names(text, encoded, words), bounds),
+                matches_by_sentence(CAPITALISED_RUN, text, sentences, None, bounds)] \
+            + [_by_sentence(pattern, text, sentences, encoded, candidates, bounds)
                for pattern, candidates in ((DATE_PATTERN, both), (BARE_DATE_PATTERN, figures),
                                            (NUMBER_PATTERN, both))] \
-            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, words)]
+            + [_by_sentence(trigger_scan, trigger_text, sentences, encoded, words, bounds)]
 
     def _voice(self, start: int, end: int, quotes: list[tuple[int, int, Any]],
                notes: list[tuple[int, int, str]]) -> dict[str, Any]:
