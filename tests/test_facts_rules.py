@@ -166,3 +166,14 @@ def test_one_scan_per_document_gives_the_per_sentence_matches():
     assert [[m.span() for m in found.get(i, [])] for i in range(len(sentences))] == expected
     assert all(found.values())  # only sentences with matches are listed
     assert [text[a:b] for a, b in expected[1]] == ["York City"]
+
+
+def test_a_month_value_is_what_strftime_gave():
+    from datetime import date
+
+    from framing.facts.dates import DateMention
+    for year in range(1, 10000):
+        for month in (1, 9, 12):
+            low = date(year, month, 1)
+            mention = DateMention(0, 0, low, date(year, month, 28), "month", "absolute", False, "")
+            assert mention.value == low.strftime("%Y-%m")
