@@ -177,3 +177,17 @@ def test_a_month_value_is_what_strftime_gave():
             low = date(year, month, 1)
             mention = DateMention(0, 0, low, date(year, month, 28), "month", "absolute", False, "")
             assert mention.value == low.strftime("%Y-%m")
+
+
+def test_days_in_a_month_are_calendars():
+    import calendar
+
+    import pytest
+
+    from framing.facts.dates import _days_in
+    for year in (*range(1, 2401), 9999, 0, -4, 10000):
+        for month in range(1, 13):
+            assert _days_in(year, month) == calendar.monthrange(year, month)[1]
+    for month in (0, 13):
+        with pytest.raises(calendar.IllegalMonthError):
+            _days_in(2020, month)

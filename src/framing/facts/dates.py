@@ -95,8 +95,15 @@ class DateMention:
         return f"{self.low.isoformat()}/{self.high.isoformat()}"
 
 
+def _days_in(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]`` without the weekday it works out first."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    return calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+
+
 def _month_bounds(year: int, month: int, part: str | None = None) -> tuple[date, date]:
-    last = calendar.monthrange(year, month)[1]
+    last = _days_in(year, month)
     part = (part or "").strip(" -–—").lower()
     if part == "early":
         return date(year, month, 1), date(year, month, 10)
@@ -130,7 +137,7 @@ def _infer_year(month: int, day: int | None, published: date, future: bool, wind
     """
     slack = timedelta(days=3 + window)
     for year in ((published.year, published.year + 1) if future else (published.year, published.year - 1)):
-        last = calendar.monthrange(year, month)[1]
+        last = _days_in(year, month)
         candidate = date(year, month, min(day or 1, last))
         candidate_end = date(year, month, min(day or last, last))
         if future and candidate_end >= published - slack:

@@ -158,10 +158,11 @@ class Gazetteer:
     def quantity_of(self, words: Sequence[str]) -> str | None:
         """The id of the first listed quantity whose word (or two-word phrase) occurs in ``words``."""
         rank, heads = self._quantity_rank, self._quantity_pair_heads
-        lowered = [w.lower() for w in words]
-        found = [rank[w] for w in lowered if w in rank]
-        found += [rank[pair] for pair in (f"{a} {b}" for a, b in zip(lowered, lowered[1:]) if a in heads)
-                  if pair in rank]
+        lowered = list(map(str.lower, words))
+        found = [r for r in map(rank.get, lowered) if r is not None]
+        if not heads.isdisjoint(lowered):  # most word lists hold no first word of a pair
+            found += [rank[pair] for pair in (f"{a} {b}" for a, b in zip(lowered, lowered[1:]) if a in heads)
+                      if pair in rank]
         return self.quantities[min(found)].id if found else None
 
     def provenance(self) -> dict[str, Any]:
