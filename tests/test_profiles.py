@@ -181,3 +181,22 @@ def test_body_words_take_the_paragraphs_from_readability_and_count_the_same(corp
         assert doc.metrics["readability"]["words"] < counted  # the title is not a paragraph
         assert body_words(doc) == counted
         assert body_words(replace(doc, metrics={})) == counted  # no readability measure: all counted here
+
+
+@pytest.mark.parametrize("corpus", ["report/corpus", "facts/corpus", "cues"])
+def test_rate_rows_written_from_pieces_are_json_dumps_of_the_rate_rows(corpus) -> None:
+    # The JSON rows take each finding's "[a, f]" from a table made once per outlet or
+    # article, and the fields rows share from earlier rows: text for text what the encoder
+    # writes of RateRow.to_dict(), outlets' rows (findings of several articles, merged in
+    # order) and articles' rows alike.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        profiles = framing.analyze(FIXTURES / corpus).sections["profiles"]
+    rows = list(profiles._rate_rows_json())
+    assert len(rows) > 10 and any(r.level == "outlet" and r.count > 1 for r in profiles.rates)
+    assert rows == [json.dumps(r.to_dict(), ensure_ascii=False) for r in profiles.rates]
+
+
+def test_rate_rows_of_the_hand_made_cues_are_json_dumps_of_the_rate_rows(profiles) -> None:
+    assert list(profiles._rate_rows_json()) == [json.dumps(r.to_dict(), ensure_ascii=False)
+                                                for r in profiles.rates]

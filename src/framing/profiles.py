@@ -41,6 +41,10 @@ T = TypeVar("T")
 DIMENSIONS = ("category", "voice", "category_voice", "key", "kind")
 #: Keys whose findings describe sourcing and transparency rather than wording.
 SOURCING_KEYS = frozenset({"sourcing"})
+#: A counted finding's reference ``[article index, finding index]`` held as one int,
+#: ``article index * _STRIDE + finding index``: ints sort as the pairs do (an article has far
+#: fewer findings than this) and cost no list each.
+_STRIDE = 1 << 32
 
 
 def finding_kind(key: str, span: Span) -> str:
@@ -228,9 +232,10 @@ class Profiles:
     @functools.cached_property
     def rates(self) -> tuple[RateRow, ...]:
         by_index = {a.index: a for a in self.articles}
-        return tuple(RateRow(level, outlet, article, dimension, value, len(pairs), words,
-                             tuple(self._finding_ref(by_index[a], f) for a, f in pairs))
-                     for level, outlet, article, words, dimension, value, pairs in self._rate_groups())
+        return tuple(RateRow(level, outlet, article, dimension, value, len(refs), words,
+                             tuple(self._finding_ref(by_index[a], f)
+                                   for a, f in (divmod(ref, _STRIDE) for ref in refs)))
+                     for level, outlet, article, words, dimension, value, refs, _ in self._rate_groups())
 
     def rate(self, outlet: str, dimension: str, value: str, article: str | None = None) -> RateRow | None:
         level = "article" if article else "outlet"
@@ -254,47 +259,65 @@ class Profiles:
                 return FindingRef(record.id, found.key, found.category, start, end, record.index, index)
         raise KeyError(finding_index)
 
-    def _rate_groups(self) -> Iterator[tuple[str, str, str | None, int, str, str, list[list[int]]]]:
-        """``(level, outlet, article, words, dimension, value, [[article index, finding index], ...])``
-        of every rate row: outlets first, then articles, each sorted by dimension and value."""
+    def _rate_groups(self, encoded: bool = False) -> Iterator[tuple[str, str, str | None, int, str, str,
+                                                                   list[int], dict[int, str]]]:
+        """``(level, outlet, article, words, dimension, value, refs, texts)`` of every rate row:
+        outlets first, then articles, each sorted by dimension and value. ``refs`` are the
+        row's findings as ``article index * _STRIDE + finding index``; ``texts`` (filled only
+        when ``encoded``) maps each ref of the outlet or article to its JSON ``[a, f]``."""
         for outlet, positions in self.outlet_articles.items():
             records = [self.articles[p] for p in positions]
             words = sum(r.words for r in records)
-            for dimension, value, pairs in self._grouped(records):
-                yield "outlet", outlet, None, words, dimension, value, pairs
+            rows, texts = self._grouped(records, encoded)
+            for dimension, value, refs in rows:
+                yield "outlet", outlet, None, words, dimension, value, refs, texts
         for record in self.articles:
-            for dimension, value, pairs in self._grouped((record,)):
-                yield "article", record.outlet, record.id, record.words, dimension, value, pairs
+            rows, texts = self._grouped((record,), encoded)
+            for dimension, value, refs in rows:
+                yield "article", record.outlet, record.id, record.words, dimension, value, refs, texts
 
-    def _grouped(self, records: Iterable[ArticleRecord]) -> list[tuple[str, str, list[list[int]]]]:
+    def _grouped(self, records: Iterable[ArticleRecord],
+                 encoded: bool) -> tuple[list[tuple[str, str, list[int]]], dict[int, str]]:
         """Rate rows of some articles: findings grouped by their values first (one group per
         lexicon term and voice, say), then each group added to the rows its values name; a row
-        fed by several groups is put back in finding order, the order the findings came in."""
-        by_values: dict[int, list[list[int]]] = defaultdict(list)
+        fed by several groups is put back in finding order, the order the findings came in.
+        With ``encoded``, also each finding's JSON reference, made once for the five rows a
+        finding is counted in (formatting them per row was most of writing the rates)."""
+        by_values: dict[int, list[int]] = defaultdict(list)
+        texts: dict[int, str] = {}
         for record in records:
             article, items = record.index, record.findings
+            base = article * _STRIDE
             for index, found in zip(items[0::4], items[1::4]):
-                by_values[found].append([article, index])
-        rows: dict[tuple[str, str], list[list[list[int]]]] = defaultdict(list)
-        for found, pairs in by_values.items():
+                by_values[found].append(base + index)
+                if encoded:
+                    texts[base + index] = f"[{article}, {index}]"
+        rows: dict[tuple[str, str], list[list[int]]] = defaultdict(list)
+        for found, refs in by_values.items():
             for row in self.values[found].rows:
-                rows[row].append(pairs)
-        return [(dimension, value, parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)))
-                for (dimension, value), parts in sorted(rows.items())]
+                rows[row].append(refs)
+        return ([(dimension, value, parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)))
+                 for (dimension, value), parts in sorted(rows.items())], texts)
 
     def _rate_rows_json(self) -> Iterator[EncodedRow]:
         """Each rate row as ``json.dumps(row, ensure_ascii=False)`` writes it, from pieces:
         there are about 25 rows per article, and a dict per row through the encoder was a
-        third of the time writing analysis.json took."""
-        for level, outlet, article, words, dimension, value, pairs in self._rate_groups():
-            per_1000 = _rate(len(pairs), words)
-            findings = ", ".join([f"[{a}, {f}]" for a, f in pairs])
+        third of the time writing analysis.json took. The fields an outlet's or article's
+        rows share are encoded once for them, and each dimension and value once."""
+        encoded: dict[str, str] = {}
+        unit = head = None
+        for level, outlet, article, words, dimension, value, refs, texts in self._rate_groups(encoded=True):
+            if unit != (outlet, article):
+                unit = (outlet, article)
+                head = (f'{{"level": "{level}", "outlet": {encode_string(outlet)}, '
+                        f'"article": {"null" if article is None else encode_string(article)}, "dimension": ')
+            per_1000 = _rate(len(refs), words)
             yield EncodedRow(
-                f'{{"level": "{level}", "outlet": {encode_string(outlet)}, '
-                f'"article": {"null" if article is None else encode_string(article)}, '
-                f'"dimension": {encode_string(dimension)}, "value": {encode_string(value)}, '
-                f'"count": {len(pairs)}, "words": {words}, '
-                f'"per_1000": {"null" if per_1000 is None else repr(per_1000)}, "findings": [{findings}]}}')
+                f'{head}{encoded.get(dimension) or encoded.setdefault(dimension, encode_string(dimension))}, '
+                f'"value": {encoded.get(value) or encoded.setdefault(value, encode_string(value))}, '
+                f'"count": {len(refs)}, "words": {words}, '
+                f'"per_1000": {"null" if per_1000 is None else repr(per_1000)}, '
+                f'"findings": [{", ".join(map(texts.__getitem__, refs))}]}}')
 
     def iter_items(self) -> Iterator[tuple[str, Any]]:
         """``to_dict().items()`` with each table given as an iterator of rows, so that
