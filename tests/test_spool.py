@@ -173,3 +173,28 @@ def test_lazy_sequences_index_as_a_list_does():
     for bad in (5, -6):
         with pytest.raises(IndexError, match="Squares index out of range"):
             squares[bad]
+
+
+def test_the_encoder_gives_the_records_of_one_lookup_per_span(seeds_result) -> None:
+    """Mappings looked up in the table for a whole column at once, the others given to
+    ``_attrs_ref`` afterwards, make the records that calling it span by span made."""
+
+    class SpanBySpan(DocumentEncoder):
+        def __call__(self, doc: Document) -> spool_module.StoredDocument:
+            own: list = []
+            new: list = []
+            columns = []
+            for key, spans in doc.spans.items():
+                refs = [self._attrs_ref(span.attrs, own, new) for span in spans]
+                columns.append((key, [s.start for s in spans], [s.end for s in spans],
+                                [s.label for s in spans], refs))
+            record = pickle.dumps((doc.text, doc.meta, columns, own, doc.metrics),
+                                  protocol=pickle.HIGHEST_PROTOCOL)
+            return spool_module.StoredDocument(self.table, tuple(new), record, None)
+
+    docs = list(seeds_result.documents) * 3  # again: mappings seen once before enter the table
+    fast, slow = DocumentEncoder(), SpanBySpan()
+    for doc in docs:
+        a, b = fast(doc), slow(doc)
+        assert (a.new_shared, a.record) == (b.new_shared, b.record)
+    assert fast._shared and len(fast._shared) == len(slow._shared)

@@ -17,6 +17,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
+from operator import attrgetter
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar, overload
 
 from .document import Document, Span, frozen_attrs
@@ -54,6 +55,8 @@ _READ_BLOCK = 1 << 20
 _new = object.__new__
 _set_start, _set_end = Span.start.__set__, Span.end.__set__  # type: ignore[attr-defined]
 _set_label, _set_attrs = Span.label.__set__, Span.attrs.__set__  # type: ignore[attr-defined]
+_get_start, _get_end = attrgetter("start"), attrgetter("end")
+_get_label, _get_attrs = attrgetter("label"), attrgetter("attrs")
 
 
 def _restore_span(start: int, end: int, label: str, attrs: Mapping[str, Any]) -> Span:
@@ -102,10 +105,19 @@ class DocumentEncoder:
         own: list[dict[str, Any]] = []  # attributes stored with this document only
         new: list[dict[str, Any]] = []
         columns = []
+        shared_ref = self._shared_index.get
         for key, spans in doc.spans.items():
-            refs = [self._attrs_ref(span.attrs, own, new) for span in spans]
-            columns.append((key, [s.start for s in spans], [s.end for s in spans],
-                            [s.label for s in spans], refs))
+            attrs = list(map(_get_attrs, spans))
+            # Most spans' mappings are in the table already: looked up in C, and only the
+            # others (None) given to _attrs_ref, in order. That is what calling it for every
+            # span gives: the table only grows, and _attrs_ref looks in it first.
+            refs = list(map(shared_ref, map(id, attrs)))
+            if None in refs:
+                for i, ref in enumerate(refs):
+                    if ref is None:
+                        refs[i] = self._attrs_ref(attrs[i], own, new)
+            columns.append((key, list(map(_get_start, spans)), list(map(_get_end, spans)),
+                            list(map(_get_label, spans)), refs))
         record = pickle.dumps((doc.text, doc.meta, columns, own, doc.metrics),
                               protocol=pickle.HIGHEST_PROTOCOL)
         line = None if self._line is None else self._line(doc).encode("utf-8")
