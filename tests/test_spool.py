@@ -198,3 +198,15 @@ def test_the_encoder_gives_the_records_of_one_lookup_per_span(seeds_result) -> N
         a, b = fast(doc), slow(doc)
         assert (a.new_shared, a.record) == (b.new_shared, b.record)
     assert fast._shared and len(fast._shared) == len(slow._shared)
+
+
+def test_lines_appended_after_a_read_go_at_the_end() -> None:
+    lines = LineSpool()
+    lines.append(b"one")
+    lines.append(b"two")
+    reading = lines.iter_bytes()
+    assert next(reading) == b"one"  # left part-way: the file is not at its end
+    lines.append(b"three")
+    assert list(lines.iter_bytes()) == [b"one", b"two", b"three"]
+    lines.append(b"four")
+    assert list(lines) == ["one", "two", "three", "four"] and len(lines) == 4
