@@ -1,7 +1,6 @@
 """The analysis stage: a few chunks of articles in flight with --jobs N; two-phase corpus stages."""
 from __future__ import annotations
 
-import pickle
 import warnings
 from concurrent.futures import Future
 from typing import Any
@@ -121,9 +120,6 @@ class _Taken:
 
     def append(self, record: tuple[str, int]) -> None:
         self.records.append(record)
-
-    def append_pickled(self, data: bytes) -> None:
-        self.append(pickle.loads(data))
 
 
 @pytest.mark.parametrize("jobs, spool_above", [(1, 2_000), (2, 2_000), (1, 0), (2, 0)])

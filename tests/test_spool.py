@@ -173,3 +173,40 @@ def test_lazy_sequences_index_as_a_list_does():
     for bad in (5, -6):
         with pytest.raises(IndexError, match="Squares index out of range"):
             squares[bad]
+
+
+def test_the_encoder_gives_the_records_of_one_lookup_per_span(seeds_result) -> None:
+    """Mappings looked up in the table for a whole column at once, the others given to
+    ``_attrs_ref`` afterwards, make the records that calling it span by span made."""
+
+    class SpanBySpan(DocumentEncoder):
+        def __call__(self, doc: Document) -> spool_module.StoredDocument:
+            own: list = []
+            new: list = []
+            columns = []
+            for key, spans in doc.spans.items():
+                refs = [self._attrs_ref(span.attrs, own, new) for span in spans]
+                columns.append((key, [s.start for s in spans], [s.end for s in spans],
+                                [s.label for s in spans], refs))
+            record = pickle.dumps((doc.text, doc.meta, columns, own, doc.metrics),
+                                  protocol=pickle.HIGHEST_PROTOCOL)
+            return spool_module.StoredDocument(self.table, tuple(new), record, None)
+
+    docs = list(seeds_result.documents) * 3  # again: mappings seen once before enter the table
+    fast, slow = DocumentEncoder(), SpanBySpan()
+    for doc in docs:
+        a, b = fast(doc), slow(doc)
+        assert (a.new_shared, a.record) == (b.new_shared, b.record)
+    assert fast._shared and len(fast._shared) == len(slow._shared)
+
+
+def test_lines_appended_after_a_read_go_at_the_end() -> None:
+    lines = LineSpool()
+    lines.append(b"one")
+    lines.append(b"two")
+    reading = lines.iter_bytes()
+    assert next(reading) == b"one"  # left part-way: the file is not at its end
+    lines.append(b"three")
+    assert list(lines.iter_bytes()) == [b"one", b"two", b"three"]
+    lines.append(b"four")
+    assert list(lines) == ["one", "two", "three", "four"] and len(lines) == 4

@@ -14,6 +14,10 @@ _HTML_START = re.compile(rb"^\s*(<!doctype html|<html\b|<head\b|<body\b)", re.IG
 _HTML_TAGS = re.compile(rb"<(p|div|span|a|script|meta|br|li|table)\b[^>]*>", re.IGNORECASE)
 #: A control character other than the line and page breaks and tab that text may hold.
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+#: Every byte but those of :data:`_CONTROL_CHAR`: deleting them leaves the control characters.
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL_CHAR.match(chr(b)))
+#: Characters looked at for control characters: a binary file shows it at once.
+_SNIFF = 8192
 
 
 def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
@@ -46,7 +50,7 @@ def decode_text(data: bytes, where: str, encoding: str = "utf-8") -> str:
     """Decode and validate article text; the result is what offsets refer to."""
     if not data.strip():
         raise InputError("file is empty (no text to analyse)", where)
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:_SNIFF]:
         raise InputError("file is binary (contains NUL bytes), expected plain text", where)
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
@@ -57,8 +61,13 @@ def decode_text(data: bytes, where: str, encoding: str = "utf-8") -> str:
             "convert it to UTF-8 or pass --encoding", where) from None
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", where) from None
-    controls = len(_CONTROL_CHAR.findall(text, 0, 8192))
-    if controls > 0.05 * min(len(text), 8192):
+    if codec == "utf-8-sig" and len(data) <= _SNIFF:
+        # The whole text is looked at, and a control character is one byte in UTF-8 (and
+        # such a byte is never part of another character): counted in C, ~30x faster.
+        controls = len(data.translate(None, _NOT_CONTROL))
+    else:
+        controls = len(_CONTROL_CHAR.findall(text, 0, _SNIFF))
+    if controls > 0.05 * min(len(text), _SNIFF):
         raise InputError("file looks binary (many control characters), expected plain text", where)
     return text
 

@@ -17,6 +17,8 @@ import pickle
 import tempfile
 import weakref
 from array import array
+from operator import attrgetter
+from types import MappingProxyType
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar, overload
 
 from .document import Document, Span, frozen_attrs
@@ -54,6 +56,8 @@ _READ_BLOCK = 1 << 20
 _new = object.__new__
 _set_start, _set_end = Span.start.__set__, Span.end.__set__  # type: ignore[attr-defined]
 _set_label, _set_attrs = Span.label.__set__, Span.attrs.__set__  # type: ignore[attr-defined]
+_get_start, _get_end = attrgetter("start"), attrgetter("end")
+_get_label, _get_attrs = attrgetter("label"), attrgetter("attrs")
 
 
 def _restore_span(start: int, end: int, label: str, attrs: Mapping[str, Any]) -> Span:
@@ -102,10 +106,19 @@ class DocumentEncoder:
         own: list[dict[str, Any]] = []  # attributes stored with this document only
         new: list[dict[str, Any]] = []
         columns = []
+        shared_ref = self._shared_index.get
         for key, spans in doc.spans.items():
-            refs = [self._attrs_ref(span.attrs, own, new) for span in spans]
-            columns.append((key, [s.start for s in spans], [s.end for s in spans],
-                            [s.label for s in spans], refs))
+            attrs = list(map(_get_attrs, spans))
+            # Most spans' mappings are in the table already: looked up in C, and only the
+            # others (None) given to _attrs_ref, in order. That is what calling it for every
+            # span gives: the table only grows, and _attrs_ref looks in it first.
+            refs = list(map(shared_ref, map(id, attrs)))
+            if None in refs:
+                for i, ref in enumerate(refs):
+                    if ref is None:
+                        refs[i] = self._attrs_ref(attrs[i], own, new)
+            columns.append((key, list(map(_get_start, spans)), list(map(_get_end, spans)),
+                            list(map(_get_label, spans)), refs))
         record = pickle.dumps((doc.text, doc.meta, columns, own, doc.metrics),
                               protocol=pickle.HIGHEST_PROTOCOL)
         line = None if self._line is None else self._line(doc).encode("utf-8")
@@ -155,7 +168,10 @@ class DocumentDecoder:
     def decode(self, record: bytes | memoryview, table: int) -> Document:
         text, meta, columns, own, metrics = pickle.loads(record)
         shared = self._tables[table]
-        own_attrs = [frozen_attrs(a) for a in own]
+        # A document's own mappings were each the first of its content where it was encoded
+        # (frozen_attrs shared the equal ones there): made read-only as they are, not looked
+        # up to be shared again, which was half of decoding.
+        own_attrs = list(map(MappingProxyType, own))
         spans = {key: [_restore_span(s, e, label, shared[ref] if ref >= 0 else own_attrs[-1 - ref])
                        for s, e, label, ref in zip(starts, ends, labels, refs)]
                  for key, starts, ends, labels, refs in columns}
@@ -172,10 +188,13 @@ class LineSpool:
     def __init__(self, directory: str | None = None) -> None:
         self._file = tempfile.TemporaryFile(prefix="framing-spool-json-", dir=directory)
         self._count = 0
+        self._at_end = True  # False once read: the next line is appended at the end
         self._close = weakref.finalize(self, _close_all, [self._file])
 
     def append(self, line: bytes) -> None:
-        self._file.seek(0, os.SEEK_END)  # after a read, append at the end
+        if not self._at_end:  # a seek flushes the buffer: not once per line
+            self._file.seek(0, os.SEEK_END)
+            self._at_end = True
         self._file.write(line)
         self._file.write(b"\n")
         self._count += 1
@@ -193,6 +212,7 @@ class LineSpool:
         """The lines in order as UTF-8, as they are written to a file: not decoded to be
         encoded again."""
         self._file.flush()
+        self._at_end = False
         self._file.seek(0)
         for line in self._file:
             yield line[:-1]
@@ -359,7 +379,9 @@ class RecordFile:
         self._close = weakref.finalize(self, self._file.close)
 
     def append(self, record: bytes) -> None:
-        self.append_pieces((record,))
+        self._file.write(record)
+        self._offsets.append(self._offsets[-1] + len(record))
+        self._unflushed = True
 
     def append_pieces(self, pieces: Iterable[bytes]) -> None:
         """One record written piece by piece, never whole in memory."""
