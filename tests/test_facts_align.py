@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import framing
 from framing.facts.align import Mention, candidate_pairs, compatible
@@ -415,3 +417,37 @@ def test_block_members_keep_their_vectors_and_decide_as_the_full_score():
             full = link_score(x.mention, y.mention, tfidf.cosine(x.mention.sentence, y.mention.sentence))
             assert _linked_members(x, y, tfidf) is (full >= LINK_THRESHOLD)
     assert any(x.vector is not None for x in members)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1.0, 2.0, 2.5, float("inf"), -3.0]),
+                          st.sampled_from([1.0, 2.0, 2.5, float("inf")])), min_size=1, max_size=12),
+       st.randoms())
+def test_bounds_keep_the_extremes_the_tuple_comparison_kept(intervals, rng):
+    from framing.facts.align import _Bounds
+
+    numbers = list(range(len(intervals)))
+    rng.shuffle(numbers)  # mentions come in any order of their numbers
+    bounds, low, high = _Bounds(), None, None
+    for number, interval in zip(numbers, intervals):
+        m = mention(number, interval[0], interval[1])
+        bounds.add(m, interval)
+        # As it was written: the largest (low, -number) and the smallest (high, number).
+        if low is None or (interval[0], -number) > (low[0], -low[1].index):
+            low = (interval[0], m)
+        if high is None or (interval[1], number) < (high[0], high[1].index):
+            high = (interval[1], m)
+    assert bounds.bounds() == (low, high)
+    assert bounds.low[1] is low[1] and bounds.high[1] is high[1]
+
+
+def test_a_spool_selects_the_mentions_a_list_selects():
+    from framing.facts.align import MentionSpool, _selected
+
+    mentions = [mention(i, float(i), words=("w", str(i))) for i in range(40)]
+    spool = MentionSpool()
+    for m in mentions:
+        spool.append(m)
+    flags = bytearray(i % 3 != 1 for i in range(40))
+    assert list(_selected(spool, flags)) == list(_selected(mentions, flags)) == \
+        [m for m in mentions if m.index % 3 != 1]

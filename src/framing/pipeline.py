@@ -8,6 +8,7 @@ never mutate the document themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Protocol, runtime_checkable
 
@@ -49,6 +50,8 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[AnalysisConfig], Extractor]
+#: The order of a key's spans: ``(start, end, label)``, the tuple made in C (~115 spans an article).
+_SPAN_ORDER = attrgetter("start", "end", "label")
 
 #: name -> (factory, position). Position orders the default pipeline.
 _REGISTRY: dict[str, tuple[ExtractorFactory, int]] = {}
@@ -132,7 +135,7 @@ class Pipeline:
     def __call__(self, doc: Document) -> Document:
         for ext in self.extractors:
             spans = ext(doc)
-            doc.spans[ext.assigns] = sorted(spans, key=lambda s: (s.start, s.end, s.label))
+            doc.spans[ext.assigns] = sorted(spans, key=_SPAN_ORDER)
         for name, measure in self.measures:
             doc.metrics[name] = measure(doc)
         return doc

@@ -42,7 +42,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import partial
-from itertools import chain, combinations, repeat
+from itertools import chain, combinations, compress, repeat
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
@@ -320,8 +320,22 @@ class MentionSpool:
     def __getitem__(self, index: int) -> Mention:
         return Mention(index, *pickle.loads(self._records[index]))
 
+    def selected(self, flags: bytearray) -> Iterator[Mention]:
+        """The mentions whose flag is set, in number order, the file read in blocks."""
+        for index, (record, flag) in enumerate(zip(self._records, flags)):
+            if flag:
+                yield Mention(index, *pickle.loads(record))
+
     def __len__(self) -> int:
         return len(self._records)
+
+
+def _selected(store: MentionStore, flags: bytearray) -> Iterator[Mention]:
+    """``store``'s mentions whose flag is set, in number order: from a :class:`MentionSpool`,
+    read in blocks rather than with one system call each."""
+    if isinstance(store, MentionSpool):
+        return store.selected(flags)
+    return compress(store, flags)  # type: ignore[call-overload, no-any-return]
 
 
 # ------------------------------------------------------------------ blocking and linking
@@ -511,10 +525,13 @@ def _linked(a: Mention, b: Mention, tfidf: SentenceTfidf) -> bool:
 def _linked_members(x: _Member, y: _Member, tfidf: SentenceTfidf) -> bool:
     """:func:`_linked` of two block members; a member's sentence vector is made once, for its
     first pair that needs it (a member meets up to a window of others)."""
-    words_union = len(x.words | y.words)
-    counted = WORDS_WEIGHT * (len(x.words & y.words) / words_union if words_union else 0.0)
-    actors_union = len(x.entities | y.entities)
-    actors = ACTORS_WEIGHT * (len(x.entities & y.entities) / actors_union if actors_union else 0.0)
+    # Each union's size from the intersection's, not a third set built per pair.
+    shared = len(x.words & y.words)
+    words_union = len(x.words) + len(y.words) - shared
+    counted = WORDS_WEIGHT * (shared / words_union if words_union else 0.0)
+    shared = len(x.entities & y.entities)
+    actors_union = len(x.entities) + len(y.entities) - shared
+    actors = ACTORS_WEIGHT * (shared / actors_union if actors_union else 0.0)
     if counted + actors >= LINK_THRESHOLD:
         return True
     if counted + COSINE_WEIGHT * _MAX_COSINE + actors < LINK_THRESHOLD:
@@ -595,8 +612,8 @@ class _Alignment:
             by_slot[(key[2], key[3])].append(key)
         blocks = _Blocks()
         loose = array(NUMBER)
-        for i in (i for i, flag in enumerate(self.eventless) if flag):
-            m = self.store[i]
+        for m in _selected(self.store, self.eventless):
+            i = m.index
             home = _article_event_for(m, by_slot)
             if home is not None:
                 self.events[home].append(i)
@@ -718,10 +735,14 @@ class _Bounds:
         self.high: tuple[float, Mention] | None = None
 
     def add(self, m: Mention, interval: tuple[float, float]) -> None:
+        # ``(low, -m.index) > (kept, -its index)`` (and ``<`` for the high end), without
+        # making the tuples: the largest facts add most of the corpus's mentions here.
         low, high = interval
-        if self.low is None or (low, -m.index) > (self.low[0], -self.low[1].index):
+        kept = self.low
+        if kept is None or low > kept[0] or (low == kept[0] and m.index < kept[1].index):
             self.low = (low, m)
-        if self.high is None or (high, m.index) < (self.high[0], self.high[1].index):
+        kept = self.high
+        if kept is None or high < kept[0] or (high == kept[0] and m.index < kept[1].index):
             self.high = (high, m)
 
     def bounds(self) -> Bounds | None:
@@ -979,9 +1000,6 @@ class FactsIntake:
         for item in record.inconsistencies:
             self.inconsistencies.append(_encoded(item))
         self.outlets.add(record.outlet)
-
-    def append_pickled(self, data: bytes) -> None:
-        self.append(pickle.loads(data))
 
 
 def take_facts(corpus: Corpus, config: AnalysisConfig) -> FactsIntake:
