@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from framing.errors import LexiconError
 from framing.lexicon import (KNOWN_CATEGORIES, LexiconSet, default_lexicon_paths, expand_pattern,
@@ -245,3 +246,24 @@ def test_trie_regex_matches_exactly_its_forms():
             assert bool(pattern.fullmatch(spaced)) == (candidate in forms), (forms, candidate)
     assert _trie_regex(["war", "warlord", "wars", "civil war"]) == \
         r"(?:civil\s+war|war(?:(?:lord|s))?)"
+
+
+_SCAN_WORDS = ["the", "west", "West", "may", "might", "coup", "junta", "regime", "so-called",
+               "collective", "civil", "war", "crushed", "no one", "Nobody", "thugs", "A", "x",
+               "civil\u20acwar", "so\u2028called", "the\u0085West", "coup\u0416", "\u0416coup"]
+_SCAN_CHARS = " \n\t.,;'\"-_\u00a0\u2003\u2028\u0085é\u00c9\u0416ж\u212a\u017f\u0130ı€«»…\x00"
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_SCAN_WORDS) | st.text(alphabet=_SCAN_CHARS, max_size=3),
+                max_size=14), st.integers(0, 6))
+def test_ascii_literal_pass_and_text_gate_equal_the_one_alternation(pieces, start):
+    # The literal pass runs on lowercased text with characters beyond ASCII stood in for
+    # (ASCII pattern), the regex terms are gated by str.find: together they must find
+    # what the one case-insensitive Unicode alternation finds.
+    lexicons = load_lexicon_set((), use_defaults=True)
+    folded = normalise_for_matching("".join(pieces))
+    start = min(start, len(folded))
+    expected = [(m.start(), m.end(), m.lastgroup)
+                for m in lexicons.pattern.finditer(folded, start, len(folded))]
+    assert lexicons._scan(folded, start, len(folded)) == expected
