@@ -116,3 +116,54 @@ def test_naming_endings_hold_wherever_before_naming_matches(before):
                 max_size=6).map("".join))
 def test_ends_so_called_is_so_called_searched(before):
     assert voice._ends_so_called(before) == bool(voice._SO_CALLED.search(before))
+
+
+_SPEECH_NOUN_WORDS = ("order", "orders", "words", "wordss", "call", "the", "recall", "warning", "to", "that",
+                      "of", "said", "X")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SPEECH_NOUN_WORDS), st.sampled_from([" ", "", "  ", "\n", " \n", ","])),
+                max_size=6).map(lambda pairs: "".join(w + s for w, s in pairs)))
+def test_speech_noun_endings_hold_wherever_speech_noun_before_matches(before):
+    if voice._SPEECH_NOUN_BEFORE.search(before):
+        assert voice._SPEECH_NOUN_ENDINGS.end(before.rstrip())
+
+
+_ROLE_WORDS = ("the", "The", "one", "a", "several", "political", "Western", "Kazakh", "experts", "expert",
+               "spokesman", "spokesperson", "ministry", "kremlin", "press", "witnesses", "media", "Aliya",
+               "said", "critics", "authorities", "x")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ROLE_WORDS), st.sampled_from([" ", "", "  ", "\n", ", "])),
+                max_size=6).map(lambda pairs: "".join(w + s for w, s in pairs)))
+def test_role_endings_hold_wherever_role_at_end_matches(lead):
+    if voice._ROLE_AT_END.search(lead):
+        assert voice._ROLE_ENDINGS.end(lead.rstrip())
+
+
+def test_role_endings_are_the_last_words_of_role():
+    """Every noun _ROLE can end in is one of _ROLE_ENDINGS (the list is written out)."""
+    nouns = voice._ROLE.split("){0,2}", 1)[1].removeprefix("(?:").removesuffix(")")
+    nouns = nouns.replace("spokes(?:man|woman|person)", "spokesman|spokeswoman|spokesperson")
+    for noun in nouns.split("|"):
+        for form in [noun[:-2], noun[:-2] + "s"] if noun.endswith("s?") else [noun]:
+            assert voice._ROLE_AT_END.search(f"the {form}"), form
+            assert form in voice._ROLE_ENDINGS.endings, form
+
+
+@given(st.text(alphabet="aAdDsStTmMeEhHpPıİſ- .'\n", max_size=30)
+       | st.lists(st.sampled_from(["Media", "DATA", "him", "Spokesperson", "spokesmen", "the", "plan", " ",
+                                   "İ", "ſtudy", "STUDIES", "x"]), max_size=6).map("".join))
+def test_names_source_is_source_noun_searched(phrase):
+    assert voice._names_source(phrase) == bool(voice._SOURCE_NOUN.search(phrase))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab A'‘’\".!?\n-", max_size=60), st.integers(0, 10), st.integers(0, 60))
+def test_straight_single_quoted_finds_what_single_quoted_finds_without_curly_quotes(text, start, end):
+    if "‘" in text[start:end]:
+        return
+    found = [(m.span(), m.group("inner")) for m in voice._STRAIGHT_SINGLE_QUOTED.finditer(text, start, end)]
+    assert found == [(m.span(), m.group("inner")) for m in voice._SINGLE_QUOTED.finditer(text, start, end)]

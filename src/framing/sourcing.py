@@ -182,6 +182,9 @@ _EDITORIAL_NOTES: tuple[tuple[re.Pattern[str], str | None], ...] = (
 _EDITORIAL_NOTE_GATES: tuple[CaselessPatterns | None, ...] = (
     None, None, None, CaselessPatterns(r"note\s*[:.–—-]"),
     CaselessPatterns(r"note\s*:", r"editors?\s*:"))
+#: The characters each note pattern opens with, where it has one: a match can start only
+#: there, so the pattern is matched at those found with ``str.find`` (``_matches_opening_at``).
+_EDITORIAL_NOTE_OPENERS: tuple[str | None, ...] = ("(", "(", "(", "([", None)
 _REPRINT_LINE = re.compile(
     r"(?i:original(?:ly)? publication\b.*|"
     r"(?:this (?:article|material|text|story|column|piece) (?:was )?)?(?:originally|first) "
@@ -585,13 +588,46 @@ def _note_author(match: re.Match[str], default: str | None) -> str:
     return default or "the editors"
 
 
+def _positions(text: str, characters: str) -> list[int]:
+    """Where ``characters`` occur in ``text``, in order."""
+    found = []
+    for character in characters:
+        at = text.find(character)
+        while at >= 0:
+            found.append(at)
+            at = text.find(character, at + 1)
+    return sorted(found)
+
+
+def _matches_opening_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches start only at ``starts`` (sorted).
+
+    ``re`` searching for the opening character of a note pattern costs more than matching
+    at the few places ``str.find`` finds it: most articles have a parenthesis or two. Like
+    ``finditer``, the next match is looked for from where the last one ended (no note
+    pattern matches an empty string).
+    """
+    end = 0
+    for at in starts:
+        if at >= end and (m := pattern.match(text, at)) is not None:
+            end = m.end()
+            yield m
+
+
 def editorial_note_spans(text: str) -> list[Span]:
     """Notes a republisher, editor or translator inserted into the text."""
     spans: list[Span] = []
-    for (pattern, default), gate in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_GATES):
+    openings: dict[str, list[int]] = {}
+    for (pattern, default), gate, opener in zip(_EDITORIAL_NOTES, _EDITORIAL_NOTE_GATES, _EDITORIAL_NOTE_OPENERS):
         if gate is not None and not gate.occur_in(text):
             continue
-        for m in pattern.finditer(text):
+        if opener is None:
+            matches: Iterator[re.Match[str]] = pattern.finditer(text)
+        else:
+            if opener not in openings:
+                openings[opener] = _positions(text, opener)
+            matches = _matches_opening_at(pattern, text, openings[opener])
+        for m in matches:
             if any(m.start() < s.end and s.start < m.end() for s in spans):
                 continue
             by = _note_author(m, default)

@@ -25,7 +25,7 @@ from typing import ClassVar, Iterable, Iterator, NamedTuple
 from .document import Document, Span
 from .gates import NAMING_VERBS as _NAMING_VERBS
 from .gates import SPEECH_VERBS as _SPEECH_VERBS
-from .gates import Gate, literal_forms, trie, verb_gates
+from .gates import Gate, literal_forms, lowercase_stand_in, trie, verb_gates
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -150,9 +150,9 @@ _ACCORDING = re.compile(r"(?<![\w-])[Aa]ccording to\s+(?P<who>[^,.;:\"“”]{1,
 _AS = re.compile(r"\bas\s")
 _OBJECT_THEN_COMPLEMENT = re.compile(
     r"\s+(?:the|this|these|those|his|her|its|their|it|them)\s+(?:[\w-]+\s+){0,3}?(?=an?\s)")
-_SPEECH_NOUN_BEFORE = re.compile(
-    r"\b(?:order|orders|words|statement|promise|pledge|call|phrase|slogan|claim|demand|remark|"
-    r"vow|threat|motto|warning)s?\s+(?:to\s+|that\s+|of\s+)?$")
+_SPEECH_NOUNS = ("order orders words statement promise pledge call phrase slogan claim demand remark "
+                 "vow threat motto warning").split()
+_SPEECH_NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(_SPEECH_NOUNS)})s?\s+(?:to\s+|that\s+|of\s+)?$")
 
 
 class LastWords(NamedTuple):
@@ -178,6 +178,16 @@ class LastWords(NamedTuple):
 _BEFORE_QUOTE_ENDINGS = LastWords.of(_SPEECH_VERB_FORMS + ["ly", "that", "be"])
 #: What _BEFORE_NAMING's match ends in: a naming verb, a pronoun after it, or "as".
 _BEFORE_NAMING_ENDINGS = LastWords.of(_NAMING_VERB_FORMS + ["it", "them", "him", "her", "as"])
+#: What _SPEECH_NOUN_BEFORE's match ends in, less trailing whitespace.
+_SPEECH_NOUN_ENDINGS = LastWords.of(_SPEECH_NOUNS + [noun + "s" for noun in _SPEECH_NOUNS] + ["to", "that", "of"])
+#: What _ROLE_AT_END's match ends in, less trailing whitespace: the last word of _ROLE.
+_ROLE_ENDINGS = LastWords.of("""
+    expert experts observer observers analyst analysts minister ministers president official
+    officials deputy ambassador spokesman spokeswoman spokesperson researcher researchers professor
+    scientist scientists leader leaders government ministry authorities commentator commentators
+    critics source sources diplomat diplomats politician politicians journalist journalists reporter
+    reporters resident residents witnesses activist activists lawyer lawyers television media
+    newspaper newspapers agency channel press office embassy kremlin""".split())
 _BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERB_WORDS})(?:\s+[a-z]+ly)?"
                            r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
@@ -198,11 +208,15 @@ _TITLES = {"President", "Prime", "Minister", "Deputy", "Foreign", "Dr", "Dr.", "
            "Some", "Many", "Most", "Such", "Our", "We", "They", "Often", "Previously", "Earlier",
            "Later", "Recently", "Usually", "Sometimes"}
 #: What "according to" must name to be speech or a source ("according to plan" is neither).
-_SOURCE_NOUN = re.compile(
+_SOURCE_NOUN_SOURCE = (
     r"\b(?:figures|data|statistics|reports?|surveys?|polls?|estimates?|sources?|documents?|"
     r"media|study|studies|agency|ministry|office|committee|commission|government|authorities|"
     r"officials?|experts?|analysts?|observers?|him|her|them|he|she|they|us|me|police|bureau|"
-    r"service|press|newspaper|television|channel|website|statement|spokes\w+)\b", re.IGNORECASE)
+    r"service|press|newspaper|television|channel|website|statement|spokes\w+)\b")
+_SOURCE_NOUN = re.compile(_SOURCE_NOUN_SOURCE, re.IGNORECASE)
+#: _SOURCE_NOUN for lowercased text (gates.lowercase_stand_in): a caseless pattern makes ``re``
+#: try every word of it at every position, a case-sensitive one checks first letters first.
+_SOURCE_NOUN_LOWERCASE = re.compile(_SOURCE_NOUN_SOURCE)
 _NAME_SEQ = re.compile(_NAME)
 _RESOLVABLE = re.compile(r"(?:he|she|him|her|the (?:expert|observer|analyst|scholar|researcher|"
                          r"professor|diplomat|politician|minister|official|president|deputy|"
@@ -213,8 +227,11 @@ _MORE_THAN_SCARE_WORDS = re.compile(rf"[\w’'-]++(?:[^\w’'-]++[\w’'-]++){{{
 _SENTENCE_INSIDE = re.compile(r"[.!?…](?:\s|$)")
 # The quote mark comes first and the test of the character before it after (the same
 # condition), so that ``re`` jumps from quote mark to quote mark, not position to position.
-_SINGLE_QUOTED = re.compile(
-    r"['‘](?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])")
+_SINGLE_QUOTED_REST = r"(?<![\w'’].)(?P<inner>[A-Za-z](?:[^'‘’\"“”\n]|['’](?=[a-z])){0,48}?[\w.!?])['’](?![\w])"
+_SINGLE_QUOTED = re.compile(rf"['‘]{_SINGLE_QUOTED_REST}")
+#: _SINGLE_QUOTED where no ‘ can open: a pattern opening with one character, which ``re`` jumps
+#: to, where a set of two makes it test every character.
+_STRAIGHT_SINGLE_QUOTED = re.compile(rf"'{_SINGLE_QUOTED_REST}")
 _NON_SPACE = re.compile(r"\S+")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|an?|the)\s")
 #: "According to X, a political scientist, ...": the apposition after the source.
@@ -426,7 +443,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
             next_named += 1
         for m in _ACCORDING.finditer(s_text) if i in according_hit else ():
             who = m.group("who")
-            if pick_name(who, 0) is None and not _SOURCE_NOUN.search(who):
+            if pick_name(who, 0) is None and not _names_source(who):
                 continue  # "according to plan", "according to various scenarios"
             speaker = _speaker_from(who, sentence.start + m.start("who"), last)
             before = s_text[:m.start()]
@@ -555,7 +572,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 lead = before[:mb.start()]
                 lead_at = q.start - len(before)
                 named = pick_name(lead, lead_at)
-                role = _ROLE_AT_END.search(lead)
+                role = _ROLE_AT_END.search(lead) if _ROLE_ENDINGS.end(lead.rstrip()) else None
                 if role and (named is None or (named.start is not None and named.start >= lead_at + role.start()
                                                and len(named.name.split()) == 1)):
                     speaker = Speaker(role.group().strip(), lead_at + role.start(),
@@ -571,7 +588,7 @@ def find_quotes(doc: Document, quotations: list[Quotation] | None = None) -> lis
                 if _PASSIVE_REPORT.search(before[mb.start() - 8:]):
                     speaker = Speaker(None)
                 how = "before"
-            elif _SPEECH_NOUN_BEFORE.search(before):
+            elif _SPEECH_NOUN_ENDINGS.end(before.rstrip()) and _SPEECH_NOUN_BEFORE.search(before):
                 speaker, how = Speaker(None), "speech-noun"
             else:
                 mn = _BEFORE_NAMING.search(before) if _BEFORE_NAMING_ENDINGS.end(before.rstrip()) else None
@@ -640,9 +657,11 @@ def find_scare_quotes(doc: Document, quotes: list[Span],
     reported_sorted = sorted((sp for sp in quotes if sp.label == "reported"), key=lambda sp: sp.start)
     reported_starts = [sp.start for sp in reported_sorted]
     for region in doc.body:
-        if text.find("'", region.start, region.end) < 0 and text.find("‘", region.start, region.end) < 0:
+        curly = text.find("‘", region.start, region.end) >= 0
+        if not curly and text.find("'", region.start, region.end) < 0:
             continue  # most paragraphs: no quote mark for _SINGLE_QUOTED to start at
-        for m in _SINGLE_QUOTED.finditer(text, region.start, region.end):
+        single_quoted = _SINGLE_QUOTED if curly else _STRAIGHT_SINGLE_QUOTED
+        for m in single_quoted.finditer(text, region.start, region.end):
             inner = m.group("inner")
             words = _WORDS.findall(inner)
             if len(words) > SCARE_MAX_WORDS - 1 or _is_title_case(words) \
@@ -678,6 +697,12 @@ def _subject_verb_matches(pattern: SubjectVerb, sentence: str,
         end = m.end() if that is None else that.end()
         yield m, end, that is not None
         m = pattern.later.search(sentence, end, stop)
+
+
+def _names_source(phrase: str) -> bool:
+    """Does _SOURCE_NOUN occur in ``phrase``? Asked of the lowercased phrase where that stands in."""
+    lowered = lowercase_stand_in(phrase)
+    return (_SOURCE_NOUN.search(phrase) if lowered is None else _SOURCE_NOUN_LOWERCASE.search(lowered)) is not None
 
 
 def _ends_so_called(before: str) -> bool:
