@@ -68,26 +68,3 @@ def test_a_shared_mapping_passed_again_is_reused_as_it_is() -> None:
     attrs = frozen_attrs({"block": "paragraph"})
     assert frozen_attrs(attrs) is attrs
     assert Span(0, 1, "sentence", attrs).attrs is attrs
-
-
-def test_a_span_is_made_as_its_fields_then_becomes_a_span() -> None:
-    # Span.__new__ fills a plain slotted object and sets its class: the result must be an
-    # ordinary frozen Span, equal to one made field by field, and a subclass must still work.
-    span = Span(2, 5, "cue", {"voice": "outlet"})
-    assert type(span) is Span and (span.start, span.end, span.label) == (2, 5, "cue")
-    assert span.attrs == {"voice": "outlet"} and span.attrs is Span(0, 1, "x", {"voice": "outlet"}).attrs
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        span.start = 3  # type: ignore[misc]
-    assert span == Span(2, 5, "cue", {"voice": "outlet"}) and pickle.loads(pickle.dumps(span)) == span
-    assert dataclasses.replace(span, end=6) == Span(2, 6, "cue", {"voice": "outlet"})
-    assert Span(start=1, end=1, label="empty").attrs == {}
-
-    class Marked(Span):
-        pass
-
-    marked = Marked(1, 4, "quote", {"speaker": None})
-    assert type(marked) is Marked and marked.end == 4 and marked.attrs == {"speaker": None}
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        marked.label = "other"  # type: ignore[misc]
-    with pytest.raises(ValueError):
-        Marked(4, 1, "quote")

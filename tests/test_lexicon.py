@@ -267,31 +267,3 @@ def test_ascii_literal_pass_and_text_gate_equal_the_one_alternation(pieces, star
     expected = [(m.start(), m.end(), m.lastgroup)
                 for m in lexicons.pattern.finditer(folded, start, len(folded))]
     assert lexicons._scan(folded, start, len(folded)) == expected
-
-
-def test_literal_pass_tree_compiles_to_the_code_of_its_regex():
-    # the literal pass is compiled from a parse tree built from the forms, not from the
-    # trie regex's text: both must give re the same code, for any forms
-    import random
-    import re
-    from re import _compiler, _parser
-
-    from framing.lexicon import _literals_tree, _trie_regex, _whole_words
-
-    def code_of_text(forms: list[str], separator: int) -> list[int]:
-        literals = f"(?P<lit>{_trie_regex(forms)})"
-        text = rf"\W(?:{literals})(?![\w])" if separator else _whole_words(literals)
-        return _compiler._code(_parser.parse(text, re.ASCII), re.ASCII)
-
-    packaged = sorted(load_lexicon_set((), use_defaults=True)._by_form)
-    rng = random.Random(11)
-    cases = [packaged]
-    for _ in range(400):
-        cases.append([" ".join("".join(rng.choice("ab.-(s") for _ in range(rng.randint(1, 3)))
-                               for _ in range(rng.randint(1, 3)))
-                      for _ in range(rng.randint(1, 12))])
-    for forms in cases:
-        for separator in (0, 1):
-            tree = _literals_tree(forms, separator)
-            assert _compiler._code(tree, re.ASCII) == code_of_text(forms, separator), forms
-            assert tree.state.groupdict == {"lit": 1}

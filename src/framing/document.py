@@ -7,7 +7,7 @@ finding can be located in the user's own file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -59,27 +59,18 @@ class Span:
     label: str
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    # No __init__: a span is made by __new__ as a plain slotted object (_SpanFields, the same
-    # four slots), its fields stored as ordinary attributes, and then made a Span by setting
-    # its class. Frozen refuses plain assignment, and the ways around it (object.__setattr__,
-    # or each slot's setter) are generic calls that cost more than the rest of making a
-    # span; the pipeline makes one for every sentence and finding.
-    def __new__(cls, start: int, end: int, label: str,
-                attrs: Mapping[str, Any] = _NO_ATTRS) -> "Span":
+    # Written out rather than generated with a __post_init__, and setting the slots through
+    # their own setters (below the class; frozen refuses plain assignment), which skips
+    # object.__setattr__'s lookup by name: the pipeline creates a span for every sentence
+    # and finding, so creating one is a measurable share of the run.
+    def __init__(self, start: int, end: int, label: str,
+                 attrs: Mapping[str, Any] = _NO_ATTRS) -> None:
         if not 0 <= start <= end:
             raise ValueError(f"span offsets out of order: ({start}, {end})")
-        if cls is not Span:  # a subclass may add slots or a __dict__: another layout
-            span = _new_fields(cls)
-            for name, value in zip(_FIELD_NAMES, (start, end, label, frozen_attrs(attrs))):
-                object.__setattr__(span, name, value)
-            return span
-        span = _new_fields(_SpanFields)
-        span.start = start
-        span.end = end
-        span.label = label
-        span.attrs = frozen_attrs(attrs)
-        span.__class__ = cls
-        return span  # type: ignore[return-value]
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_label(self, label)
+        _set_attrs(self, frozen_attrs(attrs))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # A mappingproxy cannot be pickled; --jobs N sends spans between processes.
@@ -100,17 +91,8 @@ class Span:
                 "text": text[self.start:self.end], **dict(self.attrs)}
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Span))
-
-
-class _SpanFields:
-    """A span's four slots, assignable: what :meth:`Span.__new__` fills before the object
-    becomes a Span (the two classes have the same layout, so its class can be set)."""
-
-    __slots__ = _FIELD_NAMES
-
-
-_new_fields = object.__new__
+_set_start, _set_end, _set_label, _set_attrs = (
+    getattr(Span, name).__set__ for name in ("start", "end", "label", "attrs"))
 
 
 @dataclass(frozen=True, slots=True)

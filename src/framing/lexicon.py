@@ -26,7 +26,7 @@ from functools import cached_property
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
-from re import _compiler, _parser  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
 
 from .errors import LexiconError
@@ -498,7 +498,8 @@ def _gate_texts(starts: list[tuple[str, bool]] | None) -> tuple[str, ...] | None
     return tuple(sorted({text for text, _ in starts}))
 
 
-def _lowercase_literals(forms: dict[str, Any]) -> tuple[re.Pattern[str] | None, int]:
+def _lowercase_literals(literals: str | None,
+                        forms: dict[str, Any]) -> tuple[re.Pattern[str] | None, int]:
     """The literal forms as a whole-word pattern for lowercased text made ASCII (see
     :func:`_ascii_stand_in`), and the width of the separator it matches before a form (0 or
     1); None when a form is not ASCII or holds a stand-in character.
@@ -511,80 +512,12 @@ def _lowercase_literals(forms: dict[str, Any]) -> tuple[re.Pattern[str] | None, 
     a Unicode one costs a look-up of the character's properties at every position the
     scan passes (-18% instructions); on ASCII text both find the same matches.
     """
-    if not forms or not all(form.isascii() and _WORD_STAND_IN not in form
-                               and _OTHER_STAND_IN not in form for form in forms):
+    if literals is None or not all(form.isascii() and _WORD_STAND_IN not in form
+                                   and _OTHER_STAND_IN not in form for form in forms):
         return None, 0
-    separator = 1 if all(_WORD_END.search(form) for form in forms) else 0
-    # (an int: RegexFlag.__and__, in Python, would run for every flag test the compiler makes)
-    return _compiler.compile(_literals_tree(sorted(forms), separator), re.ASCII.value), separator
-
-
-def _literals_tree(forms: list[str], separator: int) -> _parser.SubPattern:
-    """The parse tree of the literal pass, ``\\W(?:(?P<lit>TRIE))(?![\\w])`` (with a
-    separator, else the lookbehind of ``_whole_words``) where TRIE is ``_trie_regex(forms)``.
-
-    Built from the sorted forms instead of parsing TRIE: ``re``'s parser, in Python, took
-    ~370 M instructions (~0.05 s) per process and worker on the packaged packs' 39,000
-    characters; the tree compiles to the same code (a test compares them).
-    """
-    wrapper = rf"\W(?:{_PLACEHOLDER})(?![\w])" if separator else _whole_words(_PLACEHOLDER)
-    tree = _parser.parse(wrapper, re.ASCII.value)
-    spliced = _splice(tree, _trie_items(sorted(set(forms)), 0, tree.state))
-    assert spliced
-    return tree
-
-
-#: The literal group, holding a placeholder that ``_splice`` replaces with the trie.
-_PLACEHOLDER = "(?P<lit>x)"
-
-
-def _splice(tree: _parser.SubPattern, items: list[tuple[Any, Any]]) -> bool:
-    """Put ``items`` in the first group of ``tree`` (the literal group); the widths cached
-    on the way down are reset, as they were the placeholder's."""
-    for op, av in tree.data:
-        if op is _parser.SUBPATTERN and (av[0] == 1 or _splice(av[3], items)):
-            if av[0] == 1:
-                av[3].data = items
-                av[3].width = None
-            tree.width = None
-            return True
-    return False
-
-
-def _trie_items(forms: list[str], depth: int, state: _parser.State) -> list[tuple[Any, Any]]:
-    """The parse items of ``_trie_node(forms, depth)``, as ``re``'s parser makes them.
-
-    A space is ``\\s+``; several branches are a non-capturing group around an alternation
-    (``_alternation``); a node where a form ends is ``(?:body)?``, which the parser makes
-    a repeat of the body itself.
-    """
-    ends = len(forms[0]) == depth
-    branches = []
-    for _, group in itertools.groupby(forms[1:] if ends else forms, key=itemgetter(depth)):
-        below = list(group)
-        run = os.path.commonprefix(below) if len(below) > 1 else below[0]
-        items: list[tuple[Any, Any]] = [
-            (_parser.MAX_REPEAT, (1, _parser.MAXREPEAT, _parser.SubPattern(state, [_SPACE])))
-            if char == " " else (_parser.LITERAL, ord(char)) for char in run[depth:]]
-        branches.append(items + _trie_items(below, len(run), state))
-    if not branches:
-        return []
-    body = branches[0] if len(branches) == 1 else \
-        [(_parser.SUBPATTERN, (None, 0, 0, _alternation(branches, state)))]
-    return [(_parser.MAX_REPEAT, (0, 1, _parser.SubPattern(state, body)))] if ends else body
-
-
-_SPACE = (_parser.IN, [(_parser.CATEGORY, _parser.CATEGORY_SPACE)])
-
-
-def _alternation(branches: list[list[tuple[Any, Any]]], state: _parser.State) -> _parser.SubPattern:
-    """``b1|b2|...`` as the parser makes it: a character set when every branch is one
-    literal, else a branch (the branches begin with different characters, so they share
-    no prefix for the parser to take out)."""
-    if all(len(items) == 1 and items[0][0] is _parser.LITERAL for items in branches):
-        return _parser.SubPattern(state, [(_parser.IN, _parser._uniq([items[0] for items in branches]))])
-    return _parser.SubPattern(state, [(_parser.BRANCH, (None, [_parser.SubPattern(state, items)
-                                                               for items in branches]))])
+    if all(_WORD_END.search(form) for form in forms):
+        return re.compile(rf"\W(?:{literals})(?![\w])", re.ASCII), 1
+    return re.compile(_whole_words(literals), re.ASCII), 0
 
 
 #: What a character beyond ASCII becomes before the ASCII literal pass: a word character, a
@@ -658,17 +591,18 @@ class LexiconSet:
                     regex_terms.append(term)
         self._by_form = by_form
         self._regex_terms = {f"r{i}": t for i, t in enumerate(regex_terms)}
+        literals = f"(?P<lit>{_trie_regex(sorted(by_form))})" if by_form else None
         regexes = []
         for group, term in self._regex_terms.items():
             body = "|".join(f"(?:{r})" for r in term.regexes)
             regexes.append(f"(?P<{group}>(?-i:{body}))" if term.case_sensitive
                            else f"(?P<{group}>{body})")
-        self._regexes = regexes
+        self._alternation = "|".join(([literals] if literals else []) + regexes) or r"(?!x)x"
         # Text whose lowercase stands in for it (nearly all text, once folded) is matched
         # in two passes that re runs ~1.5x faster than ``pattern`` (see _scan_two_pass): the literal forms, case-sensitive, over
         # the lowercased text (the forms are lowercase), and the regex terms over the text
         # as it is, compiled here so that a bad regex fails when the packs load.
-        self._lowercase_literals, self._separator = _lowercase_literals(by_form)
+        self._lowercase_literals, self._separator = _lowercase_literals(literals, by_form)
         self._regex_pattern = re.compile(_whole_words("|".join(regexes)), re.IGNORECASE) \
             if regexes else None
         starts = _start_literals(self._regex_pattern.pattern, re.IGNORECASE) \
@@ -681,12 +615,10 @@ class LexiconSet:
         """Every form and regex term in one case-insensitive alternation, for any text.
 
         Compiled on first use (text with a letter of ``gates._UNFOLDABLE``, or forms that
-        are not ASCII): a large trie takes ~0.05 s to write out and compile, and its parts
-        were compiled (so checked) with the packs.
+        are not ASCII): a large trie takes ~0.05 s to compile, and its parts were compiled
+        (so checked) with the packs.
         """
-        literals = f"(?P<lit>{_trie_regex(sorted(self._by_form))})" if self._by_form else None
-        alternation = "|".join(([literals] if literals else []) + self._regexes) or r"(?!x)x"
-        return re.compile(_whole_words(alternation), re.IGNORECASE)
+        return re.compile(_whole_words(self._alternation), re.IGNORECASE)
 
     @classmethod
     def from_paths(cls, paths: list[Path]) -> "LexiconSet":
