@@ -201,9 +201,6 @@ class LabelIntake:
             use = (record.id, start, end, text, speaker, inserted_by)
             group[2].append(LabelUse(*use) if spool is None else spool.append(use))  # type: ignore[arg-type]
 
-    def append_pickled(self, data: bytes) -> None:
-        self.append(pickle.loads(data))
-
     def label_map(self, descriptions: Mapping[str, str] | None = None) -> LabelMap:
         """The rows, a row's lexicon and category its first use's."""
         rows = []

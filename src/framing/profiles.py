@@ -526,9 +526,6 @@ class ProfilesIntake:
         self.outlets.setdefault(record.outlet, _OutletTotals()).add(record, position, collected)
         self.articles.append(record)
 
-    def append_pickled(self, data: bytes) -> None:
-        self.append(pickle.loads(data))
-
     def profiles(self) -> Profiles:
         names = self.outlet_names
         units = tuple(totals.unit(outlet, names.get(outlet, outlet)) for outlet, totals in self.outlets.items())
