@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import sourcing
+from framing.gates import character_positions
 
 
 @given(st.text(alphabet="aB .,'’-–—\n", max_size=30), st.data())
@@ -24,5 +25,5 @@ def test_note_patterns_matched_at_their_openings_find_what_finditer_finds(text):
     for (pattern, _), opener in zip(sourcing._EDITORIAL_NOTES, sourcing._EDITORIAL_NOTE_OPENERS):
         if opener is None:
             continue
-        found = sourcing._matches_opening_at(pattern, text, sourcing._positions(text, opener))
+        found = sourcing._matches_opening_at(pattern, text, character_positions(text, opener))
         assert [m.span() for m in found] == [m.span() for m in pattern.finditer(text)]

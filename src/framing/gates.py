@@ -28,6 +28,22 @@ from typing import Callable, Iterable, NamedTuple
 _UNFOLDABLE = ("İ", "ı", "ſ")
 
 
+def character_positions(text: str, characters: Iterable[str]) -> list[int]:
+    """Where any of ``characters`` occurs in ``text``, in order.
+
+    Found character by character with ``str.find``, which jumps to a character several
+    times faster than ``re`` tests a character set at every position.
+    """
+    found = []
+    for character in characters:
+        at = text.find(character)
+        while at >= 0:
+            found.append(at)
+            at = text.find(character, at + 1)
+    found.sort()
+    return found
+
+
 def lowercase_stand_in(text: str) -> str | None:
     """``text.lower()`` if ASCII words are found in it where ``(?i:word)`` finds them in ``text``.
 

@@ -28,7 +28,7 @@ from typing import Any, Callable, ClassVar, Iterator, NamedTuple
 
 from .document import Document, Span
 from .gates import SOURCING_VERBS as _VERBS
-from .gates import CaselessPatterns, CaselessWords, Gate, verb_gates
+from .gates import CaselessPatterns, CaselessWords, Gate, character_positions, verb_gates
 from .pipeline import AnalysisConfig, register_extractor, register_measure
 
 _AUX = r"(?:(?:has|had|also|repeatedly|later|then|once|again|further|previously|earlier)\s+){0,2}"
@@ -588,17 +588,6 @@ def _note_author(match: re.Match[str], default: str | None) -> str:
     return default or "the editors"
 
 
-def _positions(text: str, characters: str) -> list[int]:
-    """Where ``characters`` occur in ``text``, in order."""
-    found = []
-    for character in characters:
-        at = text.find(character)
-        while at >= 0:
-            found.append(at)
-            at = text.find(character, at + 1)
-    return sorted(found)
-
-
 def _matches_opening_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern whose matches start only at ``starts`` (sorted).
 
@@ -625,7 +614,7 @@ def editorial_note_spans(text: str) -> list[Span]:
             matches: Iterator[re.Match[str]] = pattern.finditer(text)
         else:
             if opener not in openings:
-                openings[opener] = _positions(text, opener)
+                openings[opener] = character_positions(text, opener)
             matches = _matches_opening_at(pattern, text, openings[opener])
         for m in matches:
             if any(m.start() < s.end and s.start < m.end() for s in spans):

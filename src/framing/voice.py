@@ -25,7 +25,7 @@ from typing import ClassVar, Iterable, Iterator, NamedTuple
 from .document import Document, Span
 from .gates import NAMING_VERBS as _NAMING_VERBS
 from .gates import SPEECH_VERBS as _SPEECH_VERBS
-from .gates import Gate, literal_forms, lowercase_stand_in, trie, verb_gates
+from .gates import Gate, character_positions, literal_forms, lowercase_stand_in, trie, verb_gates
 from .pipeline import AnalysisConfig, register_extractor
 
 #: Longest quotation we accept; an opening quote without a close within this is a stray.
@@ -356,19 +356,8 @@ def _paired(text: str, regions: tuple[tuple[int, int], ...]) -> tuple[Quotation,
 
 
 def _quote_marks(text: str) -> list[int]:
-    """Where the double quote marks of ``text`` are, in order.
-
-    Found mark by mark with ``str.find``, which jumps to a character several times faster
-    than ``re`` tests a character set at every position.
-    """
-    marks = []
-    for mark in _QUOTE_CHARS:
-        at = text.find(mark)
-        while at >= 0:
-            marks.append(at)
-            at = text.find(mark, at + 1)
-    marks.sort()
-    return marks
+    """Where the double quote marks of ``text`` are, in order."""
+    return character_positions(text, _QUOTE_CHARS)
 
 
 def inserted_notes(text: str, regions: Iterable[Span]) -> list[tuple[int, int, str]]:
