@@ -95,11 +95,16 @@ class DateMention:
         return f"{self.low.isoformat()}/{self.high.isoformat()}"
 
 
+#: Days in each month of a common year (index 0 unused), as the calendar module's own
+#: undocumented ``mdays`` table has them.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in(year: int, month: int) -> int:
     """``calendar.monthrange(year, month)[1]`` without the weekday it works out first."""
     if not 1 <= month <= 12:
         raise calendar.IllegalMonthError(month)
-    return calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+    return _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
 
 
 def _month_bounds(year: int, month: int, part: str | None = None) -> tuple[date, date]:
