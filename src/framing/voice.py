@@ -42,14 +42,16 @@ _CLOSING_QUOTE = re.compile(r'["”»]')
 # the end, so giving letters back never helps a match, and ``re`` no longer tries it.
 _NAME_WORD = r"[A-Z][\w’'-]*+\.?"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_NAME_WORD}){{0,5}}"
+#: The nouns a _ROLE ends in ("s?": singular or plural); _ROLE_ENDINGS is made from them.
+_ROLE_NOUNS = """experts? observers? analysts? ministers? president officials? deputy ambassador
+    spokesman spokeswoman spokesperson researchers? professor scientists? leaders? government
+    ministry authorities commentators? critics sources? diplomats? politicians? journalists?
+    reporters? residents? witnesses activists? lawyers? television media newspapers? agency
+    channel press office embassy kremlin""".split()
 _ROLE = (r"(?:[Tt]he\s+|[Mm]ost\s+|[Mm]any\s+|[Ss]ome\s+|[Tt]his\s+|[Hh]is\s+|[Hh]er\s+|[Ss]everal\s+)?"
          r"(?:(?:political|independent|western|foreign|local|leading|senior|government|economic|"
          r"military|international|other|top|Western|Russian|Kazakh|[A-Z][a-z]++)\s+){0,2}"
-         r"(?:experts?|observers?|analysts?|ministers?|president|officials?|deputy|ambassador|"
-         r"spokes(?:man|woman|person)|researchers?|professor|scientists?|leaders?|government|"
-         r"ministry|authorities|commentators?|critics|sources?|diplomats?|politicians?|"
-         r"journalists?|reporters?|residents?|witnesses|activists?|lawyers?|television|media|"
-         r"newspapers?|agency|channel|press|ministry|office|embassy|kremlin)")
+         rf"(?:{'|'.join(_ROLE_NOUNS)})")
 _PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e"
 _SUBJECT = rf"(?P<subj>{_ROLE}|{_NAME}|{_PRONOUN})"
 #: How a _SUBJECT can begin: a capital, or a lowercase word of _ROLE or _PRONOUN (a prefix of
@@ -181,13 +183,8 @@ _BEFORE_NAMING_ENDINGS = LastWords.of(_NAMING_VERB_FORMS + ["it", "them", "him",
 #: What _SPEECH_NOUN_BEFORE's match ends in, less trailing whitespace.
 _SPEECH_NOUN_ENDINGS = LastWords.of(_SPEECH_NOUNS + [noun + "s" for noun in _SPEECH_NOUNS] + ["to", "that", "of"])
 #: What _ROLE_AT_END's match ends in, less trailing whitespace: the last word of _ROLE.
-_ROLE_ENDINGS = LastWords.of("""
-    expert experts observer observers analyst analysts minister ministers president official
-    officials deputy ambassador spokesman spokeswoman spokesperson researcher researchers professor
-    scientist scientists leader leaders government ministry authorities commentator commentators
-    critics source sources diplomat diplomats politician politicians journalist journalists reporter
-    reporters resident residents witnesses activist activists lawyer lawyers television media
-    newspaper newspapers agency channel press office embassy kremlin""".split())
+_ROLE_ENDINGS = LastWords.of([form for noun in _ROLE_NOUNS for form in
+                              ([noun[:-2], noun[:-1]] if noun.endswith("s?") else [noun])])
 _BEFORE_QUOTE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?P<verb>{_SPEECH_VERB_WORDS})(?:\s+[a-z]+ly)?"
                            r"(?:\s+(?:that|to\s+be|be))?\s*[:,]?\s*$")
 _BEFORE_NAMING = re.compile(
